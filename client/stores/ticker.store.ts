@@ -1,0 +1,78 @@
+/**
+ * The live list of new major hazards: pushed by `hazard:reported`, seeded (and gap-filled after a reconnect)
+ * from the newest majors over REST. Bounded: the newest TICKER_MAX items, deduplicated by id.
+ */
+import { ref, shallowRef } from 'vue';
+import { defineStore } from 'pinia';
+import { HazardReportedSchema, type Hazard, type HazardReported } from '../../shared/schemas';
+import type { SocketPort } from '../socket';
+import { api } from '../lib/api';
+
+export const TICKER_MAX = 50;
+
+export type TickerItem = HazardReported & {
+  /** When it was reported (server clock, ms): the ticker's order. */
+  at: number;
+  /** Arrived live on this screen (flashes), rather than loaded as history. */
+  live: boolean;
+};
+
+/** Merges items into a list: newest first, one per id, at most `max`. Pure, for tests. */
+export function mergeTicker(list: readonly TickerItem[], add: readonly TickerItem[], max = TICKER_MAX): TickerItem[] {
+  const byId = new Map<string, TickerItem>();
+  for (const it of [...add, ...list]) if (!byId.has(it.id)) byId.set(it.id, it);
+  return [...byId.values()].sort((a, b) => b.at - a.at).slice(0, max);
+}
+
+export const fromHazard = (h: Hazard): TickerItem => ({
+  id: h.id, regionCode: h.regionCode, sector: h.sector, level: h.level, title: h.title, discoveredAt: h.discoveredAt,
+  at: Date.parse(h.reportedAt) || Date.parse(h.discoveredAt) || 0,
+  live: false,
+});
+
+export const useTickerStore = defineStore('ticker', () => {
+  const items = shallowRef<TickerItem[]>([]);
+  const received = ref(0);
+  let port: SocketPort | null = null;
+  let scope: string | null = null;
+  let now: () => number = Date.now;
+
+  const onReported = (raw: unknown): void => {
+    const parsed = HazardReportedSchema.safeParse(raw);
+    if (!parsed.success || parsed.data.level !== 'major') return;
+    received.value += 1;
+    items.value = mergeTicker(items.value, [{ ...parsed.data, at: now(), live: true }]);
+  };
+
+  /** Loads the newest majors of the scope (history, does not flash). */
+  async function seed(): Promise<void> {
+    if (!scope) return;
+    try {
+      const page = await api.recentMajor(scope, 20);
+      items.value = mergeTicker(items.value, page.items.filter((h) => h.level === 'major').map(fromHazard));
+    } catch {
+      // The socket keeps the list live; history is best effort and retried on the next reconnect.
+    }
+  }
+
+  const onConnect = (): void => { void seed(); };
+
+  function bind(p: SocketPort, region: string, clock: () => number = Date.now): void {
+    if (port) return;
+    port = p;
+    scope = region;
+    now = clock;
+    p.on('hazard:reported', onReported);
+    p.on('connect', onConnect);
+    if (p.connected) onConnect();
+  }
+
+  function unbind(): void {
+    if (!port) return;
+    port.off('hazard:reported', onReported);
+    port.off('connect', onConnect);
+    port = null;
+  }
+
+  return { items, received, bind, unbind, seed };
+});

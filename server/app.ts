@@ -1,0 +1,159 @@
+/**
+ * createApp(deps): the whole server for a given store. Only index.ts (and tests) choose the store.
+ */
+import express from 'express';
+import helmet from 'helmet';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { Logger } from 'pino';
+import { Server } from 'socket.io';
+import { LiveSummaries } from './aggregates/live-summaries';
+import type { TokenStore } from './auth/tokens';
+import type { Config } from './config';
+import { ServiceError } from './errors';
+import type { HazardRepository } from './hazards/hazards.repository';
+import { HazardService } from './hazards/hazards.service';
+import { errorHandler, notFound } from './http/errors';
+import { hazardsRouter } from './http/hazards.router';
+import { AuthGate, IngestLimiter, refuseForbiddenKeys, tokenFrom } from './http/middleware';
+import { pagesRouter } from './http/pages';
+import { readRouter } from './http/read.router';
+import { createMetrics } from './metrics';
+import { LiveFeed, type IO } from './realtime/realtime';
+import { DayClock, RevocationWatcher } from './clocks';
+
+export type AppDeps = {
+  config: Config;
+  repo: HazardRepository & { chainHead(): { seq: number; hash: string } | Promise<{ seq: number; hash: string }> };
+  tokens: TokenStore;
+  log: Logger;
+  /** extra routers under /api/v1 (mounted before the hazard routes), for features in their own modules */
+  extraRoutes?: (ctx: AppContext) => express.Router[];
+  /** extra socket handlers */
+  extraSockets?: (ctx: AppContext) => void;
+};
+
+export type AppContext = { service: HazardService; io: IO; config: Config; log: Logger; tokens: TokenStore };
+
+export type App = {
+  http: HttpServer;
+  io: IO;
+  service: HazardService;
+  listen(port: number, host: string): Promise<number>;
+  close(): Promise<void>;
+};
+
+export async function createApp(deps: AppDeps): Promise<App> {
+  const { config, repo, tokens, log } = deps;
+  const metrics = createMetrics();
+  const live = new LiveSummaries(config.demo);
+  const service = new HazardService(repo, live, config.TZ_REGION);
+
+  const t0 = Date.now();
+  live.rebuild(await repo.rebuildState());
+  live.setAsOf(await repo.recordedAtOf(live.versionSeqs()));
+  await service.checkDay();
+  log.info({ ms: Date.now() - t0, seq: live.appliedSeq, today: live.today }, 'aggregates rebuilt');
+
+  const gate = new AuthGate(tokens, config.AUTH_FAILURE_LIMIT);
+  const app = express();
+  app.disable('x-powered-by');
+  if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
+  app.use(helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'], connectSrc: ["'self'"], objectSrc: ["'none'"], baseUri: ["'self'"], formAction: ["'self'"],
+        frameAncestors: ["'self'"], workerSrc: ["'self'", 'blob:'],
+      },
+    },
+    strictTransportSecurity: false,
+    crossOriginEmbedderPolicy: false,
+  }));
+  app.use((req, res, next) => {
+    res.on('finish', () => metrics.httpRequests.inc({ method: req.method, status: String(res.statusCode) }));
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', version: process.env.npm_package_version ?? '0.1.0', seq: live.appliedSeq, demo: config.demo });
+  });
+  app.get('/metrics', async (req, res, next) => {
+    try {
+      const loopback = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? '');
+      if (!loopback) {
+        const auth = await gate.check(tokenFrom(req.headers.authorization, req.headers.cookie), req.ip ?? '');
+        if (auth.role !== 'admin') throw new ServiceError(403, 'forbidden_role', 'metrics are for admin tokens or loopback');
+      }
+      const head = await repo.chainHead();
+      metrics.chainHead.reset();
+      metrics.chainHead.set({ hash: head.hash }, head.seq);
+      metrics.changesApplied.set(live.appliedSeq);
+      metrics.sockets.set(io.engine.clientsCount);
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  const http = createServer(app);
+  const io: IO = new Server(http, { serveClient: false, maxHttpBufferSize: 1e5, pingInterval: 20_000, pingTimeout: 20_000 });
+  const ctx: AppContext = { service, io, config, log, tokens };
+
+  const api = express.Router();
+  api.use(express.json({ limit: '16mb', reviver: refuseForbiddenKeys }));
+  api.use(gate.middleware());
+  for (const extra of deps.extraRoutes?.(ctx) ?? []) api.use(extra);
+  api.use('/hazards', hazardsRouter(service, new IngestLimiter(config.INGEST_LIMIT_PER_MINUTE)));
+  api.use(readRouter(service, { demo: config.demo, tz: config.TZ_REGION, chainHead: async () => repo.chainHead() }));
+  app.use('/api/v1', api);
+  app.use('/api', notFound);
+  app.use(pagesRouter(config.CLIENT_DIR, gate));
+  app.use(notFound);
+  app.use(errorHandler(log));
+
+  service.on('applied', (c) => {
+    if (c.kind === 'reported') metrics.hazards.inc({ outcome: 'accepted' });
+  });
+
+  const feed = new LiveFeed(io, service);
+  io.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown })?.token;
+    gate
+      .check(typeof token === 'string' ? token : tokenFrom(undefined, socket.handshake.headers.cookie), socket.handshake.address)
+      .then((auth) => {
+        socket.data.auth = auth;
+        next();
+      })
+      .catch((e: unknown) => next(new Error(e instanceof ServiceError ? `${e.code}: ${e.message}` : 'authentication failed')));
+  });
+  const revocations = new RevocationWatcher(tokens, io, log);
+  io.on('connection', (socket) => {
+    feed.attach(socket);
+    revocations.track(socket);
+  });
+  deps.extraSockets?.(ctx);
+  const day = new DayClock(service, log);
+
+  return {
+    http,
+    io,
+    service,
+    listen: (port, host) =>
+      new Promise((resolveListen, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          const addr = http.address();
+          resolveListen(typeof addr === 'object' && addr ? addr.port : port);
+        });
+      }),
+    close: async () => {
+      day.stop();
+      revocations.stop();
+      feed.close();
+      await new Promise<void>((r) => io.close(() => r()));
+      if (http.listening) await new Promise<void>((r) => http.close(() => r()));
+      await repo.close();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/** Configuration from the environment (CONTRACT.md "Running"), parsed once and validated. */
+import { z } from 'zod';
+import { DEFAULT_TZ } from '../shared/time';
+
+const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('data'),
+  DATABASE_URL: z.string().optional(),
+  REDIS_URL: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TZ_REGION: z.string().default(DEFAULT_TZ),
+  /** hazards a non-admin token may send per minute: far above a real city, far below a runaway script */
+  INGEST_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
+  /** failed authentications from one address per 5 minutes before it gets 429s */
+  AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(30),
+  /** serve the built client from here */
+  CLIENT_DIR: z.string().default('dist/client'),
+  TRUST_PROXY: z.string().optional(),
+});
+
+export type Config = z.infer<typeof ConfigSchema> & { demo: boolean };
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, demo = false): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const msg = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`bad configuration: ${msg}`);
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: parsed.data.TZ_REGION });
+  } catch {
+    throw new Error(`bad configuration: TZ_REGION ${parsed.data.TZ_REGION} is not a time zone`);
+  }
+  return { ...parsed.data, demo };
+}

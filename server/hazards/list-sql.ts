@@ -1,0 +1,40 @@
+/** The SQL of the list filters, shared by the stores (placeholders differ: `?` or `$n`). */
+import { OPEN_STATUSES } from '../../shared/domain';
+import { getRegion } from '../../shared/regions';
+import type { ListFilter } from '../../shared/schemas';
+
+export function filterSql(f: ListFilter, today: string, ph: '?' | '$'): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return ph === '?' ? '?' : `$${params.length}`;
+  };
+  const region = f.region ? getRegion(f.region) : undefined;
+  if (region?.level === 'city') where.push(`city_code = ${p(region.code)}`);
+  if (region?.level === 'county') where.push(`region_code = ${p(region.code)}`);
+  if (f.sector) where.push(`sector = ${p(f.sector)}`);
+  if (f.level) where.push(`level = ${p(f.level)}`);
+  if (f.status) where.push(`status = ${p(f.status)}`);
+  if (f.source) where.push(`source = ${p(f.source)}`);
+  const open = `status IN (${OPEN_STATUSES.map((s) => p(s)).join(', ')})`;
+  if (f.overdue === true) where.push(`${open} AND deadline IS NOT NULL AND deadline < ${p(today)}`);
+  if (f.overdue === false) where.push(`NOT (${open} AND deadline IS NOT NULL AND deadline < ${p(today)})`);
+  if (f.listed === true) where.push('listed_by IS NOT NULL');
+  if (f.listed === false) where.push('listed_by IS NULL');
+  return { where, params };
+}
+
+export function encodeCursor(at: string, id: string): string {
+  return Buffer.from(JSON.stringify([at, id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { at: string; id: string } | null {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') return { at: v[0], id: v[1] };
+  } catch {
+    // an unreadable cursor is reported as a bad request by the caller
+  }
+  return null;
+}

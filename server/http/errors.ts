@@ -1,0 +1,38 @@
+/** Every error leaves as `{error: {code, message}}`: a 4xx for what the client can fix, never a stack trace. */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { ServiceError } from '../errors';
+
+const BODY_ERRORS: Record<string, [number, string]> = {
+  'entity.too.large': [413, 'too_large'],
+  'entity.parse.failed': [400, 'malformed_json'],
+  'encoding.unsupported': [415, 'unsupported_encoding'],
+  'charset.unsupported': [415, 'unsupported_charset'],
+  'request.aborted': [400, 'aborted'],
+  'request.size.invalid': [400, 'bad_length'],
+  'entity.verify.failed': [400, 'bad_request'],
+  'parameters.too.many': [413, 'too_many_parameters'],
+};
+
+export const notFound: RequestHandler = (req, res) => {
+  res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.path}` } });
+};
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    if (res.headersSent) return void res.end();
+    if (err instanceof ServiceError) return void res.status(err.status).json(err.toBody());
+    const e = err as { type?: string; status?: number; message?: string };
+    const known = e.type ? BODY_ERRORS[e.type] : undefined;
+    if (known) {
+      const [status, code] = known;
+      const message = code === 'malformed_json' ? `the body is not valid JSON: ${e.message ?? ''}`.trim() : e.message ?? code;
+      return void res.status(status).json({ error: { code, message } });
+    }
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      return void res.status(e.status).json({ error: { code: 'bad_request', message: e.message ?? 'bad request' } });
+    }
+    log.error({ err, path: req.path }, 'unhandled error');
+    res.status(500).json({ error: { code: 'internal', message: 'internal error; it has been logged' } });
+  };
+}

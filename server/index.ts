@@ -1,0 +1,31 @@
+/** Production entry: configuration → store → app → listen. `npm start`. */
+import { createApp, type App } from './app';
+import { loadConfig } from './config';
+import { createLogger } from './logger';
+import { openStore } from './store';
+import { featureRoutes, featureSockets } from './features';
+
+export async function main(opts: { demo?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<{ app: App; port: number }> {
+  const config = loadConfig(opts.env ?? process.env, opts.demo ?? false);
+  const log = createLogger(config.LOG_LEVEL);
+  const store = await openStore(config);
+  const app = await createApp({ config, repo: store.repo, tokens: store.tokens, log, extraRoutes: featureRoutes, extraSockets: featureSockets });
+  const port = await app.listen(config.PORT, config.HOST);
+  log.info({ port, host: config.HOST, store: store.describe, demo: config.demo }, 'listening');
+  // the test harness and scripts read this line to find a random port
+  console.log(`LISTENING ${port}`);
+  const stop = () => {
+    log.info('shutting down');
+    app.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  return { app, port };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

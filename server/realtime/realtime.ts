@@ -1,0 +1,119 @@
+/**
+ * The live feed: snapshots on subscribe, coalesced versioned deltas (≤ 1 per 250 ms per region),
+ * heartbeats, new-major-hazard pushes. Handlers validate, call the service, ack; nothing else.
+ */
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck } from '../../shared/events';
+import { chainOf, isWithin } from '../../shared/regions';
+import { SubscribeArgsSchema, describeIssues } from '../../shared/schemas';
+import type { Auth } from '../auth/auth';
+import type { Change } from '../hazards/changes';
+import type { HazardService } from '../hazards/hazards.service';
+
+export type SocketData = { auth: Auth };
+export type IO = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export const FLUSH_MS = 250;
+export const HEARTBEAT_MS = 5000;
+const room = (region: string) => `summary:${region}`;
+export const scopeRoom = (region: string) => `scope:${region}`;
+
+type Pending = { socket: AppSocket; ack: (r: SubscribeAck) => void };
+
+export class LiveFeed {
+  private lastEmitted = new Map<string, number>();
+  private pending = new Map<string, Pending[]>();
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly io: IO, private readonly service: HazardService) {
+    service.on('applied', (c) => this.onApplied(c));
+    this.timers.push(setInterval(() => this.flush(), FLUSH_MS));
+    this.timers.push(setInterval(() => this.heartbeat(), HEARTBEAT_MS));
+  }
+
+  attach(socket: AppSocket): void {
+    socket.join(scopeRoom(socket.data.auth.region));
+    this.heartbeat(socket);
+    socket.on('summary:subscribe', (args, ack) => {
+      if (typeof ack !== 'function') return;
+      const parsed = SubscribeArgsSchema.safeParse(args);
+      if (!parsed.success) return ack({ ok: false, error: { code: 'invalid_request', message: describeIssues(parsed.error.issues) } });
+      const { region } = parsed.data;
+      if (!isWithin(region, socket.data.auth.region)) {
+        return ack({ ok: false, error: { code: 'forbidden_region', message: `region ${region} is outside this token's scope (${socket.data.auth.region})` } });
+      }
+      this.subscribe(socket, region, ack);
+    });
+    socket.on('summary:unsubscribe', (args, ack) => {
+      const region = typeof args === 'object' && args !== null && typeof args.region === 'string' ? args.region : '';
+      socket.leave(room(region));
+      if (typeof ack === 'function') ack({ ok: true });
+    });
+  }
+
+  /**
+   * A snapshot's version must be the `fromVersion` of the next delta: when the region has changes
+   * waiting for the next flush, the answer waits for that flush (at most 250 ms).
+   */
+  private subscribe(socket: AppSocket, region: string, ack: (r: SubscribeAck) => void): void {
+    const live = this.service.live;
+    if (live.isDirty(region)) {
+      const list = this.pending.get(region) ?? [];
+      list.push({ socket, ack });
+      this.pending.set(region, list);
+      return;
+    }
+    this.lastEmitted.set(region, live.version(region));
+    socket.join(room(region));
+    ack({ ok: true, summary: live.summary(region) });
+  }
+
+  private watched = (region: string): boolean =>
+    (this.io.of('/').adapter.rooms.get(room(region))?.size ?? 0) > 0 || this.pending.has(region);
+
+  flush(): void {
+    const live = this.service.live;
+    for (const d of live.drain(this.watched)) {
+      const fromVersion = this.lastEmitted.get(d.region) ?? d.version;
+      if (fromVersion !== d.version) {
+        this.io.local.to(room(d.region)).emit('summary:delta', { region: d.region, fromVersion, version: d.version, asOf: d.asOf, today: live.today, changes: d.changes });
+      }
+      this.lastEmitted.set(d.region, d.version);
+    }
+    for (const [region, waiting] of this.pending) {
+      this.lastEmitted.set(region, live.version(region));
+      const summary = live.summary(region);
+      for (const { socket, ack } of waiting) {
+        if (!socket.connected) continue;
+        socket.join(room(region));
+        ack({ ok: true, summary });
+      }
+    }
+    this.pending.clear();
+  }
+
+  private heartbeat(socket?: AppSocket): void {
+    const beat = { version: this.service.live.appliedSeq, at: new Date().toISOString() };
+    if (socket) socket.emit('server:heartbeat', beat);
+    else this.io.local.emit('server:heartbeat', beat);
+  }
+
+  /** New major hazards (reported as major, or raised to major) go to every socket whose scope covers them. */
+  private onApplied(c: Change): void {
+    const after = c.payload.after;
+    if (!after || after.level !== 'major' || !c.hazardId) return;
+    const isNew = c.kind === 'reported' || (c.kind === 'escalation' && c.payload.before?.level !== 'major');
+    if (!isNew) return;
+    const data = c.payload.data as { title?: string; discoveredAt?: string };
+    this.io.local.to(chainOf(after.regionCode).map(scopeRoom)).emit('hazard:reported', {
+      id: c.hazardId, regionCode: after.regionCode, sector: after.sector, level: after.level,
+      title: data.title ?? '', discoveredAt: data.discoveredAt ?? c.at,
+    });
+  }
+
+  close(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+}

@@ -1,0 +1,32 @@
+/** The Socket.IO event maps, typed on both ends. */
+import type { z } from 'zod';
+import type { HazardReported, Heartbeat, Summary, SummaryDelta } from './schemas';
+import type { SubscribeArgsSchema } from './schemas';
+
+export type SubscribeAck =
+  | { ok: true; summary: Summary }
+  | { ok: false; error: { code: string; message: string } };
+
+export type PresentState = { room: string; region: string; index: number; blank: boolean; presenter: boolean; updatedAt: string };
+
+export interface ServerToClientEvents {
+  'summary:delta': (d: SummaryDelta) => void;
+  'hazard:reported': (h: HazardReported) => void;
+  'server:heartbeat': (h: Heartbeat) => void;
+  'present:changed': (s: PresentState) => void;
+  'present:superseded': (s: { room: string; message: string }) => void;
+  'session:revoked': (s: { message: string }) => void;
+}
+
+export interface ClientToServerEvents {
+  'summary:subscribe': (args: z.input<typeof SubscribeArgsSchema>, ack: (r: SubscribeAck) => void) => void;
+  'summary:unsubscribe': (args: { region: string }, ack?: (r: { ok: boolean }) => void) => void;
+  'present:join': (
+    args: { room: string; role?: 'presenter' | 'follower'; region?: string },
+    ack: (r: { ok: true; state: PresentState } | { ok: false; error: { code: string; message: string } }) => void,
+  ) => void;
+  'present:go': (
+    args: { room: string; index?: number; blank?: boolean },
+    ack?: (r: { ok: true; state: PresentState } | { ok: false; error: { code: string; message: string } }) => void,
+  ) => void;
+}

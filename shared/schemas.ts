@@ -1,0 +1,196 @@
+/**
+ * Every payload of the public contract, once: the zod schema is the type (z.infer), and every body,
+ * query and socket argument goes through safeParse on the server.
+ */
+import { z } from 'zod';
+import { LEVEL_CODES, LISTING_LEVELS, SECTOR_CODES, SOURCE_CODES, STATUS_CODES } from './domain';
+import { PROVINCE_CODE, isRegionCode } from './regions';
+
+export const FUTURE_SKEW_MS = 5 * 60_000;
+export const MAX_BATCH = 5000;
+
+const text = (max: number) => z.string().trim().max(max, `at most ${max} characters`);
+const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time with an offset or Z' });
+const isoDay = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
+
+export const HazardIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, '1–64 characters of A–Z a–z 0–9 . _ : -');
+export const RegionCodeSchema = z.string().refine(isRegionCode, 'unknown region code (GB/T 2260, this province)');
+
+export const EnterpriseSchema = z.strictObject({
+  name: text(200).min(1, 'enterprise name is required'),
+  creditCode: z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, 'unified social credit code: 18 characters').optional(),
+});
+
+export const HazardInputSchema = z
+  .strictObject({
+    id: HazardIdSchema,
+    regionCode: RegionCodeSchema.refine((c) => c !== PROVINCE_CODE, 'report against a county or a city, not the province'),
+    sector: z.enum(SECTOR_CODES),
+    level: z.enum(LEVEL_CODES),
+    title: text(200).min(1, 'title is required'),
+    description: text(4000).optional(),
+    enterprise: EnterpriseSchema.optional(),
+    source: z.enum(SOURCE_CODES).default('inspection'),
+    discoveredAt: isoInstant,
+    deadline: isoDay.optional(),
+    linkedTo: HazardIdSchema.optional(),
+  })
+  .superRefine((h, ctx) => {
+    if (Date.parse(h.discoveredAt) > Date.now() + FUTURE_SKEW_MS) {
+      ctx.addIssue({ code: 'custom', path: ['discoveredAt'], message: 'is in the future' });
+    }
+    if (h.level === 'major' && !h.deadline) {
+      ctx.addIssue({ code: 'custom', path: ['deadline'], message: 'is required for a major hazard' });
+    }
+    if (h.deadline && h.deadline < h.discoveredAt.slice(0, 10) && Date.parse(`${h.deadline}T23:59:59+14:00`) < Date.parse(h.discoveredAt)) {
+      ctx.addIssue({ code: 'custom', path: ['deadline'], message: 'is before the hazard was discovered' });
+    }
+  });
+export type HazardInput = z.infer<typeof HazardInputSchema>;
+
+export const BatchEnvelopeSchema = z.strictObject({
+  hazards: z.array(z.unknown()).min(1, 'at least one hazard').max(MAX_BATCH, `at most ${MAX_BATCH} hazards per request`),
+});
+
+export const TransitionInputSchema = z.strictObject({
+  to: z.enum(STATUS_CODES),
+  at: isoInstant.optional(),
+  note: text(2000).optional(),
+});
+export type TransitionInput = z.infer<typeof TransitionInputSchema>;
+
+export const EscalationInputSchema = z.strictObject({
+  level: z.enum(LEVEL_CODES),
+  note: text(2000).optional(),
+  /** a hazard raised to major without a deadline needs one */
+  deadline: isoDay.optional(),
+});
+export type EscalationInput = z.infer<typeof EscalationInputSchema>;
+
+export const ListingInputSchema = z.strictObject({
+  by: z.enum(LISTING_LEVELS),
+  document: text(500).optional(),
+});
+export type ListingInput = z.infer<typeof ListingInputSchema>;
+
+export const ExtensionInputSchema = z.strictObject({
+  deadline: isoDay,
+  reason: text(2000).min(1, 'a reason is required'),
+});
+export type ExtensionInput = z.infer<typeof ExtensionInputSchema>;
+
+const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true');
+export const ListQuerySchema = z.strictObject({
+  region: RegionCodeSchema.optional(),
+  sector: z.enum(SECTOR_CODES).optional(),
+  level: z.enum(LEVEL_CODES).optional(),
+  status: z.enum(STATUS_CODES).optional(),
+  source: z.enum(SOURCE_CODES).optional(),
+  overdue: boolParam.optional(),
+  listed: boolParam.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(200).optional(),
+});
+export type ListQuery = z.infer<typeof ListQuerySchema>;
+export type ListFilter = Omit<ListQuery, 'limit' | 'cursor'>;
+
+export const RegionQuerySchema = z.strictObject({ region: RegionCodeSchema.optional() });
+
+// ---- read models -------------------------------------------------------------------------------
+
+export const CountsSchema = z.object({
+  total: z.number(), major: z.number(), open: z.number(), majorOpen: z.number(),
+  overdue: z.number(), rectified: z.number(), closed: z.number(), listed: z.number(),
+});
+export type Counts = z.infer<typeof CountsSchema>;
+
+export const SummarySchema = z.object({
+  region: z.string(),
+  name: z.string(),
+  version: z.number(),
+  asOf: z.string(),
+  today: z.string(),
+  demo: z.boolean().optional(),
+  totals: CountsSchema,
+  byRegion: z.record(z.string(), CountsSchema),
+  bySector: z.record(z.string(), CountsSchema),
+  matrix: z.record(z.string(), z.record(z.string(), CountsSchema)),
+});
+export type Summary = z.infer<typeof SummarySchema>;
+
+export const SummaryChangesSchema = z.object({
+  totals: CountsSchema.optional(),
+  byRegion: z.record(z.string(), CountsSchema).optional(),
+  bySector: z.record(z.string(), CountsSchema).optional(),
+  matrix: z.record(z.string(), z.record(z.string(), CountsSchema)).optional(),
+});
+export type SummaryChanges = z.infer<typeof SummaryChangesSchema>;
+
+export const SummaryDeltaSchema = z.object({
+  region: z.string(),
+  fromVersion: z.number(),
+  version: z.number(),
+  asOf: z.string(),
+  today: z.string().optional(),
+  changes: SummaryChangesSchema,
+});
+export type SummaryDelta = z.infer<typeof SummaryDeltaSchema>;
+
+export const HazardReportedSchema = z.object({
+  id: z.string(), regionCode: z.string(), sector: z.string(), level: z.string(), title: z.string(), discoveredAt: z.string(),
+});
+export type HazardReported = z.infer<typeof HazardReportedSchema>;
+
+export const HeartbeatSchema = z.object({ version: z.number(), at: z.string() });
+export type Heartbeat = z.infer<typeof HeartbeatSchema>;
+
+export const SubscribeArgsSchema = z.strictObject({ region: RegionCodeSchema });
+
+export type Actor = { tokenId: string; name: string; role: Role };
+export const ROLES = ['admin', 'reporter', 'viewer', 'display'] as const;
+export type Role = (typeof ROLES)[number];
+
+export type HistoryEntry = {
+  seq: number;
+  kind: 'reported' | 'transition' | 'escalation' | 'listing' | 'extension';
+  at: string;
+  recordedAt: string;
+  actor: Actor | null;
+  data: Record<string, unknown>;
+  hash: string;
+};
+
+/** A hazard as the API shows it: what was reported, plus its current state. */
+export type Hazard = HazardInput & {
+  status: (typeof STATUS_CODES)[number];
+  listedBy: (typeof LISTING_LEVELS)[number] | null;
+  overdue: boolean;
+  cityCode: string;
+  reportedAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  extensions: number;
+  version: number;
+  history?: HistoryEntry[];
+};
+
+export type ApiError = { error: { code: string; message: string; details?: unknown } };
+export type BatchResult = {
+  accepted: number;
+  duplicates: number;
+  rejected: Array<{ index?: number; row?: number; id?: string; error: { code: string; message: string; details?: unknown } }>;
+};
+
+/** A readable one-line message from zod issues: `deadline: is required for a major hazard; …`. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 10)
+    .map((i) => {
+      const path = i.path.join('.');
+      if (i.code === 'unrecognized_keys') {
+        return `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `${path ? `${path}.` : ''}${k}`).join(', ')}`;
+      }
+      return path ? `${path}: ${i.message}` : i.message;
+    })
+    .join('; ');
+}

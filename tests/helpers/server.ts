@@ -1,0 +1,152 @@
+/**
+ * Test harness: the real server on a random port with a temporary SQLite directory.
+ * `startServer` runs it as a child process (so tests can SIGKILL and restart it);
+ * `startApp` runs it in this process (faster; for tests that need its internals).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openSqlite } from '../../server/db/sqlite';
+import { SqliteTokenStore } from '../../server/auth/tokens';
+import { createApp, type App } from '../../server/app';
+import { loadConfig } from '../../server/config';
+import { createLogger } from '../../server/logger';
+import { openStore } from '../../server/store';
+import { featureRoutes, featureSockets } from '../../server/features';
+import type { Role } from '../../shared/schemas';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+export type Tokens = { admin: string; display: string; viewer: string; reporter: string };
+
+export const tempDir = (prefix = 'hz-test-') => mkdtempSync(join(tmpdir(), prefix));
+
+/** Creates tokens straight in the store (as `npm run token -- create` would). */
+export async function createTokens(dataDir: string, specs: Record<string, { role: Role; region?: string; name?: string }>): Promise<Record<string, string>> {
+  const db = openSqlite(join(dataDir, 'hazards.sqlite'));
+  try {
+    const store = new SqliteTokenStore(db);
+    const out: Record<string, string> = {};
+    for (const [k, spec] of Object.entries(specs)) out[k] = (await store.create(spec)).token;
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+const defaultTokens = (dataDir: string) =>
+  createTokens(dataDir, {
+    admin: { role: 'admin', name: 'test-admin' },
+    display: { role: 'display', name: 'test-display' },
+    viewer: { role: 'viewer', name: 'test-viewer' },
+    reporter: { role: 'reporter', name: 'test-reporter' },
+  }) as Promise<Tokens>;
+
+export type ChildServer = {
+  url: string;
+  port: number;
+  dataDir: string;
+  tokens: Tokens;
+  /** SIGTERM and wait */
+  stop(): Promise<void>;
+  /** SIGKILL and wait */
+  kill(): Promise<void>;
+  /** start again on the same port and data */
+  restart(): Promise<void>;
+  output(): string;
+};
+
+function spawnServer(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; out: string[] }> {
+  const out: string[] = [];
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, env.HZ_ENTRY ?? 'server/index.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolvePort, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${out.join('')}`)), 30_000);
+    const onData = (b: Buffer) => {
+      out.push(b.toString());
+      if (out.length > 400) out.splice(0, 200);
+      const m = /LISTENING (\d+)/.exec(out.join(''));
+      if (m) {
+        clearTimeout(timer);
+        resolvePort({ child, port: Number(m[1]), out });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (b: Buffer) => out.push(b.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out.join('')}`));
+    });
+  });
+}
+
+const waitExit = (child: ChildProcess, signal: NodeJS.Signals) =>
+  new Promise<void>((r) => {
+    if (child.exitCode !== null || child.signalCode !== null) return r();
+    child.once('exit', () => r());
+    child.kill(signal);
+  });
+
+export async function startServer(opts: { dataDir?: string; env?: Record<string, string> } = {}): Promise<ChildServer> {
+  const dataDir = opts.dataDir ?? tempDir();
+  const tokens = await defaultTokens(dataDir);
+  const env = { HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...opts.env };
+  let proc = await spawnServer(env);
+  const port = proc.port;
+  const server: ChildServer = {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dataDir,
+    tokens,
+    stop: () => waitExit(proc.child, 'SIGTERM'),
+    kill: () => waitExit(proc.child, 'SIGKILL'),
+    restart: async () => {
+      await waitExit(proc.child, 'SIGKILL');
+      proc = await spawnServer({ ...env, PORT: String(port) });
+    },
+    output: () => proc.out.join(''),
+  };
+  return server;
+}
+
+export type InProcessServer = { url: string; port: number; dataDir: string; tokens: Tokens; app: App; close(): Promise<void> };
+
+export async function startApp(opts: { dataDir?: string; env?: Record<string, string>; demo?: boolean } = {}): Promise<InProcessServer> {
+  const dataDir = opts.dataDir ?? tempDir();
+  const tokens = await defaultTokens(dataDir);
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...opts.env }, opts.demo ?? false);
+  const store = await openStore(config);
+  const app = await createApp({ config, repo: store.repo, tokens: store.tokens, log: createLogger(config.LOG_LEVEL), extraRoutes: featureRoutes, extraSockets: featureSockets });
+  const port = await app.listen(0, '127.0.0.1');
+  return { url: `http://127.0.0.1:${port}`, port, dataDir, tokens, app, close: () => app.close() };
+}
+
+/** POSTs hazards as a batch; returns status and body. */
+export async function postHazards(url: string, token: string, hazards: unknown[]): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${url}/api/v1/hazards`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ hazards }),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/** Any JSON API call. */
+export async function api(url: string, token: string | undefined, method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
