@@ -70,6 +70,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     strictTransportSecurity: false,
     crossOriginEmbedderPolicy: false,
   }));
+  if (config.demo) {
+    // every answer of the demo says so: screens show 演示数据 / DEMO, API clients see the header
+    app.use((_req, res, next) => {
+      res.setHeader('X-Demo-Data', 'true');
+      next();
+    });
+  }
   app.use((req, res, next) => {
     res.on('finish', () => metrics.httpRequests.inc({ method: req.method, status: String(res.statusCode) }));
     next();

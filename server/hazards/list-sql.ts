@@ -17,9 +17,10 @@ export function filterSql(f: ListFilter, today: string, ph: '?' | '$'): { where:
   if (f.level) where.push(`level = ${p(f.level)}`);
   if (f.status) where.push(`status = ${p(f.status)}`);
   if (f.source) where.push(`source = ${p(f.source)}`);
-  const open = `status IN (${OPEN_STATUSES.map((s) => p(s)).join(', ')})`;
-  if (f.overdue === true) where.push(`${open} AND deadline IS NOT NULL AND deadline < ${p(today)}`);
-  if (f.overdue === false) where.push(`NOT (${open} AND deadline IS NOT NULL AND deadline < ${p(today)})`);
+  // built only when used: every placeholder must have its parameter and no parameter may be left over
+  const overdue = () => `status IN (${OPEN_STATUSES.map((s) => p(s)).join(', ')}) AND deadline IS NOT NULL AND deadline < ${p(today)}`;
+  if (f.overdue === true) where.push(overdue());
+  if (f.overdue === false) where.push(`NOT (${overdue()})`);
   if (f.listed === true) where.push('listed_by IS NOT NULL');
   if (f.listed === false) where.push('listed_by IS NULL');
   return { where, params };

@@ -1,0 +1,72 @@
+/**
+ * Ingest through the service alone (validation, hashing, one transaction per batch, live aggregates)
+ * and through HTTP batches against the real server as a child process.
+ */
+import { rmSync } from 'node:fs';
+import { LiveSummaries } from '../../server/aggregates/live-summaries';
+import { loadConfig } from '../../server/config';
+import { HazardService } from '../../server/hazards/hazards.service';
+import { openStore } from '../../server/store';
+import type { HazardInput } from '../../shared/schemas';
+import { startServer, tempDir } from '../../tests/helpers/server';
+import { BENCH_AUTH, batches } from './rows';
+
+export type IngestResult = { rate: number; elapsedMs: number; accepted: number; rss?: number };
+
+export async function benchService(hazards: HazardInput[], batchSize: number): Promise<IngestResult> {
+  const dir = tempDir('hz-bench-svc-');
+  const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' });
+  const store = await openStore(config);
+  try {
+    const live = new LiveSummaries();
+    const service = new HazardService(store.repo, live, config.TZ_REGION);
+    // as createApp does at start-up, so the aggregates are live while ingesting
+    live.rebuild(await store.repo.rebuildState());
+    await service.checkDay();
+    let accepted = 0;
+    const t0 = performance.now();
+    for (const b of batches(hazards, batchSize)) {
+      const r = await service.ingest(b, BENCH_AUTH);
+      accepted += r.accepted;
+      if (r.rejected.length) throw new Error(`service rejected rows: ${JSON.stringify(r.rejected[0])}`);
+    }
+    const elapsedMs = performance.now() - t0;
+    return { rate: (accepted / elapsedMs) * 1000, elapsedMs, accepted };
+  } finally {
+    await store.repo.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Resident memory of a server, as its own /metrics reports it (loopback needs no token). */
+export async function serverRss(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^process_resident_memory_bytes (\d+)/m.exec(text)?.[1] ?? NaN);
+}
+
+export async function benchHttp(hazards: HazardInput[], batchSize: number, concurrency: number): Promise<IngestResult> {
+  const server = await startServer();
+  try {
+    // bodies are serialised before the clock starts: the figure is the server's, not the client's
+    const bodies = batches(hazards, batchSize).map((b) => JSON.stringify({ hazards: b }));
+    const headers = { authorization: `Bearer ${server.tokens.admin}`, 'content-type': 'application/json' };
+    let next = 0;
+    let accepted = 0;
+    const worker = async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++]!;
+        const res = await fetch(`${server.url}/api/v1/hazards`, { method: 'POST', headers, body });
+        const json = (await res.json()) as { accepted?: number; rejected?: unknown[] };
+        if (res.status !== 200 || json.rejected?.length) throw new Error(`HTTP ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
+        accepted += json.accepted ?? 0;
+      }
+    };
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    const elapsedMs = performance.now() - t0;
+    return { rate: (accepted / elapsedMs) * 1000, elapsedMs, accepted, rss: await serverRss(server.url) };
+  } finally {
+    await server.stop();
+    rmSync(server.dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The baseline: what better-sqlite3 alone does with the same rows on this machine. Same schema and
+ * pragmas (openSqlite: WAL, synchronous=FULL), the same two rows per hazard (hazards + changes),
+ * one transaction per batch. Everything the rows need (JSON, hashes) is built before the clock starts,
+ * so the figure is the store's ceiling, not the service's.
+ */
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { LiveSummaries } from '../../server/aggregates/live-summaries';
+import { openSqlite } from '../../server/db/sqlite';
+import { GENESIS_HASH, sealChange, type ChangePayload } from '../../server/hazards/changes';
+import { HazardService } from '../../server/hazards/hazards.service';
+import { SqliteHazardRepository } from '../../server/hazards/sqlite.repository';
+import { getRegion } from '../../shared/regions';
+import type { HazardInput } from '../../shared/schemas';
+import { DEFAULT_TZ } from '../../shared/time';
+import { tempDir } from '../../tests/helpers/server';
+import { BENCH_AUTH, batches } from './rows';
+
+export type RawResult = { rate: number; elapsedMs: number; rows: number };
+
+type Params = { hazard: Record<string, unknown>; change: Record<string, unknown> };
+
+function buildParams(hazards: HazardInput[], normalise: HazardService['normalise']): Params[] {
+  const recordedAt = new Date().toISOString();
+  const actor = { tokenId: BENCH_AUTH.tokenId, name: BENCH_AUTH.name, role: BENCH_AUTH.role };
+  let prev = GENESIS_HASH;
+  return hazards.map((input, i) => {
+    const item = normalise(input);
+    const region = getRegion(input.regionCode)!;
+    const facts = { regionCode: input.regionCode, sector: input.sector, level: input.level, status: 'reported' as const, deadline: input.deadline ?? null, listed: false };
+    const payload: ChangePayload = { data: { ...input }, before: null, after: facts };
+    const { row } = sealChange({ seq: i + 1, hazardId: input.id, kind: 'reported', at: input.discoveredAt, recordedAt, actor, payload }, prev);
+    prev = row.hash;
+    return {
+      change: row,
+      hazard: {
+        id: input.id, region_code: input.regionCode, city_code: region.level === 'city' ? region.code : region.parent!,
+        sector: input.sector, level: input.level, status: 'reported', source: input.source, deadline: input.deadline ?? null,
+        discovered_at: new Date(input.discoveredAt).toISOString(), discovered_day: item.discoveredDay, reported_at: recordedAt,
+        content_hash: item.contentHash, input: JSON.stringify(input), seq: i + 1,
+      },
+    };
+  });
+}
+
+export async function benchRaw(hazards: HazardInput[], batchSize: number): Promise<RawResult> {
+  const dir = tempDir('hz-bench-raw-');
+  const db = openSqlite(join(dir, 'hazards.sqlite'));
+  try {
+    const service = new HazardService(new SqliteHazardRepository(db), new LiveSummaries(), DEFAULT_TZ);
+    const params = buildParams(hazards, (h) => service.normalise(h));
+    const insertChange = db.prepare(
+      `INSERT INTO changes (seq, hazard_id, kind, at, recorded_at, actor, payload, prev_hash, hash)
+       VALUES (@seq, @hazard_id, @kind, @at, @recorded_at, @actor, @payload, @prev_hash, @hash)`,
+    );
+    const insertHazard = db.prepare(
+      `INSERT INTO hazards (id, region_code, city_code, sector, level, status, source, deadline, listed_by, discovered_at,
+         discovered_day, reported_at, updated_at, closed_at, closed_day, extensions, created_seq, updated_seq, content_hash, input)
+       VALUES (@id, @region_code, @city_code, @sector, @level, @status, @source, @deadline, NULL, @discovered_at,
+         @discovered_day, @reported_at, @reported_at, NULL, NULL, 0, @seq, @seq, @content_hash, @input)`,
+    );
+    const insertBatch = db.transaction((rows: Params[]) => {
+      for (const p of rows) {
+        insertChange.run(p.change);
+        insertHazard.run(p.hazard);
+      }
+    });
+    const t0 = performance.now();
+    for (const b of batches(params, batchSize)) insertBatch.immediate(b);
+    const elapsedMs = performance.now() - t0;
+    return { rate: (hazards.length / elapsedMs) * 1000, elapsedMs, rows: hazards.length };
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

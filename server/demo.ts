@@ -1,0 +1,54 @@
+/**
+ * `npm run demo`: the server on an embedded SQLite under data/demo/ with a simulated feed that
+ * reports through the public HTTP API. Everything it serves is marked as demo data.
+ */
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from './index';
+import { loadConfig } from './config';
+import { openStore } from './store';
+import { Simulator } from './demo/simulator';
+
+const DEMO_DIR = process.env.DEMO_DATA_DIR ?? join('data', 'demo');
+
+/** The demo keeps its own tokens in a file beside its database (demo only: production tokens are shown once). */
+async function demoTokens(): Promise<{ feed: string; display: string; admin: string }> {
+  const file = join(DEMO_DIR, 'demo-tokens.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  mkdirSync(DEMO_DIR, { recursive: true });
+  const store = await openStore(loadConfig({ DATA_DIR: DEMO_DIR }));
+  const make = (role: 'reporter' | 'display' | 'admin', name: string) => store.tokens.create({ role, name }).then((t) => t.token);
+  const tokens = { feed: await make('reporter', '演示数据模拟器'), display: await make('display', '演示大屏'), admin: await make('admin', '演示管理员') };
+  await store.repo.close();
+  writeFileSync(file, JSON.stringify(tokens, null, 2), { mode: 0o600 });
+  return tokens;
+}
+
+async function run(): Promise<void> {
+  const tokens = await demoTokens();
+  // the demo is always the embedded single node, whatever the shell says
+  const { DATABASE_URL: _db, REDIS_URL: _redis, ...rest } = process.env;
+  const env = { ...rest, DATA_DIR: DEMO_DIR };
+  const { app, port } = await main({ demo: true, env });
+  const local = `http://127.0.0.1:${port}`;
+  const sim = new Simulator(local, tokens.feed);
+  if (app.service.live.appliedSeq < 10) {
+    console.log('演示数据: back-filling 60 days of simulated reports through the API …');
+    const n = await sim.backfill(Number(process.env.DEMO_BACKFILL_DAYS ?? 60));
+    console.log(`演示数据: back-filled ${n} hazards`);
+  }
+  await sim.loadOpen();
+  sim.start(Number(process.env.DEMO_TICK_MS ?? 2000));
+  const host = 'localhost';
+  console.log(`\n演示数据 / DEMO — dashboard: http://${host}:${port}/?token=${tokens.display}`);
+  console.log(`  briefing: http://${host}:${port}/briefing?token=${tokens.display}`);
+  console.log(`  hazards:  http://${host}:${port}/hazards?token=${tokens.admin}`);
+  console.log(`  admin API token: ${tokens.admin}\n`);
+  process.once('SIGTERM', () => sim.stop());
+  process.once('SIGINT', () => sim.stop());
+}
+
+run().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});
