@@ -4,7 +4,8 @@
  */
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
-import './styles/fonts.css';
+import '@fontsource/noto-sans-sc/400.css';
+import '@fontsource/noto-sans-sc/700.css';
 import './styles/base.css';
 import { createI18nFor, localeFromUrl } from './i18n';
 import { loaderFor } from './views';

@@ -27,7 +27,7 @@ export interface SocketPort {
 }
 
 export const RECONNECT_DELAY_MS = 1_000;
-export const RECONNECT_DELAY_MAX_MS = 20_000;
+export const RECONNECT_DELAY_MAX_MS = 10_000;
 
 let shared: SocketPort | null = null;
 

@@ -4,6 +4,7 @@
 // HZ_REQUIRE_ALL=1 (set by .ci/run), where a missing requirement fails the run instead.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 
 const requireAll = process.env.HZ_REQUIRE_ALL === '1';
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -17,6 +18,21 @@ const projects = ['unit', 'integration'];
 const skipped = [];
 if (existsSync(chromium)) projects.push('e2e');
 else skipped.push(`e2e (browser tests): no Chromium at ${chromium} — apt-get install -y chromium fonts-noto-cjk`);
+
+// PostgreSQL store tests (tests/integration/store-*.test.ts) run when a server answers on 127.0.0.1:5432;
+// they read HZ_PG_URL and skip themselves, with a message, when it is not set and nothing answers
+const pgUp = await new Promise((resolve) => {
+  const socket = connect({ host: '127.0.0.1', port: 5432, timeout: 2000 });
+  const done = (up) => {
+    socket.destroy();
+    resolve(up);
+  };
+  socket.once('connect', () => done(true));
+  socket.once('error', () => done(false));
+  socket.once('timeout', () => done(false));
+});
+if (pgUp) process.env.HZ_PG_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
+else if (!process.env.HZ_PG_URL) skipped.push('PostgreSQL store tests: nothing answers on 127.0.0.1:5432 — start PostgreSQL (.ci/run does) or set HZ_PG_URL');
 
 if (skipped.length && requireAll) {
   console.error(`required suites cannot run:\n  ${skipped.join('\n  ')}`);

@@ -12,9 +12,9 @@ import type { Config } from './config';
 import { ServiceError } from './errors';
 import type { HazardRepository } from './hazards/hazards.repository';
 import { HazardService } from './hazards/hazards.service';
-import { errorHandler, notFound } from './http/errors';
+import { answerClientError, errorHandler, notFound } from './http/errors';
 import { hazardsRouter } from './http/hazards.router';
-import { AuthGate, IngestLimiter, refuseForbiddenKeys, tokenFrom } from './http/middleware';
+import { AuthGate, IngestLimiter, guardJsonDepth, refuseForbiddenKeys, tokenFrom } from './http/middleware';
 import { pagesRouter } from './http/pages';
 import { readRouter } from './http/read.router';
 import { createMetrics } from './metrics';
@@ -30,6 +30,8 @@ export type AppDeps = {
   extraRoutes?: (ctx: AppContext) => express.Router[];
   /** extra socket handlers */
   extraSockets?: (ctx: AppContext) => void;
+  /** the clock (ms since epoch) that days, deadlines and recorded times are read from; tests move it */
+  now?: () => number;
 };
 
 export type AppContext = { service: HazardService; io: IO; config: Config; log: Logger; tokens: TokenStore };
@@ -46,7 +48,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { config, repo, tokens, log } = deps;
   const metrics = createMetrics();
   const live = new LiveSummaries(config.demo);
-  const service = new HazardService(repo, live, config.TZ_REGION);
+  const service = new HazardService(repo, live, config.TZ_REGION, deps.now);
 
   const t0 = Date.now();
   live.rebuild(await repo.rebuildState());
@@ -78,7 +80,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     });
   }
   app.use((req, res, next) => {
-    res.on('finish', () => metrics.httpRequests.inc({ method: req.method, status: String(res.statusCode) }));
+    res.on('finish', () => {
+      metrics.httpRequests.inc({ method: req.method, status: String(res.statusCode) });
+      // every write request, by token: shipped off the host, the log corroborates (or contradicts) the history
+      if (req.method !== 'GET' && req.auth) log.info({ method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, token: req.auth.tokenId, role: req.auth.role }, 'write');
+    });
     next();
   });
 
@@ -87,7 +93,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   app.get('/metrics', async (req, res, next) => {
     try {
-      const loopback = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? '');
+      // req.ip, not the socket: behind a proxy on this host every socket is loopback, the client is not
+      const loopback = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.ip ?? '');
       if (!loopback) {
         const auth = await gate.check(tokenFrom(req.headers.authorization, req.headers.cookie), req.ip ?? '');
         if (auth.role !== 'admin') throw new ServiceError(403, 'forbidden_role', 'metrics are for admin tokens or loopback');
@@ -104,11 +111,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
 
   const http = createServer(app);
+  http.on('clientError', answerClientError);
   const io: IO = new Server(http, { serveClient: false, maxHttpBufferSize: 1e5, pingInterval: 20_000, pingTimeout: 20_000 });
   const ctx: AppContext = { service, io, config, log, tokens };
 
   const api = express.Router();
-  api.use(express.json({ limit: '16mb', reviver: refuseForbiddenKeys }));
+  // strict: false lets requireJson say "must be an object" instead of calling `null` invalid JSON
+  api.use(express.json({ limit: '16mb', strict: false, reviver: refuseForbiddenKeys, verify: guardJsonDepth }));
   api.use(gate.middleware());
   for (const extra of deps.extraRoutes?.(ctx) ?? []) api.use(extra);
   api.use('/hazards', hazardsRouter(service, new IngestLimiter(config.INGEST_LIMIT_PER_MINUTE)));

@@ -16,7 +16,11 @@ const ConfigSchema = z.object({
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(30),
   /** serve the built client from here */
   CLIENT_DIR: z.string().default('dist/client'),
-  TRUST_PROXY: z.string().optional(),
+  /** express "trust proxy": a hop count (1), addresses or names (loopback, 10.0.0.0/8), or true (trust all: spoofable) */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === '' || v === 'false' ? undefined : v === 'true' ? true : /^\d+$/.test(v) ? Number(v) : v)),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { demo: boolean };

@@ -4,9 +4,17 @@
  */
 import type { Router } from 'express';
 import type { AppContext } from './app';
+import { BriefingService } from './briefing/briefing.service';
+import { briefingRouter } from './http/briefing.router';
+import { attachPresent } from './realtime/present';
+import { importRouter } from './import/import.router';
 
-export function featureRoutes(_ctx: AppContext): Router[] {
-  return [];
+export function featureRoutes(ctx: AppContext): Router[] {
+  const briefings = new BriefingService(ctx.service.repo, ctx.config.TZ_REGION, () => ctx.service.live.today);
+  // importRouter before the hazards router: /hazards/export and /hazards/import/… must not be taken for /hazards/:id
+  return [briefingRouter(briefings), importRouter(ctx)];
 }
 
-export function featureSockets(_ctx: AppContext): void {}
+export function featureSockets(ctx: AppContext): void {
+  attachPresent(ctx.io);
+}

@@ -2,12 +2,13 @@
 import type { z } from 'zod';
 import type { HazardReported, Heartbeat, Summary, SummaryDelta } from './schemas';
 import type { SubscribeArgsSchema } from './schemas';
+import type { PresentAck, PresentGoSchema, PresentJoinSchema, PresentState } from './present';
 
 export type SubscribeAck =
   | { ok: true; summary: Summary }
   | { ok: false; error: { code: string; message: string } };
 
-export type PresentState = { room: string; region: string; index: number; blank: boolean; presenter: boolean; updatedAt: string };
+export type { PresentState };
 
 export interface ServerToClientEvents {
   'summary:delta': (d: SummaryDelta) => void;
@@ -21,12 +22,6 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   'summary:subscribe': (args: z.input<typeof SubscribeArgsSchema>, ack: (r: SubscribeAck) => void) => void;
   'summary:unsubscribe': (args: { region: string }, ack?: (r: { ok: boolean }) => void) => void;
-  'present:join': (
-    args: { room: string; role?: 'presenter' | 'follower'; region?: string },
-    ack: (r: { ok: true; state: PresentState } | { ok: false; error: { code: string; message: string } }) => void,
-  ) => void;
-  'present:go': (
-    args: { room: string; index?: number; blank?: boolean },
-    ack?: (r: { ok: true; state: PresentState } | { ok: false; error: { code: string; message: string } }) => void,
-  ) => void;
+  'present:join': (args: z.input<typeof PresentJoinSchema>, ack: (r: PresentAck) => void) => void;
+  'present:go': (args: z.input<typeof PresentGoSchema>, ack?: (r: PresentAck) => void) => void;
 }

@@ -59,12 +59,15 @@ export const TransitionInputSchema = z.strictObject({
 });
 export type TransitionInput = z.infer<typeof TransitionInputSchema>;
 
-export const EscalationInputSchema = z.strictObject({
-  level: z.enum(LEVEL_CODES),
-  note: text(2000).optional(),
-  /** a hazard raised to major without a deadline needs one */
-  deadline: isoDay.optional(),
-});
+export const EscalationInputSchema = z
+  .strictObject({
+    level: z.enum(LEVEL_CODES),
+    note: text(2000).optional(),
+    /** a hazard raised to major without a deadline needs one */
+    deadline: isoDay.optional(),
+  })
+  // lowering a major hazard is what concealment looks like: it always says why
+  .refine((e) => e.level !== 'general' || Boolean(e.note), { path: ['note'], message: 'is required to lower a hazard to general' });
 export type EscalationInput = z.infer<typeof EscalationInputSchema>;
 
 export const ListingInputSchema = z.strictObject({

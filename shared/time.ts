@@ -40,7 +40,18 @@ export function startOfDay(day: string, tz: string = DEFAULT_TZ): number {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   const guess = Date.UTC(y, m - 1, d);
   const first = guess - offsetAt(guess, tz);
-  return guess - offsetAt(first, tz);
+  const start = guess - offsetAt(first, tz);
+  if (dayOf(start, tz) === day) return start;
+  // Midnight does not exist where a DST change skips it (America/Santiago): the day begins at the
+  // change, which lies within a few hours after `start`; transitions fall on whole seconds.
+  let lo = start;
+  let hi = start + 6 * 3_600_000;
+  while (hi - lo > 1000) {
+    const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+    if (dayOf(mid, tz) < day) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 /** The day after `day` (calendar arithmetic, no zone involved). */

@@ -23,7 +23,7 @@ export const en: Messages = {
     majorOf: 'major {n}',
     listed: 'listed {n}',
     shareOfOpen: '{p} of open',
-    closedOf: 'closed {closed} / total {total}',
+    closedOf: 'closed {closed}',
     newMajor: 'major {n}',
   },
   map: {
@@ -42,7 +42,7 @@ export const en: Messages = {
   },
   sector: { title: 'Sectors', majorOpen: 'Major open', otherOpen: 'General open', done: 'Rectified / closed', blind: 'no reports' },
   matrix: { title: 'Region × sector', blind: 'no reports' },
-  trend: { title: 'Last 30 days: new vs closed', new: 'New', newMajor: 'New major', closed: 'Closed', unavailable: 'Trend data unavailable' },
+  trend: { title: '30 days: new vs closed', new: 'New', newMajor: 'New major', closed: 'Closed', unavailable: 'Trend data unavailable' },
   overdue: { title: 'Overdue hazards', days: '{n} d overdue', none: 'No overdue hazards', deadline: 'due {d}', listed: 'Listed', major: 'Major', more: '{n} in all, most overdue first' },
   ticker: { title: 'New major hazards', empty: 'No new major hazards yet' },
   session: { unauthorized: 'Not authorised: open this page with the address (with token) you were given', failed: 'Cannot reach the server, retrying…' },

@@ -1,6 +1,8 @@
 import { createI18n } from 'vue-i18n';
 import { zh } from './zh';
 import { en } from './en';
+import { briefingEn, briefingZh } from './briefing';
+import { hazardsEn, hazardsZh } from './hazards';
 
 export type Locale = 'zh' | 'en';
 
@@ -13,6 +15,6 @@ export function createI18nFor(locale: Locale) {
     globalInjection: true,
     locale,
     fallbackLocale: 'zh',
-    messages: { zh, en },
+    messages: { zh: { ...zh, ...briefingZh, ...hazardsZh }, en: { ...en, ...briefingEn, ...hazardsEn } },
   });
 }

@@ -8,10 +8,10 @@ type Loader = () => Promise<{ default: Component }>;
 
 const VIEWS: Record<string, Loader> = {
   '/': () => import('./WallView.vue'),
-  '/briefing': () => import('./PlaceholderView.vue'),
-  '/present': () => import('./PlaceholderView.vue'),
-  '/hazards': () => import('./PlaceholderView.vue'),
-  '/import': () => import('./PlaceholderView.vue'),
+  '/briefing': () => import('./BriefingView.vue'),
+  '/present': () => import('./PresentView.vue'),
+  '/hazards': () => import('./HazardsView.vue'),
+  '/import': () => import('./ImportView.vue'),
 };
 
 export function loaderFor(pathname: string): Loader {

@@ -11,7 +11,8 @@ import type { HazardInput } from '../../shared/schemas';
 import { startServer, tempDir } from '../../tests/helpers/server';
 import { BENCH_AUTH, batches } from './rows';
 
-export type IngestResult = { rate: number; elapsedMs: number; accepted: number; rss?: number };
+/** `cpuMs`: CPU time of the process doing the ingest (this one, or the server), which other load does not inflate. */
+export type IngestResult = { rate: number; elapsedMs: number; accepted: number; cpuMs: number; rss?: number };
 
 export async function benchService(hazards: HazardInput[], batchSize: number): Promise<IngestResult> {
   const dir = tempDir('hz-bench-svc-');
@@ -24,6 +25,7 @@ export async function benchService(hazards: HazardInput[], batchSize: number): P
     live.rebuild(await store.repo.rebuildState());
     await service.checkDay();
     let accepted = 0;
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (const b of batches(hazards, batchSize)) {
       const r = await service.ingest(b, BENCH_AUTH);
@@ -31,17 +33,19 @@ export async function benchService(hazards: HazardInput[], batchSize: number): P
       if (r.rejected.length) throw new Error(`service rejected rows: ${JSON.stringify(r.rejected[0])}`);
     }
     const elapsedMs = performance.now() - t0;
-    return { rate: (accepted / elapsedMs) * 1000, elapsedMs, accepted };
+    const c = process.cpuUsage(c0);
+    return { rate: (accepted / elapsedMs) * 1000, elapsedMs, accepted, cpuMs: (c.user + c.system) / 1000 };
   } finally {
     await store.repo.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Resident memory of a server, as its own /metrics reports it (loopback needs no token). */
-export async function serverRss(url: string): Promise<number> {
+/** Resident memory and CPU time of a server, as its own /metrics reports them (loopback needs no token). */
+export async function serverProcess(url: string): Promise<{ rss: number; cpuMs: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(/^process_resident_memory_bytes (\d+)/m.exec(text)?.[1] ?? NaN);
+  const metric = (name: string) => Number(new RegExp(`^${name} ([\\d.e+]+)`, 'm').exec(text)?.[1] ?? NaN);
+  return { rss: metric('process_resident_memory_bytes'), cpuMs: metric('process_cpu_seconds_total') * 1000 };
 }
 
 export async function benchHttp(hazards: HazardInput[], batchSize: number, concurrency: number): Promise<IngestResult> {
@@ -52,6 +56,7 @@ export async function benchHttp(hazards: HazardInput[], batchSize: number, concu
     const headers = { authorization: `Bearer ${server.tokens.admin}`, 'content-type': 'application/json' };
     let next = 0;
     let accepted = 0;
+    const before = await serverProcess(server.url);
     const worker = async () => {
       while (next < bodies.length) {
         const body = bodies[next++]!;
@@ -64,7 +69,8 @@ export async function benchHttp(hazards: HazardInput[], batchSize: number, concu
     const t0 = performance.now();
     await Promise.all(Array.from({ length: concurrency }, worker));
     const elapsedMs = performance.now() - t0;
-    return { rate: (accepted / elapsedMs) * 1000, elapsedMs, accepted, rss: await serverRss(server.url) };
+    const after = await serverProcess(server.url);
+    return { rate: (accepted / elapsedMs) * 1000, elapsedMs, accepted, cpuMs: after.cpuMs - before.cpuMs, rss: after.rss };
   } finally {
     await server.stop();
     rmSync(server.dataDir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
  * so the figure is the store's ceiling, not the service's.
  */
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { LiveSummaries } from '../../server/aggregates/live-summaries';
 import { openSqlite } from '../../server/db/sqlite';
 import { GENESIS_HASH, sealChange, type ChangePayload } from '../../server/hazards/changes';
@@ -17,7 +17,7 @@ import { DEFAULT_TZ } from '../../shared/time';
 import { tempDir } from '../../tests/helpers/server';
 import { BENCH_AUTH, batches } from './rows';
 
-export type RawResult = { rate: number; elapsedMs: number; rows: number };
+export type RawResult = { rate: number; elapsedMs: number; rows: number; writtenBytes: number; cpuMs: number };
 
 type Params = { hazard: Record<string, unknown>; change: Record<string, unknown> };
 
@@ -44,9 +44,13 @@ function buildParams(hazards: HazardInput[], normalise: HazardService['normalise
   });
 }
 
-export async function benchRaw(hazards: HazardInput[], batchSize: number): Promise<RawResult> {
+/** Bytes this process has caused to be written to storage so far. */
+const written = () => Number(/^write_bytes: (\d+)/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? NaN);
+
+/** `inMemory`: the same inserts on a :memory: database, to separate the disk's share from SQLite's own work. */
+export async function benchRaw(hazards: HazardInput[], batchSize: number, inMemory = false): Promise<RawResult> {
   const dir = tempDir('hz-bench-raw-');
-  const db = openSqlite(join(dir, 'hazards.sqlite'));
+  const db = openSqlite(inMemory ? ':memory:' : join(dir, 'hazards.sqlite'));
   try {
     const service = new HazardService(new SqliteHazardRepository(db), new LiveSummaries(), DEFAULT_TZ);
     const params = buildParams(hazards, (h) => service.normalise(h));
@@ -66,10 +70,13 @@ export async function benchRaw(hazards: HazardInput[], batchSize: number): Promi
         insertHazard.run(p.hazard);
       }
     });
+    const w0 = written();
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (const b of batches(params, batchSize)) insertBatch.immediate(b);
     const elapsedMs = performance.now() - t0;
-    return { rate: (hazards.length / elapsedMs) * 1000, elapsedMs, rows: hazards.length };
+    const c = process.cpuUsage(c0);
+    return { rate: (hazards.length / elapsedMs) * 1000, elapsedMs, rows: hazards.length, writtenBytes: written() - w0, cpuMs: (c.user + c.system) / 1000 };
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 /** Small helpers the benchmark parts share: flags, the machine, percentiles, memory, formatting. */
 import { readFileSync } from 'node:fs';
-import { cpus, release, totalmem, type as osType } from 'node:os';
+import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 
 /** One line of the results table. `pass` is null for figures that have no target. */
 export type ResultRow = { name: string; figure: string; target: string; pass: boolean | null };
@@ -107,3 +107,13 @@ export function log(msg: string): void {
 }
 
 export const sleep = (t: number) => new Promise<void>((r) => setTimeout(r, t));
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (clock ticks of 10 ms). */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** The 1-minute load average: this machine is shared, so every part records what else was running. */
+export const load = () => loadavg()[0]!.toFixed(1);

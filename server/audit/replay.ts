@@ -103,7 +103,7 @@ const STEPS: Record<string, Step> = {
   }),
 };
 
-const groupKey = (g: DayGroup) => `${g.regionCode}|${g.sector}`;
+const groupKey = (g: Pick<DayGroup, 'regionCode' | 'sector'>) => `${g.regionCode}|${g.sector}`;
 
 export class Projection {
   readonly hazards = new Map<string, Projected>();

@@ -30,3 +30,13 @@ export function requireWriteIn(a: Auth, regionCode: string): void {
 }
 
 export const isProvinceWide = (a: Auth): boolean => a.region === PROVINCE_CODE;
+
+/**
+ * A stored hazard the token asks for by id: out of scope is a 403 that does not say where the hazard
+ * is, so ids probed from another region learn nothing about it.
+ */
+export function requireHazardInScope(a: Auth, id: string, regionCode: string): void {
+  if (!isWithin(regionCode, a.region)) {
+    throw new ServiceError(403, 'forbidden_region', `hazard ${id} is outside this token's scope (${a.region})`);
+  }
+}

@@ -10,7 +10,7 @@ import type { Auth } from './auth';
 
 export type TokenInfo = { id: string; name: string; role: Role; region: string; createdAt: string; revokedAt: string | null };
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export interface TokenStore {
   create(opts: { role: Role; region?: string; name?: string }): Promise<{ token: string; info: TokenInfo }>;
@@ -30,8 +30,8 @@ export function newToken(opts: { role: Role; region?: string; name?: string }, n
   return { token, info, hash: hashToken(token) };
 }
 
-type Row = { id: string; name: string; role: Role; region: string; created_at: string; revoked_at: string | null };
-const toInfo = (r: Row): TokenInfo => ({ id: r.id, name: r.name, role: r.role, region: r.region, createdAt: r.created_at, revokedAt: r.revoked_at });
+export type TokenRow = { id: string; name: string; role: Role; region: string; created_at: string; revoked_at: string | null };
+export const toInfo = (r: TokenRow): TokenInfo => ({ id: r.id, name: r.name, role: r.role, region: r.region, createdAt: r.created_at, revokedAt: r.revoked_at });
 
 export class SqliteTokenStore implements TokenStore {
   private readonly byHash;
@@ -49,12 +49,12 @@ export class SqliteTokenStore implements TokenStore {
 
   async authenticate(token: string): Promise<Auth | null> {
     if (!token.startsWith('hz_') || token.length > 200) return null;
-    const r = this.byHash.get(hashToken(token)) as Row | undefined;
+    const r = this.byHash.get(hashToken(token)) as TokenRow | undefined;
     return r ? { tokenId: r.id, name: r.name, role: r.role, region: r.region } : null;
   }
 
   async list() {
-    return (this.db.prepare('SELECT * FROM tokens ORDER BY created_at').all() as Row[]).map(toInfo);
+    return (this.db.prepare('SELECT * FROM tokens ORDER BY created_at').all() as TokenRow[]).map(toInfo);
   }
 
   async revoke(id: string) {

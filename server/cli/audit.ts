@@ -6,11 +6,9 @@
  *   chain must still contain — the check that catches a consistently rewritten history.
  * npm run audit -- head    prints the current head SEQ:HASH (to keep a copy elsewhere)
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
-import { openSqliteAuditSource } from '../audit/sqlite-source';
+import { openAuditSource } from '../audit/open-source';
 import { parseHead, verify } from '../audit/verify';
 
 const USAGE = 'usage: audit verify [--expect SEQ:HASH] [--json] | audit head';
@@ -22,21 +20,18 @@ async function run(argv: string[]): Promise<number> {
   const [cmd] = positionals;
   if (cmd !== 'verify' && cmd !== 'head') return usage();
   const config = loadConfig();
-  if (config.DATABASE_URL) {
-    console.error('audit: this version audits the embedded SQLite store (unset DATABASE_URL, set DATA_DIR)');
-    return 2;
-  }
-  const file = join(config.DATA_DIR, 'hazards.sqlite');
-  if (!existsSync(file)) {
-    console.error(`audit: no database at ${file} (set DATA_DIR)`);
-    return 2;
-  }
   const expect = values.expect === undefined ? null : parseHead(values.expect);
   if (values.expect !== undefined && !expect) {
     console.error(`audit: --expect must be SEQ:HASH (64 hex digits), got ${values.expect}`);
     return 2;
   }
-  const { source, close } = openSqliteAuditSource(file);
+  // the store the server is configured with: the SQLite file in DATA_DIR, or DATABASE_URL=postgres://…
+  const opened = await openAuditSource(config);
+  if (typeof opened === 'string') {
+    console.error(`audit: ${opened}`);
+    return 2;
+  }
+  const { source, close } = opened;
   try {
     const report = await verify(source, config.TZ_REGION, expect);
     if (cmd === 'head') {
@@ -53,7 +48,7 @@ async function run(argv: string[]): Promise<number> {
     }
     return report.ok ? 0 : 1;
   } finally {
-    close();
+    await close();
   }
 }
 

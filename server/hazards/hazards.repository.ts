@@ -3,6 +3,7 @@
  * interface, and one contract suite runs against both.
  */
 import type { Facts } from '../../shared/aggregation';
+import type { PeriodFacts } from '../../shared/briefing';
 import type { Level, ListingLevel, Sector, Status } from '../../shared/domain';
 import type { Actor, HazardInput, ListFilter } from '../../shared/schemas';
 import type { Change, ChangeRow, HazardChangeKind } from './changes';
@@ -89,6 +90,11 @@ export interface HazardRepository {
   /** Every matching hazard, in pages, for exports. */
   iterate(filter: ListFilter, today: string): AsyncIterable<StoredHazard>;
   daily(region: string, fromDay: string, toDay: string): Promise<DailyRow[]>;
+  /**
+   * What a briefing needs about one period of a region (days inclusive, in TZ_REGION): counts grouped over
+   * the day columns, and the hazards that may have been open at its end with their changes (shared/briefing.ts).
+   */
+  periodFacts(region: string, fromDay: string, toDay: string): Promise<PeriodFacts>;
   rebuildState(): Promise<RebuildState>;
   /** recorded_at of the given changes */
   recordedAtOf(seqs: number[]): Promise<Map<number, string>>;

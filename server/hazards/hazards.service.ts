@@ -9,7 +9,7 @@ import {
   BatchEnvelopeSchema, HazardInputSchema, describeIssues, type BatchResult, type Hazard, type HazardInput, type ListQuery,
 } from '../../shared/schemas';
 import { addDays, dayOf } from '../../shared/time';
-import { actorOf, readRegion, requireWriteIn, requireWriter, type Auth } from '../auth/auth';
+import { actorOf, readRegion, requireHazardInScope, requireWriter, type Auth } from '../auth/auth';
 import { ServiceError } from '../errors';
 import type { LiveSummaries } from '../aggregates/live-summaries';
 import { SequenceGapError } from '../aggregates/live-summaries';
@@ -26,7 +26,8 @@ export class HazardService extends EventEmitter<ServiceEvents> {
     readonly repo: HazardRepository,
     readonly live: LiveSummaries,
     readonly tz: string,
-    private readonly now: () => number = Date.now,
+    /** the one clock of the service: recorded times, "today", and what counts as the future */
+    readonly now: () => number = Date.now,
   ) {
     super();
   }
@@ -127,7 +128,7 @@ export class HazardService extends EventEmitter<ServiceEvents> {
     requireWriter(auth);
     const recordedAt = new Date(this.now()).toISOString();
     const r = await this.repo.mutate(id, actorOf(auth), recordedAt, (h) => {
-      requireWriteIn(auth, h.regionCode);
+      requireHazardInScope(auth, id, h.regionCode);
       return decide(h, recordedAt);
     });
     if (!r.ok) throw new ServiceError(r.status, r.code, r.message, r.details);
@@ -138,7 +139,7 @@ export class HazardService extends EventEmitter<ServiceEvents> {
   async get(id: string, auth: Auth): Promise<Hazard> {
     const h = await this.repo.get(id);
     if (!h) throw new ServiceError(404, 'not_found', `no hazard ${id}`);
-    readRegion(auth, h.regionCode);
+    requireHazardInScope(auth, id, h.regionCode);
     const history = (await this.repo.history(id)).map(toHistoryEntry);
     return { ...this.view(h), history };
   }

@@ -6,6 +6,8 @@ import type { Actor, ListFilter } from '../../shared/schemas';
 import { dayOf, DEFAULT_TZ } from '../../shared/time';
 import { GENESIS_HASH, rowToChange, sealChange, type Change, type ChangePayload, type ChangeRow } from './changes';
 import { decodeCursor, encodeCursor, filterSql } from './list-sql';
+import { sqlitePeriodFacts } from './briefing-sql';
+import type { PeriodFacts } from '../../shared/briefing';
 import {
   factsOf, type AggregateGroup, type DailyRow, type HazardRepository, type IngestOutcome, type MutateResult,
   type Mutation, type NewHazard, type Page, type RebuildState, type StoredHazard,
@@ -40,6 +42,21 @@ export function rowToHazard(r: HazardRow): StoredHazard {
   };
 }
 
+/**
+ * The last change must be the one the application last wrote (meta `chain_head`, same transaction).
+ * Otherwise a change removed from, or appended to, the end while the server was down would be sealed
+ * over by the next write and become invisible to the audit — so the server refuses to start.
+ */
+function assertChainEnd(db: Database.Database, last: { seq: number; hash: string } | undefined): void {
+  const recorded = (db.prepare("SELECT value FROM meta WHERE key = 'chain_head'").pluck().get() as string | undefined) ?? null;
+  const actual = last ? `${last.seq}:${last.hash}` : null;
+  if (recorded === actual) return;
+  throw new Error(
+    `the change chain ends at ${actual ?? 'nothing'} but the application last wrote ${recorded ?? 'nothing'} (meta chain_head): ` +
+      'the database was changed outside the application. Run `npm run audit -- verify` to name the first record that does not verify, and restore from a backup.',
+  );
+}
+
 export class SqliteHazardRepository implements HazardRepository {
   private head: { seq: number; hash: string };
   private readonly stmts;
@@ -47,6 +64,7 @@ export class SqliteHazardRepository implements HazardRepository {
   constructor(private readonly db: Database.Database, private readonly tz: string = DEFAULT_TZ) {
     const last = db.prepare('SELECT seq, hash FROM changes ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
     this.head = last ?? { seq: 0, hash: GENESIS_HASH };
+    assertChainEnd(db, last);
     this.stmts = {
       insertChange: db.prepare(
         `INSERT INTO changes (seq, hazard_id, kind, at, recorded_at, actor, payload, prev_hash, hash)
@@ -222,20 +240,32 @@ export class SqliteHazardRepository implements HazardRepository {
     return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
   }
 
+  async periodFacts(region: string, fromDay: string, toDay: string): Promise<PeriodFacts> {
+    return sqlitePeriodFacts(this.db, region, fromDay, toDay);
+  }
+
   async rebuildState(): Promise<RebuildState> {
     const day = (this.stmts.getMeta.get('day') as string | undefined) ?? null;
+    // grouped in the order of the covering index hazards_aggregate: one ordered scan, no sort; overdue
+    // is counted within each group rather than grouped on, so the scan can stream
     const rows = this.db
       .prepare(
-        `SELECT region_code, sector, level, status, listed_by IS NOT NULL AS listed,
-                (deadline IS NOT NULL AND deadline < ?) AS overdue, COUNT(*) AS n, MAX(updated_seq) AS maxSeq
-         FROM hazards GROUP BY 1, 2, 3, 4, 5, 6`,
+        `SELECT region_code, sector, level, status, listed_by, COUNT(*) AS n,
+                COUNT(CASE WHEN deadline < ? THEN 1 END) AS overdueN, MAX(updated_seq) AS maxSeq
+         FROM hazards GROUP BY region_code, sector, level, status, listed_by`,
       )
-      .all(day ?? '') as Array<{ region_code: string; sector: string; level: string; status: string; listed: number; overdue: number; n: number; maxSeq: number }>;
-    const groups: AggregateGroup[] = rows.map((r) => ({
-      regionCode: r.region_code, sector: r.sector as AggregateGroup['sector'], level: r.level as AggregateGroup['level'],
-      status: r.status as AggregateGroup['status'], listed: r.listed === 1, deadline: null, overdue: r.overdue === 1,
-      n: r.n, maxSeq: r.maxSeq,
-    }));
+      .all(day ?? '') as Array<{ region_code: string; sector: string; level: string; status: string; listed_by: string | null; n: number; overdueN: number; maxSeq: number }>;
+    // a plain loop: flatMap with spreads costs ~10x as much on tens of thousands of groups
+    const groups: AggregateGroup[] = [];
+    for (const r of rows) {
+      for (const [overdue, n] of [[true, r.overdueN], [false, r.n - r.overdueN]] as const) {
+        if (n === 0) continue;
+        groups.push({
+          regionCode: r.region_code, sector: r.sector as AggregateGroup['sector'], level: r.level as AggregateGroup['level'],
+          status: r.status as AggregateGroup['status'], listed: r.listed_by !== null, deadline: null, overdue, n, maxSeq: r.maxSeq,
+        });
+      }
+    }
     const dayChanges = (this.db.prepare("SELECT seq, payload FROM changes WHERE kind = 'day'").all() as Array<{ seq: number; payload: string }>)
       .map((r) => ({ seq: r.seq, regions: ((JSON.parse(r.payload) as ChangePayload).overdue ?? []).map((g) => g.regionCode) }));
     return { headSeq: this.head.seq, headHash: this.head.hash, day, groups, dayChanges };

@@ -6,7 +6,8 @@ import { checkTransition, isOpen, LISTING_LEVELS, type ListingLevel } from '../.
 import { getRegion } from '../../shared/regions';
 import type { EscalationInput, ExtensionInput, ListingInput, TransitionInput } from '../../shared/schemas';
 import { FUTURE_SKEW_MS } from '../../shared/schemas';
-import type { Auth } from '../auth/auth';
+import { requireWriter, type Auth } from '../auth/auth';
+import { ServiceError } from '../errors';
 import type { Mutation, StoredHazard } from './hazards.repository';
 
 const conflict = (code: string, message: string, details?: unknown): Mutation => ({ ok: false, status: 409, code, message, details });
@@ -59,16 +60,25 @@ export function escalation(input: EscalationInput & { deadline?: string }) {
 
 const rank = (l: ListingLevel) => LISTING_LEVELS.indexOf(l); // province 0 < city 1 < county 2
 
+/**
+ * Who may list is a question of the token, not of the hazard: answered 403 before anything is read.
+ * Admin tokens, and reporters of a city or the province, no higher than their own level.
+ */
+function requireListingRights(input: ListingInput, auth: Auth): void {
+  requireWriter(auth);
+  if (auth.role === 'admin') return;
+  const own = getRegion(auth.region)?.level ?? 'county';
+  if (own === 'county') throw new ServiceError(403, 'forbidden_level', 'supervised listing (挂牌督办) is decided by a city or the province, not by a county token');
+  if (rank(input.by) < rank(own)) throw new ServiceError(403, 'forbidden_level', `a ${own} token cannot list by the ${input.by}`);
+}
+
 export function listing(input: ListingInput, auth: Auth) {
+  requireListingRights(input, auth);
   return (h: StoredHazard, recordedAt: string): Mutation => {
-    const own = getRegion(auth.region)?.level ?? 'county';
-    if (auth.role !== 'admin' && own === 'county') {
-      return { ok: false, status: 409, code: 'forbidden_level', message: 'supervised listing is decided by a city or the province' };
-    }
-    if (auth.role !== 'admin' && rank(input.by) < rank(own)) {
-      return { ok: false, status: 409, code: 'forbidden_level', message: `a ${own} token cannot list by the ${input.by}` };
-    }
     if (!isOpen(h.status)) return conflict('not_open', `hazard ${h.id} is ${h.status}: only an open hazard can be listed`);
+    if (input.by === 'county' && getRegion(h.regionCode)?.level !== 'county') {
+      return conflict('no_county', `hazard ${h.id} is reported against a city, not a county: it cannot be listed by a county`);
+    }
     if (h.listedBy && rank(h.listedBy) <= rank(input.by)) {
       return conflict('already_listed', `hazard ${h.id} is already listed by the ${h.listedBy}`);
     }

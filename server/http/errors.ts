@@ -1,5 +1,6 @@
 /** Every error leaves as `{error: {code, message}}`: a 4xx for what the client can fix, never a stack trace. */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { ServiceError } from '../errors';
 
@@ -35,4 +36,20 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     log.error({ err, path: req.path }, 'unhandled error');
     res.status(500).json({ error: { code: 'internal', message: 'internal error; it has been logged' } });
   };
+}
+
+const CLIENT_ERRORS: Record<string, [number, string, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'headers_too_large', 'the request line or headers are too large (a query string is limited to about 16 KB)'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'timeout', 'the request was not received in time'],
+};
+
+/**
+ * node:http `clientError`: requests that never reach Express (an oversized query string, a broken
+ * request line) still get the `{error}` JSON answer instead of Node's bare text.
+ */
+export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+  const [status, reason, code, message] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', 'bad_request', 'the request is not valid HTTP'];
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

@@ -47,7 +47,7 @@ export function hazardsRouter(service: HazardService, ingestLimit: IngestLimiter
       res.json(await run(req));
     }));
 
-  action('transitions', (req) => service.mutate(String(req.params.id), auth(req), transition(parseOr400(TransitionInputSchema, req.body), Date.now())));
+  action('transitions', (req) => service.mutate(String(req.params.id), auth(req), transition(parseOr400(TransitionInputSchema, req.body), service.now())));
   action('escalations', (req) => service.mutate(String(req.params.id), auth(req), escalation(parseOr400(EscalationInputSchema, req.body))));
   action('listing', (req) => service.mutate(String(req.params.id), auth(req), listing(parseOr400(ListingInputSchema, req.body), auth(req))));
   action('extensions', (req) => service.mutate(String(req.params.id), auth(req), extension(parseOr400(ExtensionInputSchema, req.body))));

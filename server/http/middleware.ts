@@ -88,11 +88,38 @@ export function depthOf(v: unknown, limit = MAX_JSON_DEPTH + 1): number {
   return max + 1;
 }
 
-/** POST bodies of the JSON API must be JSON, and not absurdly nested. */
+const tooDeep = () => new ServiceError(400, 'too_deep', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+
+/**
+ * express.json `verify`: measures the nesting of the raw bytes before they are parsed, so a body of
+ * 100,000 brackets is a plain 400 instead of a parser that runs out of stack. UTF-8 multi-byte
+ * sequences never contain ASCII bytes, so a byte scan is exact.
+ */
+export function guardJsonDepth(_req: unknown, _res: unknown, buf: Buffer): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const b = buf[i];
+    if (inString) {
+      if (b === 0x5c) i++; // backslash: skip the escaped byte
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) inString = true;
+    else if (b === 0x7b || b === 0x5b) {
+      if (++depth > MAX_JSON_DEPTH) throw tooDeep();
+    } else if (b === 0x7d || b === 0x5d) depth--;
+  }
+}
+
+/** POST bodies of the JSON API must be a JSON object, and not absurdly nested. */
 export function requireJson(req: Request, _res: Response, next: NextFunction): void {
   if (!req.is('application/json')) return next(new ServiceError(415, 'unsupported_media_type', 'send the body as Content-Type: application/json'));
-  if (req.body === undefined) return next(new ServiceError(400, 'malformed_json', 'the body is empty'));
-  if (depthOf(req.body) > MAX_JSON_DEPTH) return next(new ServiceError(400, 'too_deep', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`));
+  if (req.body === undefined || req.headers['content-length'] === '0') return next(new ServiceError(400, 'empty_body', 'the body is empty: send a JSON object'));
+  const b: unknown = req.body;
+  if (typeof b !== 'object' || b === null || Array.isArray(b)) {
+    const got = b === null ? 'null' : Array.isArray(b) ? 'an array' : `a ${typeof b}`;
+    return next(new ServiceError(400, 'invalid_body', `the body must be a JSON object, not ${got}`));
+  }
+  if (depthOf(b) > MAX_JSON_DEPTH) return next(tooDeep());
   next();
 }
 

@@ -24,7 +24,8 @@ const MAX_SERIAL = 2_958_466; // 9999-12-31
 /** The text of a cell: numbers without exponent or float noise, dates as `2024-11-18[ 09:30]`. */
 export function cellText(c: Cell): string {
   if (c === null || c === undefined) return '';
-  if (typeof c === 'string') return c.trim();
+  // line breaks inside a cell are LF, as Excel keeps them (Alt+Enter)
+  if (typeof c === 'string') return c.trim().replace(/\r\n?/g, '\n');
   if (typeof c === 'boolean') return c ? 'TRUE' : 'FALSE';
   if (c instanceof Date) {
     const w = wallOfDate(c);
@@ -104,6 +105,18 @@ export function parseDay(c: Cell): Parsed<string> {
 
 const isoInstant = z.iso.datetime({ offset: true });
 
+/** startOfDay asks Intl several times; a ledger has few distinct days, so each is asked once. */
+const dayStarts = new Map<string, number>();
+function dayStart(day: string, tz: string): number {
+  const k = `${tz}|${day}`;
+  let v = dayStarts.get(k);
+  if (v === undefined) {
+    if (dayStarts.size > 50_000) dayStarts.clear();
+    dayStarts.set(k, (v = startOfDay(day, tz)));
+  }
+  return v;
+}
+
 /** `+08:00` for `tz` at the instant. */
 function offsetText(ms: number, wallAsUtc: number): string {
   const minutes = Math.round((wallAsUtc - ms) / 60_000);
@@ -122,7 +135,7 @@ export function parseInstant(c: Cell, tz: string = DEFAULT_TZ): Parsed<string> {
   const w = wallOf(c);
   if (!w) return { ok: false, message: `无法识别的时间“${t}”，${DATE_FORMS.replace('2024-11-18、', '2024-11-18 09:30、')}` };
   const day = `${w.y}-${pad(w.m)}-${pad(w.d)}`;
-  const ms = startOfDay(day, tz) + ((w.h * 60 + w.mi) * 60 + w.s) * 1000;
+  const ms = dayStart(day, tz) + ((w.h * 60 + w.mi) * 60 + w.s) * 1000;
   const wallAsUtc = Date.UTC(w.y, w.m - 1, w.d, w.h, w.mi, w.s);
   return ok(`${day}T${pad(w.h)}:${pad(w.mi)}:${pad(w.s)}${offsetText(ms, wallAsUtc)}`);
 }

@@ -21,6 +21,16 @@ export const scopeRoom = (region: string) => `scope:${region}`;
 
 type Pending = { socket: AppSocket; ack: (r: SubscribeAck) => void };
 
+/**
+ * Socket.IO passes the ack last, whatever came before it: a client that forgot the argument, or sent
+ * extra ones, still gets its answer instead of waiting forever. Returns [first argument, ack].
+ */
+export function argsAndAck<A>(params: readonly unknown[]): [unknown, ((r: A) => void) | undefined] {
+  const last = params.at(-1);
+  if (typeof last !== 'function') return [params[0], undefined];
+  return [params.length > 1 ? params[0] : undefined, last as (r: A) => void];
+}
+
 export class LiveFeed {
   private lastEmitted = new Map<string, number>();
   private pending = new Map<string, Pending[]>();
@@ -35,8 +45,9 @@ export class LiveFeed {
   attach(socket: AppSocket): void {
     socket.join(scopeRoom(socket.data.auth.region));
     this.heartbeat(socket);
-    socket.on('summary:subscribe', (args, ack) => {
-      if (typeof ack !== 'function') return;
+    socket.on('summary:subscribe', (...params: unknown[]) => {
+      const [args, ack] = argsAndAck<SubscribeAck>(params);
+      if (!ack) return;
       const parsed = SubscribeArgsSchema.safeParse(args);
       if (!parsed.success) return ack({ ok: false, error: { code: 'invalid_request', message: describeIssues(parsed.error.issues) } });
       const { region } = parsed.data;
@@ -45,10 +56,11 @@ export class LiveFeed {
       }
       this.subscribe(socket, region, ack);
     });
-    socket.on('summary:unsubscribe', (args, ack) => {
-      const region = typeof args === 'object' && args !== null && typeof args.region === 'string' ? args.region : '';
+    socket.on('summary:unsubscribe', (...params: unknown[]) => {
+      const [args, ack] = argsAndAck<{ ok: boolean }>(params);
+      const region = typeof args === 'object' && args !== null && typeof (args as { region?: unknown }).region === 'string' ? (args as { region: string }).region : '';
       socket.leave(room(region));
-      if (typeof ack === 'function') ack({ ok: true });
+      ack?.({ ok: true });
     });
   }
 

@@ -60,8 +60,10 @@ export function cityOf(code: string): string | undefined {
  * name that is unique in the province (离石区). Ambiguous bare names resolve to nothing.
  */
 export function resolveRegion(text: string): Region | undefined {
-  const t = text.trim().replace(/^山西省/, '');
-  const exact = byCode.get(t) ?? byFullName.get(t);
+  const raw = text.trim();
+  const t = raw.replace(/^山西省/, '');
+  // the province's own full name is the prefix that is stripped, so look it up before stripping
+  const exact = byCode.get(t) ?? byFullName.get(raw) ?? byFullName.get(t);
   if (exact) return exact;
   const matches = ROWS.filter((r) => r.name === t);
   return matches.length === 1 ? matches[0] : undefined;

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openSqlite } from '../../server/db/sqlite';
-import { SqliteTokenStore } from '../../server/auth/tokens';
+import { SqliteTokenStore, type TokenStore } from '../../server/auth/tokens';
 import { createApp, type App } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
@@ -25,22 +25,27 @@ export const tempDir = (prefix = 'hz-test-') => mkdtempSync(join(tmpdir(), prefi
 export async function createTokens(dataDir: string, specs: Record<string, { role: Role; region?: string; name?: string }>): Promise<Record<string, string>> {
   const db = openSqlite(join(dataDir, 'hazards.sqlite'));
   try {
-    const store = new SqliteTokenStore(db);
-    const out: Record<string, string> = {};
-    for (const [k, spec] of Object.entries(specs)) out[k] = (await store.create(spec)).token;
-    return out;
+    return await tokensIn(new SqliteTokenStore(db), specs);
   } finally {
     db.close();
   }
 }
 
-const defaultTokens = (dataDir: string) =>
-  createTokens(dataDir, {
-    admin: { role: 'admin', name: 'test-admin' },
-    display: { role: 'display', name: 'test-display' },
-    viewer: { role: 'viewer', name: 'test-viewer' },
-    reporter: { role: 'reporter', name: 'test-reporter' },
-  }) as Promise<Tokens>;
+/** Creates tokens in any token store (SQLite or PostgreSQL). */
+export async function tokensIn(store: TokenStore, specs: Record<string, { role: Role; region?: string; name?: string }>): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [k, spec] of Object.entries(specs)) out[k] = (await store.create(spec)).token;
+  return out;
+}
+
+const DEFAULT_TOKENS = {
+  admin: { role: 'admin', name: 'test-admin' },
+  display: { role: 'display', name: 'test-display' },
+  viewer: { role: 'viewer', name: 'test-viewer' },
+  reporter: { role: 'reporter', name: 'test-reporter' },
+} as const;
+
+const defaultTokens = (dataDir: string) => createTokens(dataDir, DEFAULT_TOKENS) as Promise<Tokens>;
 
 export type ChildServer = {
   url: string;
@@ -114,12 +119,13 @@ export async function startServer(opts: { dataDir?: string; env?: Record<string,
 
 export type InProcessServer = { url: string; port: number; dataDir: string; tokens: Tokens; app: App; close(): Promise<void> };
 
-export async function startApp(opts: { dataDir?: string; env?: Record<string, string>; demo?: boolean } = {}): Promise<InProcessServer> {
+export async function startApp(opts: { dataDir?: string; env?: Record<string, string>; demo?: boolean; now?: () => number } = {}): Promise<InProcessServer> {
   const dataDir = opts.dataDir ?? tempDir();
-  const tokens = await defaultTokens(dataDir);
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...opts.env }, opts.demo ?? false);
   const store = await openStore(config);
-  const app = await createApp({ config, repo: store.repo, tokens: store.tokens, log: createLogger(config.LOG_LEVEL), extraRoutes: featureRoutes, extraSockets: featureSockets });
+  // in the store the app uses: the SQLite file in DATA_DIR, or PostgreSQL when env has DATABASE_URL
+  const tokens = (await tokensIn(store.tokens, DEFAULT_TOKENS)) as Tokens;
+  const app = await createApp({ config, repo: store.repo, tokens: store.tokens, log: createLogger(config.LOG_LEVEL), extraRoutes: featureRoutes, extraSockets: featureSockets, now: opts.now });
   const port = await app.listen(0, '127.0.0.1');
   return { url: `http://127.0.0.1:${port}`, port, dataDir, tokens, app, close: () => app.close() };
 }

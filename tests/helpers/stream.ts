@@ -4,7 +4,7 @@
  * aggregates are checked against.
  */
 import { SECTOR_CODES, type Level, type ListingLevel, type Sector, type Status } from '../../shared/domain';
-import { childrenOf, isWithin } from '../../shared/regions';
+import { childrenOf, getRegion, isWithin } from '../../shared/regions';
 import type { Counts, HazardInput } from '../../shared/schemas';
 import { addDays } from '../../shared/time';
 import type { rng } from './hazards';
@@ -63,7 +63,9 @@ export function pickOp(r: Rng, hazards: readonly ModelHazard[], today: string): 
       const deadline = level === 'major' && !h.deadline ? addDays(today, r.int(20)) : undefined;
       return { kind: 'escalation', id: h.id, level, note: '复核后调整等级', ...(deadline ? { deadline } : {}) };
     } else if (roll < 0.84 && open) {
-      const higher = (['province', 'city', 'county'] as const).filter((by) => !h.listedBy || RANK[by] < RANK[h.listedBy]);
+      // a county lists only hazards reported against a county
+      const higher = (['province', 'city', 'county'] as const).filter((by) =>
+        (!h.listedBy || RANK[by] < RANK[h.listedBy]) && (by !== 'county' || getRegion(h.regionCode)?.level === 'county'));
       if (higher.length) return { kind: 'listing', id: h.id, by: r.pick(higher) };
     } else if (open) {
       const from = h.deadline && h.deadline > today ? h.deadline : today;

@@ -159,7 +159,7 @@ function runStream(seed: number, steps: number) {
     } else {
       // the day turns: open hazards due in [today, next) become overdue, grouped as the server does
       const next = addDays(today, 1 + r.int(3));
-      const groups = new Map<string, { regionCode: string; sector: string; n: number }>();
+      const groups = new Map<string, { regionCode: string; sector: Sector; n: number }>();
       for (const h of hazards) {
         if ((h.status === 'reported' || h.status === 'rectifying') && h.deadline !== null && h.deadline >= today && h.deadline < next) {
           const g = groups.get(`${h.regionCode}|${h.sector}`) ?? { regionCode: h.regionCode, sector: h.sector, n: 0 };
@@ -209,5 +209,5 @@ describe('a random stream of changes', () => {
       expect(body, `${region.code} (reference tally)`).toEqual(tally(region.code, hazards, today));
     }
     expect(agg.totals(PROVINCE_CODE).overdue).toBeGreaterThan(0);
-  });
+  }, 30_000);
 });

@@ -1,0 +1,43 @@
+/** The list, one hazard and the export address, same origin with the session cookie. */
+import type { Hazard } from '../../../shared/schemas';
+import { getJson, type HazardPage } from '../../lib/api';
+
+export type Tri = '' | 'true' | 'false';
+export type ListFilters = { region: string; sector: string; level: string; status: string; overdue: Tri; listed: Tri };
+export const FILTER_KEYS = ['region', 'sector', 'level', 'status', 'overdue', 'listed'] as const;
+
+export const emptyFilters = (): ListFilters => ({ region: '', sector: '', level: '', status: '', overdue: '', listed: '' });
+
+/** The filters that are set, as query parameters (the same for the list and the export). */
+export function filterParams(f: ListFilters): URLSearchParams {
+  const q = new URLSearchParams();
+  for (const k of FILTER_KEYS) if (f[k]) q.set(k, f[k]);
+  return q;
+}
+
+/** Filters from an address (unknown values are the API's to refuse; the page drops them first). */
+export function filtersFrom(search: string): ListFilters {
+  const q = new URLSearchParams(search);
+  const f = emptyFilters();
+  for (const k of FILTER_KEYS) {
+    const v = q.get(k) ?? '';
+    if (k === 'overdue' || k === 'listed') f[k] = v === 'true' || v === 'false' ? v : '';
+    else f[k] = v;
+  }
+  return f;
+}
+
+export const hazardsApi = {
+  list(f: ListFilters, limit: number, cursor?: string): Promise<HazardPage> {
+    const q = filterParams(f);
+    q.set('limit', String(limit));
+    if (cursor) q.set('cursor', cursor);
+    return getJson<HazardPage>(`/api/v1/hazards?${q}`);
+  },
+  get: (id: string) => getJson<Hazard>(`/api/v1/hazards/${encodeURIComponent(id)}`),
+  exportUrl(f: ListFilters, format: 'csv' | 'xlsx'): string {
+    const q = filterParams(f);
+    q.set('format', format);
+    return `/api/v1/hazards/export?${q}`;
+  },
+};

@@ -1,0 +1,147 @@
+/**
+ * Start-up with a large store: a real store (hash chain, projection, a `day` change) is generated once
+ * under /tmp and reused; then the real server is started as a child process on it, and the time from
+ * spawn to the first 200 of /healthz is measured, with the server's own "aggregates rebuilt" time.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { LiveSummaries } from '../../server/aggregates/live-summaries';
+import { openSqlite } from '../../server/db/sqlite';
+import { HazardService } from '../../server/hazards/hazards.service';
+import { SqliteHazardRepository } from '../../server/hazards/sqlite.repository';
+import { transition } from '../../server/hazards/workflow';
+import type { Status } from '../../shared/domain';
+import { DEFAULT_TZ, dayOf } from '../../shared/time';
+import { tempDir } from '../../tests/helpers/server';
+import { BENCH_AUTH, benchHazards } from './rows';
+import { cpuMsOf, log, rssOf, sleep } from './util';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const MARKER = 'bench-store.json';
+
+export type StoreInfo = { hazards: number; transitions: number; headSeq: number; bytes: number; generatedMs: number | null };
+export type StartRun = { listeningMs: number; healthyMs: number; rebuildMs: number; cpuMs: number; rss: number; peak: number };
+
+/** The workflow steps given to hazard k: most are being rectified, some rectified, some closed. */
+function stepsFor(k: number): Status[] {
+  const m = k % 10;
+  if (m < 4) return ['rectifying'];
+  if (m < 6) return ['rectifying', 'rectified'];
+  if (m < 8) return ['rectifying', 'rectified', 'closed'];
+  return m === 8 ? ['rejected'] : [];
+}
+
+const idOf = (k: number) => `S-${k.toString().padStart(8, '0')}`;
+
+async function generate(dir: string, hazards: number, transitions: number): Promise<StoreInfo> {
+  rmSync(dir, { recursive: true, force: true });
+  const t0 = performance.now();
+  const db = openSqlite(join(dir, 'hazards.sqlite'));
+  // generation only: a crash here just means generating again, so no fsync, and a cache that holds
+  // the indexes (random discovered_at positions would otherwise read pages back on every insert)
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -2000000');
+  // the secondary indexes are dropped while generating and built again (by their own stored SQL) at
+  // the end: one sort per index instead of a random B-tree insert per row
+  const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('hazards', 'changes')")
+    .all() as Array<{ name: string; sql: string }>;
+  for (const ix of indexes) db.exec(`DROP INDEX ${ix.name}`);
+  const repo = new SqliteHazardRepository(db, DEFAULT_TZ);
+  const service = new HazardService(repo, new LiveSummaries(), DEFAULT_TZ);
+  const actor = { tokenId: BENCH_AUTH.tokenId, name: BENCH_AUTH.name, role: BENCH_AUTH.role };
+  const CHUNK = 10_000;
+  for (let i = 0; i < hazards; i += CHUNK) {
+    const inputs = benchHazards(Math.min(CHUNK, hazards - i), 1000 + i, 'S').map((h, j) => ({ ...h, id: idOf(i + j) }));
+    await repo.ingest(inputs.map((h) => service.normalise(h)), actor, new Date().toISOString());
+    if ((i / CHUNK) % 20 === 19) log(`  start-up store: ${i + CHUNK} hazards`);
+  }
+  let done = 0;
+  for (let k = 0; done < transitions && k < hazards; k++) {
+    // many mutations per outer transaction: each repo.mutate becomes a savepoint inside it
+    if (k % CHUNK === 0) db.exec('BEGIN IMMEDIATE');
+    for (const to of stepsFor(k)) {
+      if (done >= transitions) break;
+      const recordedAt = new Date().toISOString();
+      const r = await repo.mutate(idOf(k), actor, recordedAt, (h) => transition({ to }, Date.now())(h, recordedAt));
+      if (!r.ok) throw new Error(`generating transitions: ${r.message}`);
+      done++;
+    }
+    if (k % CHUNK === CHUNK - 1 || done >= transitions) db.exec('COMMIT');
+    if (k % 50_000 === 49_999) log(`  start-up store: ${done} transitions`);
+  }
+  if (db.inTransaction) db.exec('COMMIT');
+  log(`  start-up store: building ${indexes.length} indexes`);
+  for (const ix of indexes) db.exec(ix.sql);
+  await repo.turnDay(dayOf(Date.now(), DEFAULT_TZ), new Date().toISOString());
+  const headSeq = repo.chainHead().seq;
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  const info = { hazards, transitions: done, headSeq, bytes: 0, generatedMs: performance.now() - t0 };
+  writeFileSync(join(dir, MARKER), JSON.stringify(info));
+  return info;
+}
+
+/** The store of `hazards` hazards in `dir`: reused when a complete one of that size is there. */
+export async function ensureStore(dir: string, hazards: number, transitions: number): Promise<StoreInfo> {
+  let info: StoreInfo | null = null;
+  try {
+    const old = JSON.parse(readFileSync(join(dir, MARKER), 'utf8')) as StoreInfo;
+    if (old.hazards === hazards && old.transitions === transitions && existsSync(join(dir, 'hazards.sqlite'))) info = { ...old, generatedMs: null };
+  } catch {
+    // no complete store yet
+  }
+  if (!info) {
+    log(`generating a store of ${hazards} hazards and ${transitions} transitions in ${dir}`);
+    info = await generate(dir, hazards, transitions);
+  }
+  return { ...info, bytes: statSync(join(dir, 'hazards.sqlite')).size };
+}
+
+/** Spawns the production entry on `dataDir` and times it to the first healthy answer. */
+export async function timeStart(dataDir: string): Promise<StartRun> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/index.ts')], {
+    cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  try {
+    const port = await new Promise<number>((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error(`no LISTENING in 120 s:\n${out}`)), 120_000);
+      child.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+        const m = /LISTENING (\d+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          ok(Number(m[1]));
+        }
+      });
+      child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+      child.once('exit', (code) => fail(new Error(`server exited with ${code}:\n${out}`)));
+    });
+    const listeningMs = performance.now() - t0;
+    for (;;) {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
+      if (res?.status === 200) break;
+      await sleep(10);
+    }
+    const healthyMs = performance.now() - t0;
+    const cpuMs = cpuMsOf(child.pid!);
+    const rebuilt = /"ms":(\d+)[^\n]*"msg":"aggregates rebuilt"/.exec(out);
+    return { listeningMs, healthyMs, rebuildMs: rebuilt ? Number(rebuilt[1]) : NaN, cpuMs, ...rssOf(child.pid!) };
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+/** The fixed cost of starting Node, tsx and the server on an empty store, for comparison. */
+export async function timeEmptyStart(): Promise<StartRun> {
+  const dir = tempDir('hz-bench-empty-');
+  try {
+    return await timeStart(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

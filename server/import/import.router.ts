@@ -1,0 +1,80 @@
+/**
+ * /api/v1/hazards/import, /hazards/import/template.xlsx and /hazards/export. Mounted before the hazards
+ * router, whose /hazards/:id would otherwise take "export" for an id.
+ */
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { regionName } from '../../shared/regions';
+import { ListQuerySchema, type Hazard, type ListFilter } from '../../shared/schemas';
+import { dayOf } from '../../shared/time';
+import type { AppContext } from '../app';
+import { readRegion, requireWriter } from '../auth/auth';
+import type { HazardService } from '../hazards/hazards.service';
+import { parseOr400 } from '../http/hazards.router';
+import { IngestLimiter, asyncRoute } from '../http/middleware';
+import { contentDisposition, writeCsv, writeXlsx } from './export';
+import { importFile } from './import.service';
+import { sniff } from './sniff';
+import { buildTemplate } from './template';
+import { receiveUpload } from './upload';
+
+export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export const ExportQuerySchema = ListQuerySchema.omit({ limit: true, cursor: true }).extend({
+  format: z.enum(['csv', 'xlsx']).default('csv'),
+});
+
+async function* views(service: HazardService, filter: ListFilter): AsyncGenerator<Hazard> {
+  for await (const h of service.repo.iterate(filter, service.live.today)) yield service.view(h);
+}
+
+const auth = (req: Request) => req.auth!;
+
+export function importRouter(ctx: AppContext): Router {
+  const { service, config } = ctx;
+  // the import's own budget, as large as the JSON intake's (admin tokens are never limited)
+  const limiter = new IngestLimiter(config.INGEST_LIMIT_PER_MINUTE);
+  let template: Promise<Buffer> | null = null;
+  const r = Router();
+
+  r.get('/hazards/import/template.xlsx', asyncRoute(async (req, res) => {
+    requireWriter(auth(req));
+    template ??= buildTemplate();
+    const buf = await template;
+    res.setHeader('Content-Type', XLSX_TYPE);
+    res.setHeader('Content-Disposition', contentDisposition('隐患台账导入模板.xlsx', 'hazard-import-template.xlsx'));
+    res.send(buf);
+  }));
+
+  r.post('/hazards/import', asyncRoute(async (req, res) => {
+    requireWriter(auth(req));
+    const upload = await receiveUpload(req, MAX_UPLOAD_BYTES);
+    try {
+      const kind = await sniff(upload.path);
+      const t0 = Date.now();
+      const result = await importFile(upload.path, kind, auth(req), { service, tz: config.TZ_REGION, limiter });
+      ctx.log.info({ file: upload.filename, bytes: upload.size, rows: result.rows, accepted: result.accepted, ms: Date.now() - t0 }, 'import');
+      res.json(result);
+    } finally {
+      await upload.cleanup();
+    }
+  }));
+
+  r.get('/hazards/export', asyncRoute(async (req, res) => {
+    const { format, ...q } = parseOr400(ExportQuerySchema, req.query, 'query');
+    const region = readRegion(auth(req), q.region);
+    const day = dayOf(Date.now(), config.TZ_REGION).replaceAll('-', '');
+    res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE);
+    res.setHeader('Content-Disposition', contentDisposition(`隐患台账_${regionName(region)}_${day}.${format}`, `hazards-${region}-${day}.${format}`));
+    res.setHeader('Cache-Control', 'no-store');
+    const hazards = views(service, { ...q, region });
+    if (format === 'csv') {
+      await writeCsv(res, hazards);
+      res.end();
+    } else {
+      await writeXlsx(res, hazards);
+    }
+  }));
+  return r;
+}

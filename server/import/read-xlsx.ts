@@ -1,0 +1,49 @@
+/**
+ * .xlsx rows with exceljs's streaming reader: one row in memory at a time (plus the shared strings),
+ * so a 20,000-row workbook costs little more than a 20-row one.
+ */
+import { WorkbookReader } from './excel';
+import type { Cell } from './values';
+
+export type SheetRow = { row: number; cells: Cell[] };
+export type Sheet = { name: string; rows: AsyncIterable<SheetRow> };
+
+type RichText = { richText: Array<{ text?: string }> };
+
+/** exceljs cell values (rich text, formulas, hyperlinks, errors) as plain cells. */
+export function plainCell(v: unknown): Cell {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
+  if (typeof v !== 'object') return String(v);
+  const o = v as Record<string, unknown>;
+  if (Array.isArray(o.richText)) return (o as RichText).richText.map((r) => r.text ?? '').join('');
+  if ('result' in o) return plainCell(o.result);
+  if ('formula' in o || 'sharedFormula' in o) return null; // a formula never calculated: no value saved
+  if ('text' in o) return plainCell(o.text);
+  if ('error' in o) return String(o.error);
+  return null;
+}
+
+export function rowCells(values: unknown): Cell[] {
+  // exceljs row.values is 1-based and sparse
+  const out: Cell[] = [];
+  if (!Array.isArray(values)) return out;
+  for (let i = 1; i < values.length; i++) out.push(plainCell(values[i]));
+  return out;
+}
+
+/** The worksheets of the workbook at `path`, in file order; each sheet's rows stream as they are read. */
+export async function* readXlsx(path: string): AsyncGenerator<Sheet> {
+  const reader = new WorkbookReader(path, {
+    worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore',
+  });
+  for await (const ws of reader) {
+    const sheet = ws as unknown as AsyncIterable<{ number: number; values: unknown }> & { name?: string };
+    yield {
+      name: sheet.name ?? '',
+      rows: (async function* () {
+        for await (const r of sheet) yield { row: r.number, cells: rowCells(r.values) };
+      })(),
+    };
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Socket handlers of the presentation rooms: validate → PresentRooms → ack → emit. Followers get
+ * `present:changed` for every move; a presenter that was taken over gets `present:superseded`.
+ */
+import { PresentGoSchema, PresentJoinSchema, type PresentAck } from '../../shared/present';
+import { describeIssues } from '../../shared/schemas';
+import { argsAndAck, type AppSocket, type IO } from './realtime';
+import { PresentRooms } from './present-rooms';
+
+export const presentRoom = (name: string) => `present:${name}`;
+
+const invalid = (issues: Parameters<typeof describeIssues>[0]): PresentAck => ({ ok: false, error: { code: 'invalid_request', message: describeIssues(issues) } });
+
+function attach(io: IO, rooms: PresentRooms, socket: AppSocket): void {
+  socket.on('present:join', (...params: unknown[]) => {
+    const [args, ack] = argsAndAck<PresentAck>(params);
+    if (!ack) return;
+    const parsed = PresentJoinSchema.safeParse(args);
+    if (!parsed.success) return ack(invalid(parsed.error.issues));
+    const { room, role, region } = parsed.data;
+    const r = rooms.join(room, role, region, socket.data.auth, socket.id);
+    if (!r.ok) return ack(r);
+    void socket.join(presentRoom(room));
+    if (r.superseded) {
+      io.to(r.superseded).emit('present:superseded', { room, message: `another presenter (${socket.data.auth.name}) took over room ${room}` });
+    }
+    ack({ ok: true, state: r.state });
+    if (role === 'presenter') socket.to(presentRoom(room)).emit('present:changed', r.state);
+  });
+
+  socket.on('present:go', (...params: unknown[]) => {
+    const [args, ack] = argsAndAck<PresentAck>(params);
+    const reply = ack ?? (() => {});
+    const parsed = PresentGoSchema.safeParse(args);
+    if (!parsed.success) return reply(invalid(parsed.error.issues));
+    const r = rooms.go(parsed.data.room, socket.id, parsed.data);
+    reply(r);
+    if (r.ok) io.to(presentRoom(parsed.data.room)).emit('present:changed', r.state);
+  });
+
+  socket.on('disconnect', () => {
+    for (const state of rooms.left(socket.id)) io.to(presentRoom(state.room)).emit('present:changed', state);
+  });
+}
+
+export function attachPresent(io: IO, rooms = new PresentRooms()): PresentRooms {
+  io.on('connection', (socket) => attach(io, rooms, socket));
+  return rooms;
+}

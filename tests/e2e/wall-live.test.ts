@@ -1,0 +1,71 @@
+/**
+ * The wall stays true: a major hazard posted over HTTP reaches the ticker and the totals; a dead server turns
+ * the screen stale within seconds; a restarted server brings it back live, without a reload.
+ */
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startServer, postHazards, type ChildServer } from '../helpers/server';
+import { launchChromium, majorHazard, openWall, seed, waitKpisMatch, watchConsole } from './wall-helpers';
+
+describe('wall live updates', () => {
+  let server: ChildServer;
+  let browser: Browser;
+  let page: Page;
+  let log: ReturnType<typeof watchConsole>;
+
+  beforeAll(async () => {
+    server = await startServer();
+    await seed(server, 120);
+    browser = await launchChromium();
+    page = await openWall(browser, server, { width: 1920, height: 1080 });
+    log = watchConsole(page);
+    await waitKpisMatch(page, server, '140000');
+    await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const stillSamePage = () => page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload === true);
+
+  async function postAndSee(id: string, region: string, title: string): Promise<void> {
+    const res = await postHazards(server.url, server.tokens.admin, [majorHazard(id, region, title)]);
+    expect(res.body.accepted).toBe(1);
+    const item = await page.waitForSelector(`[data-testid="ticker"] [data-hazard-id="${id}"]`, { timeout: 10_000 });
+    expect(await item.textContent()).toContain(title);
+    await waitKpisMatch(page, server, '140000', 10_000);
+  }
+
+  it('a new major hazard reaches the ticker (flashing) and the totals', async () => {
+    const before = Number(await page.getAttribute('[data-testid="kpi-major-open"]', 'data-value'));
+    const title = '主要通风机无备用电源 <b>&amp;</b> {n|x}';
+    await postAndSee('E2E-LIVE-1', '141102', title);
+    expect(Number(await page.getAttribute('[data-testid="kpi-major-open"]', 'data-value'))).toBe(before + 1);
+    expect(await page.getAttribute('[data-testid="ticker"] [data-hazard-id="E2E-LIVE-1"]', 'class')).toContain('live');
+    // the markup in the title stayed text
+    expect(await page.$('[data-testid="ticker"] b')).toBeNull();
+  });
+
+  it('turns stale when the server dies, and live again after a restart, without a reload', async () => {
+    const asOf = await page.getAttribute('[data-testid="freshness"]', 'data-as-of');
+    await server.kill();
+    const killedAt = Date.now();
+    await page.waitForSelector('[data-testid="freshness"][data-state="stale"]', { timeout: 25_000 });
+    const staleAfter = Date.now() - killedAt;
+    expect(staleAfter).toBeLessThan(20_000);
+    expect(await page.textContent('[data-testid="freshness"]')).toContain('数据已过期');
+    expect(await page.getAttribute('[data-testid="freshness"]', 'data-as-of')).toBe(asOf);
+    await page.screenshot({ path: resolve(import.meta.dirname, '../../docs/screenshots/wall-stale-1920x1080.png') });
+
+    await server.restart();
+    await page.waitForSelector('[data-testid="freshness"][data-state="live"]', { timeout: 45_000 });
+    expect(await stillSamePage()).toBe(true);
+    await waitKpisMatch(page, server, '140000');
+    // re-subscribed: new reports flow again
+    await postAndSee('E2E-LIVE-2', '140105', '液氨储罐区未设置紧急切断装置');
+    expect(await stillSamePage()).toBe(true);
+    expect(log.errors).toEqual([]);
+  });
+});

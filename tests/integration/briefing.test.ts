@@ -1,0 +1,131 @@
+/**
+ * GET /api/v1/briefing through the real server: hazards and their transitions (with past `at`) sent over
+ * HTTP, every number compared with an independent count over the same generated data.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BriefingSchema, type Briefing } from '../../shared/briefing';
+import { SECTOR_CODES } from '../../shared/domain';
+import { PROVINCE_CODE, childrenOf } from '../../shared/regions';
+import { addDays, dayOf } from '../../shared/time';
+import { rng } from '../helpers/hazards';
+import { expectedCounts, inChild, simHazard, type SimHazard } from '../helpers/briefing-sim';
+import { api, createTokens, postHazards, startServer, type ChildServer } from '../helpers/server';
+
+let server: ChildServer;
+let city: string;
+const NOW = Date.now();
+const TODAY = dayOf(NOW, 'Asia/Shanghai');
+const r = rng(2024);
+const all: SimHazard[] = Array.from({ length: 600 }, (_, i) => simHazard(r, i, NOW - 60_000, {}, false));
+
+const inputOf = (h: SimHazard) => ({
+  id: h.id, regionCode: h.regionCode, sector: h.sector, level: h.level, title: `简报测试 ${h.id}`, source: h.source,
+  discoveredAt: new Date(h.discoveredAt).toISOString(), ...(h.deadline ? { deadline: h.deadline } : {}),
+});
+
+const get = async (path: string, token = server.tokens.viewer) => api(server.url, token, 'GET', path);
+const briefing = async (q: string, token?: string): Promise<Briefing> => {
+  const res = await get(`/api/v1/briefing?${q}`, token);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  expect(BriefingSchema.safeParse(res.body).success).toBe(true);
+  return res.body as Briefing;
+};
+
+beforeAll(async () => {
+  server = await startServer();
+  const posted = await postHazards(server.url, server.tokens.admin, all.map(inputOf));
+  expect(posted.body).toMatchObject({ accepted: all.length, rejected: [] });
+  // the history, in time order per hazard, each move at its own past moment
+  for (const h of all) {
+    for (const e of h.events) {
+      const res = await api(server.url, server.tokens.admin, 'POST', `/api/v1/hazards/${h.id}/transitions`, { to: e.to, at: new Date(e.at).toISOString() });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    }
+  }
+  city = (await createTokens(server.dataDir, { city: { role: 'viewer', region: '141100', name: 'lvliang' } })).city!;
+}, 120_000);
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('briefing numbers through the real server', () => {
+  const week = { from: addDays(TODAY, -13), to: addDays(TODAY, -7) };
+  const month = { from: addDays(TODAY, -40), to: addDays(TODAY, -11) };
+  it.each([
+    ['province, a past week', PROVINCE_CODE, week],
+    ['province, a month', PROVINCE_CODE, month],
+    ['province, today', PROVINCE_CODE, { from: TODAY, to: TODAY }],
+    ['city 吕梁, a past week', '141100', week],
+    ['county 离石区, a month', '141102', month],
+  ])('%s', async (_name, region, p) => {
+    const b = await briefing(`region=${region}&from=${p.from}&to=${p.to}`);
+    expect(b.period).toEqual(p);
+    expect(b.current).toEqual(expectedCounts(all, region, p.from, p.to));
+    expect(b.previous).toEqual(expectedCounts(all, region, b.previousPeriod.from, b.previousPeriod.to));
+    expect(Object.keys(b.byRegion).sort()).toEqual(childrenOf(region).map((c) => c.code).sort());
+    for (const [child, counts] of Object.entries(b.byRegion)) {
+      expect(counts, child).toEqual(expectedCounts(all, region, p.from, p.to, inChild(region, child)));
+    }
+    for (const s of SECTOR_CODES) expect(b.bySector[s], s).toEqual(expectedCounts(all, region, p.from, p.to, (h) => h.sector === s));
+  });
+
+  it('the data is not trivial: hazards were opened, closed, rejected and overdue in the compared periods', async () => {
+    const b = await briefing(`from=${month.from}&to=${month.to}`);
+    expect(b.current.new).toBeGreaterThan(100);
+    expect(b.current.closed).toBeGreaterThan(5);
+    expect(b.current.overdue).toBeGreaterThan(5);
+    expect(all.some((h) => h.events.some((e) => e.to === 'rejected'))).toBe(true);
+  });
+
+  it('the trend of a briefing matches the per-day counts', async () => {
+    const b = await briefing(`from=${week.from}&to=${week.to}`);
+    expect(b.trend.days).toHaveLength(14);
+    for (const d of b.trend.days) expect(d.new, d.day).toBe(expectedCounts(all, PROVINCE_CODE, d.day, d.day).new);
+  });
+
+  it('a hazard discovered at 2024-11-17T16:30Z counts on 11-18 (Asia/Shanghai), and the year-ago period sees it', async () => {
+    const res = await postHazards(server.url, server.tokens.admin, [
+      { id: 'TZ-1', regionCode: '140105', sector: 'gas', level: 'general', title: '燃气管道腐蚀', source: 'self_check', discoveredAt: '2024-11-17T16:30:00Z' },
+    ]);
+    expect(res.body.accepted).toBe(1);
+    expect((await briefing('region=140100&from=2024-11-17&to=2024-11-17')).current.new).toBe(0);
+    expect((await briefing('region=140100&from=2024-11-18&to=2024-11-18')).current).toMatchObject({ new: 1, open: 1 });
+    const yearLater = await briefing('region=140100&from=2025-11-12&to=2025-11-18');
+    expect(yearLater.yearAgoPeriod).toEqual({ from: '2024-11-12', to: '2024-11-18' });
+    expect(yearLater.yearAgo).toMatchObject({ new: 1, open: 1 });
+  });
+
+  it('answers in English with lang=en, and defaults to the token region and the last seven days', async () => {
+    const en = await briefing('lang=en', city);
+    expect(en.region).toBe('141100');
+    expect(en.period).toEqual({ from: addDays(TODAY, -6), to: TODAY });
+    expect(en.text).toMatch(/^(On|From) /);
+    const zh = await briefing('', city);
+    expect(zh.text).toContain('吕梁市新增隐患');
+  });
+});
+
+describe('briefing requests that are wrong', () => {
+  it.each([
+    ['from after to', `from=${TODAY}&to=${addDays(TODAY, -1)}`, 400, 'invalid_period'],
+    ['to in the future', `from=${TODAY}&to=${addDays(TODAY, 2)}`, 400, 'invalid_period'],
+    ['a period too long', `from=2019-01-01&to=${TODAY}`, 400, 'invalid_period'],
+    ['not a date', 'from=2024-13-01&to=2024-12-01', 400, 'invalid_query'],
+    ['an unknown parameter', 'form=2024-11-01', 400, 'invalid_query'],
+    ['an unknown region', 'region=999999', 400, 'invalid_query'],
+    ['an unknown language', 'lang=fr', 400, 'invalid_query'],
+  ])('%s → %i %s', async (_name, q, status, code) => {
+    const res = await get(`/api/v1/briefing?${q}`);
+    expect(res.status).toBe(status);
+    expect(res.body.error.code).toBe(code);
+    expect(res.body.error.message).toBeTruthy();
+  });
+
+  it('refuses a region outside the token scope, and a request without a token', async () => {
+    const res = await get('/api/v1/briefing?region=140100', city);
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('forbidden_region');
+    expect((await api(server.url, undefined, 'GET', '/api/v1/briefing')).status).toBe(401);
+  });
+});

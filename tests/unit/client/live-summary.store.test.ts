@@ -1,0 +1,157 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { useLiveSummaryStore } from '../../../client/stores/live-summary.store';
+import { useClockStore } from '../../../client/stores/clock.store';
+import { STALE_AFTER_MS } from '../../../client/stores/summary-sync';
+import { FakeSocket } from './fake-socket';
+import { deltaTo, fact, summaryOf } from './fixtures';
+
+describe('live summary store', () => {
+  let socket: FakeSocket;
+
+  beforeEach(() => {
+    vi.useFakeTimers({ now: new Date('2024-11-18T01:00:00Z') });
+    setActivePinia(createPinia());
+    socket = new FakeSocket();
+  });
+  afterEach(() => {
+    useLiveSummaryStore().unbind();
+    useClockStore().stop();
+    vi.useRealTimers();
+  });
+
+  function setup(snapshotVersion = 10) {
+    const store = useLiveSummaryStore();
+    let version = snapshotVersion;
+    let facts = [fact()];
+    socket.onSubscribe = (region, ack) => ack({ ok: true, summary: summaryOf(region, facts, version) });
+    store.bind(socket);
+    store.show(['140000']);
+    socket.connect();
+    return {
+      store,
+      serverMoves(next: typeof facts, v: number) {
+        facts = next;
+        version = v;
+      },
+    };
+  }
+
+  it('subscribes on connect and shows the snapshot', () => {
+    const { store } = setup();
+    expect(socket.subscribes('140000')).toBe(1);
+    expect(store.summaries['140000']!.version).toBe(10);
+    expect(store.summaries['140000']!.totals.majorOpen).toBe(1);
+  });
+
+  it('applies deltas in order', () => {
+    const { store } = setup();
+    const two = [fact(), fact({ regionCode: '140105' })];
+    socket.fire('summary:delta', deltaTo('140000', two, 10, 11));
+    socket.fire('summary:delta', deltaTo('140000', [...two, fact({ status: 'closed' })], 11, 12));
+    const s = store.summaries['140000']!;
+    expect(s.version).toBe(12);
+    expect(s.totals).toMatchObject({ total: 3, majorOpen: 2, closed: 1 });
+    expect(store.resyncs).toBe(0);
+  });
+
+  it('re-subscribes on a version gap and takes the fresh snapshot', () => {
+    const { store, serverMoves } = setup();
+    const truth = [fact(), fact(), fact({ regionCode: '140213', sector: 'gas' })];
+    serverMoves(truth, 14);
+    socket.fire('summary:delta', deltaTo('140000', truth, 13, 14)); // 11..13 never arrived
+    expect(store.resyncs).toBe(1);
+    expect(socket.subscribes('140000')).toBe(2);
+    expect(store.summaries['140000']!.version).toBe(14);
+    expect(store.summaries['140000']!.totals.total).toBe(3);
+    // and carries on from there
+    socket.fire('summary:delta', deltaTo('140000', [...truth, fact()], 14, 15));
+    expect(store.summaries['140000']!.totals.total).toBe(4);
+  });
+
+  it('ignores a duplicate delta without resyncing', () => {
+    const { store } = setup();
+    socket.fire('summary:delta', deltaTo('140000', [fact(), fact()], 9, 10));
+    expect(store.resyncs).toBe(0);
+    expect(store.summaries['140000']!.totals.total).toBe(1);
+  });
+
+  it('drops a malformed delta', () => {
+    const { store } = setup();
+    socket.fire('summary:delta', { region: '140000', fromVersion: 10, version: 11, changes: { totals: { total: 'many' } } });
+    expect(store.rejected).toBe(1);
+    expect(store.summaries['140000']!.version).toBe(10);
+  });
+
+  it('goes stale 15 s after the last heartbeat and live again with the next one', () => {
+    const { store } = setup();
+    const clock = useClockStore();
+    clock.start();
+    expect(store.freshness).toBe('live');
+    vi.advanceTimersByTime(5_000);
+    socket.fire('server:heartbeat', { version: 10, at: new Date().toISOString() });
+    vi.advanceTimersByTime(STALE_AFTER_MS);
+    expect(store.freshness).toBe('live');
+    vi.advanceTimersByTime(1_000);
+    expect(store.freshness).toBe('stale');
+    socket.fire('server:heartbeat', { version: 10, at: new Date().toISOString() });
+    vi.advanceTimersByTime(1_000);
+    expect(store.freshness).toBe('live');
+  });
+
+  it('a delta counts as a sign of life too', () => {
+    const { store } = setup();
+    useClockStore().start();
+    vi.advanceTimersByTime(14_000);
+    socket.fire('summary:delta', deltaTo('140000', [fact(), fact()], 10, 11));
+    vi.advanceTimersByTime(14_000);
+    expect(store.freshness).toBe('live');
+    vi.advanceTimersByTime(2_000);
+    expect(store.freshness).toBe('stale');
+  });
+
+  it('re-subscribes after a reconnect, without a reload', () => {
+    const { store, serverMoves } = setup();
+    socket.drop();
+    serverMoves([fact(), fact()], 20);
+    socket.connect();
+    expect(socket.subscribes('140000')).toBe(2);
+    expect(store.summaries['140000']!.version).toBe(20);
+  });
+
+  it('resyncs when the server sequence is behind what it shows (server reset)', () => {
+    const { store, serverMoves } = setup(50);
+    serverMoves([], 3);
+    socket.fire('server:heartbeat', { version: 3, at: new Date().toISOString() });
+    expect(store.summaries['140000']!.version).toBe(3);
+    expect(store.summaries['140000']!.totals.total).toBe(0);
+  });
+
+  it('retries a subscription whose ack never comes', () => {
+    const { store } = setup();
+    socket.onSubscribe = null;
+    store.show(['140000', '141100']);
+    expect(socket.subscribes('141100')).toBe(1);
+    vi.advanceTimersByTime(15_001);
+    expect(socket.subscribes('141100')).toBe(2);
+    socket.pendingAcks.at(-1)!.ack({ ok: true, summary: summaryOf('141100', [fact()], 7) });
+    expect(store.summaries['141100']!.version).toBe(7);
+  });
+
+  it('unsubscribes regions no longer shown and keeps at most those shown', () => {
+    const { store } = setup();
+    store.show(['140000', '141100']);
+    store.show(['140000', '140200']);
+    expect(Object.keys(store.summaries).sort()).toEqual(['140000', '140200']);
+    expect(socket.sent.filter((s) => s.event === 'summary:unsubscribe').map((s) => s.args[0])).toEqual([{ region: '141100' }]);
+  });
+
+  it('unbind removes every listener and timer', () => {
+    const { store } = setup();
+    socket.onSubscribe = null;
+    store.show(['140000', '141100']);
+    store.unbind();
+    expect(socket.listenerCount()).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { applyDelta, backoffDelay, freshnessAt, STALE_AFTER_MS } from '../../../client/stores/summary-sync';
+import { deltaTo, fact, summaryOf } from './fixtures';
+
+describe('applyDelta', () => {
+  const base = summaryOf('140000', [fact()], 10);
+
+  it('applies a delta that starts at our version, without touching the old summary', () => {
+    const facts = [fact(), fact({ regionCode: '140105', sector: 'fire' })];
+    const { outcome, summary } = applyDelta(base, deltaTo('140000', facts, 10, 11));
+    expect(outcome).toBe('applied');
+    expect(summary.version).toBe(11);
+    expect(summary.totals.total).toBe(2);
+    expect(summary.byRegion['140100']!.total).toBe(1);
+    expect(summary.matrix['140100']!.fire!.majorOpen).toBe(1);
+    expect(base.totals.total).toBe(1);
+    expect(base.version).toBe(10);
+    expect(base.matrix['140100']).toBeUndefined();
+  });
+
+  it.each([
+    ['an older delta', 8, 9, 'duplicate'],
+    ['the same delta again', 9, 10, 'duplicate'],
+    ['a delta after a missed one', 11, 12, 'gap'],
+    ['a delta from before our snapshot reaching past it', 9, 11, 'gap'],
+  ] as const)('%s is %s', (_name, from, to, expected) => {
+    const { outcome, summary } = applyDelta(base, deltaTo('140000', [fact(), fact()], from, to));
+    expect(outcome).toBe(expected);
+    expect(summary).toBe(base);
+  });
+
+  it('ignores another region', () => {
+    expect(applyDelta(base, deltaTo('141100', [fact()], 10, 11)).outcome).toBe('other-region');
+  });
+
+  it('removes a matrix row sent as {} and keeps untouched parts', () => {
+    const s = summaryOf('140000', [fact(), fact({ regionCode: '140105' })], 5);
+    const { summary } = applyDelta(s, { region: '140000', fromVersion: 5, version: 6, asOf: 'x', changes: { matrix: { '141100': {} } } });
+    expect(summary.matrix['141100']).toBeUndefined();
+    expect(summary.matrix['140100']).toEqual(s.matrix['140100']);
+    expect(summary.totals).toEqual(s.totals);
+    expect(s.matrix['141100']).toBeDefined();
+  });
+
+  it('takes the new day when the delta carries one', () => {
+    const { summary } = applyDelta(base, { region: '140000', fromVersion: 10, version: 11, asOf: 'x', today: '2024-11-19', changes: {} });
+    expect(summary.today).toBe('2024-11-19');
+  });
+});
+
+describe('freshnessAt', () => {
+  it.each([
+    [null, 0, 'stale'],
+    [1000, 1000, 'live'],
+    [1000, 1000 + STALE_AFTER_MS, 'live'],
+    [1000, 1001 + STALE_AFTER_MS, 'stale'],
+  ] as const)('last signal %s at %s → %s', (last, now, expected) => {
+    expect(freshnessAt(last, now)).toBe(expected);
+  });
+});
+
+describe('backoffDelay', () => {
+  it('grows exponentially, is capped, and jitters within ±50%', () => {
+    expect(backoffDelay(0, 1000, 30_000, () => 0.5)).toBe(1000);
+    expect(backoffDelay(3, 1000, 30_000, () => 0.5)).toBe(8000);
+    expect(backoffDelay(50, 1000, 30_000, () => 0.99)).toBe(30_000);
+    expect(backoffDelay(2, 1000, 30_000, () => 0)).toBe(2000);
+  });
+});

@@ -1,0 +1,68 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { mergeTicker, TICKER_MAX, useTickerStore, type TickerItem } from '../../../client/stores/ticker.store';
+import { FakeSocket } from './fake-socket';
+
+const item = (id: string, at: number, live = true): TickerItem => ({
+  id, regionCode: '141102', sector: 'coal', level: 'major', title: `隐患 ${id}`, discoveredAt: '2024-11-18T01:00:00Z', at, live,
+});
+
+describe('mergeTicker', () => {
+  it('keeps the newest first, one per id, at most max', () => {
+    const list = mergeTicker([item('a', 1), item('b', 3)], [item('c', 2), item('a', 9)], 3);
+    expect(list.map((i) => i.id)).toEqual(['a', 'b', 'c']);
+    expect(list[0]!.at).toBe(9);
+    expect(mergeTicker(list, [item('d', 10)], 3).map((i) => i.id)).toEqual(['d', 'a', 'b']);
+  });
+});
+
+describe('ticker store', () => {
+  let socket: FakeSocket;
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    socket = new FakeSocket();
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ items: [], nextCursor: null }), { status: 200 })));
+  });
+  afterEach(() => {
+    useTickerStore().unbind();
+    vi.unstubAllGlobals();
+  });
+
+  it('adds live major hazards, newest first, and stays bounded', () => {
+    const store = useTickerStore();
+    let t = 0;
+    store.bind(socket, '140000', () => ++t);
+    for (let i = 0; i < TICKER_MAX * 4; i++) {
+      socket.fire('hazard:reported', { id: `H-${i}`, regionCode: '141102', sector: 'coal', level: 'major', title: `标题 ${i}`, discoveredAt: '2024-11-18T01:00:00Z' });
+    }
+    expect(store.items).toHaveLength(TICKER_MAX);
+    expect(store.items[0]!.id).toBe(`H-${TICKER_MAX * 4 - 1}`);
+    expect(store.items.every((i) => i.live)).toBe(true);
+  });
+
+  it('ignores general hazards and malformed events', () => {
+    const store = useTickerStore();
+    store.bind(socket, '140000');
+    socket.fire('hazard:reported', { id: 'G', regionCode: '141102', sector: 'coal', level: 'general', title: 'x', discoveredAt: 'x' });
+    socket.fire('hazard:reported', { id: 42 });
+    expect(store.items).toHaveLength(0);
+  });
+
+  it('loads recent majors of its scope on every connect', async () => {
+    const store = useTickerStore();
+    store.bind(socket, '141100');
+    socket.connect();
+    socket.drop();
+    socket.connect();
+    await vi.waitFor(() => expect(vi.mocked(fetch)).toHaveBeenCalledTimes(2));
+    expect(String(vi.mocked(fetch).mock.calls[0]![0])).toContain('region=141100');
+    expect(String(vi.mocked(fetch).mock.calls[0]![0])).toContain('level=major');
+  });
+
+  it('unbind removes its listeners', () => {
+    const store = useTickerStore();
+    store.bind(socket, '140000');
+    store.unbind();
+    expect(socket.listenerCount()).toBe(0);
+  });
+});
