@@ -67,6 +67,9 @@ export const briefingZh = {
     noAccess: '本屏令牌无权查看该地区数据',
     unassigned: '另有 {n} 项上报至市级、未落到区县',
     counties: '各区县未整改隐患',
+    moreFlags: '另有 {n} 条提示，详见简报',
+    legendMajor: '重大',
+    legendOther: '一般',
   },
 };
 
@@ -138,5 +141,8 @@ export const briefingEn: typeof briefingZh = {
     noAccess: 'This screen\'s token may not read this region',
     unassigned: '{n} more reported to the city, not a county',
     counties: 'Open hazards by county',
+    moreFlags: '{n} more in the briefing',
+    legendMajor: 'Major',
+    legendOther: 'General',
   },
 };

@@ -48,6 +48,22 @@ export async function serverProcess(url: string): Promise<{ rss: number; cpuMs: 
   return { rss: metric('process_resident_memory_bytes'), cpuMs: metric('process_cpu_seconds_total') * 1000 };
 }
 
+/**
+ * POST with one retry on a dropped connection (under heavy load a keep-alive socket can be closed by the
+ * server just as a request is sent on it). Reports are idempotent by id, so a retry is safe: what was
+ * committed the first time comes back as a duplicate.
+ */
+export async function postJson(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; json: any }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(url, { method: 'POST', headers, body });
+      return { status: res.status, json: await res.json() };
+    } catch (e) {
+      if (attempt >= 2 || !(e instanceof TypeError)) throw e;
+    }
+  }
+}
+
 export async function benchHttp(hazards: HazardInput[], batchSize: number, concurrency: number): Promise<IngestResult> {
   const server = await startServer();
   try {
@@ -60,10 +76,9 @@ export async function benchHttp(hazards: HazardInput[], batchSize: number, concu
     const worker = async () => {
       while (next < bodies.length) {
         const body = bodies[next++]!;
-        const res = await fetch(`${server.url}/api/v1/hazards`, { method: 'POST', headers, body });
-        const json = (await res.json()) as { accepted?: number; rejected?: unknown[] };
-        if (res.status !== 200 || json.rejected?.length) throw new Error(`HTTP ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
-        accepted += json.accepted ?? 0;
+        const { status, json } = await postJson(`${server.url}/api/v1/hazards`, headers, body);
+        if (status !== 200 || json.rejected?.length) throw new Error(`HTTP ${status}: ${JSON.stringify(json).slice(0, 300)}`);
+        accepted += json.accepted + json.duplicates;
       }
     };
     const t0 = performance.now();

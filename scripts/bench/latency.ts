@@ -1,48 +1,45 @@
 /**
- * ack → delta latency: many real socket.io-client sockets (websocket transport) subscribed to the
- * province, some also to a city, while single hazards are posted at a steady rate. For each hazard
- * and each socket that watches its region, the latency is from the moment the POST's response was
- * read to the arrival of the first delta whose `version` ≥ the hazard's change seq (the GET's
- * `version`). Matching is done afterwards, so the GET's own time does not count.
+ * ack → delta latency: many real socket.io-client sockets (websocket transport, in a child process of
+ * their own: watchers.ts) subscribed to the province, some also to a city, while this process posts
+ * single hazards at a steady rate. For each hazard and each socket that watches its region, the latency
+ * is from the moment the POST's response was read here to the arrival of the first delta whose
+ * `version` ≥ the hazard's change seq (the GET's `version`), on a clock both processes share. Matching
+ * is done afterwards, so the GET's own time does not count.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { io as connect, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events';
-import { PROVINCE_CODE, cityOf, childrenOf } from '../../shared/regions';
+import { join } from 'node:path';
+import { PROVINCE_CODE, cityOf } from '../../shared/regions';
 import { makeHazard, rng } from '../../tests/helpers/hazards';
 import { startServer, type ChildServer } from '../../tests/helpers/server';
+import { postJson } from './ingest';
 import { percentile, sleep } from './util';
+import { clock, type Arrival, type WatcherMessage, type WatcherRecord, type WatcherStart } from './watchers';
 
-type Arrival = { version: number; fromVersion: number; t: number };
-type Watcher = { socket: Socket<ServerToClientEvents, ClientToServerEvents>; deltas: Map<string, Arrival[]>; snapshots: Map<string, number> };
 type Sent = { seq: number; tAck: number; city: string };
+type Watcher = { snapshots: Map<string, number>; deltas: Map<string, Arrival[]> };
 
 export type LatencyResult = {
   samples: number; p50: number; p90: number; p99: number; max: number; min: number;
   provinceP99: number; cityP99: number; missing: number; broken: number; posted: number; fanoutP99: number;
 };
 
-async function connectWatchers(server: ChildServer, n: number, withCity: number): Promise<Watcher[]> {
-  const cities = childrenOf(PROVINCE_CODE).map((r) => r.code);
-  return Promise.all(Array.from({ length: n }, async (_, i) => {
-    const socket: Watcher['socket'] = connect(server.url, { transports: ['websocket'], auth: { token: server.tokens.display }, forceNew: true, reconnection: false });
-    const w: Watcher = { socket, deltas: new Map(), snapshots: new Map() };
-    socket.on('summary:delta', (d) => {
-      const t = performance.now();
-      const list = w.deltas.get(d.region) ?? w.deltas.set(d.region, []).get(d.region)!;
-      list.push({ version: d.version, fromVersion: d.fromVersion, t });
-    });
-    await new Promise<void>((ok, fail) => {
-      socket.once('connect', () => ok());
-      socket.once('connect_error', (e) => fail(e));
-    });
-    for (const region of i < withCity ? [PROVINCE_CODE, cities[i % cities.length]!] : [PROVINCE_CODE]) {
-      const ack = await socket.emitWithAck('summary:subscribe', { region });
-      if (!ack.ok) throw new Error(`subscribe ${region}: ${ack.error.message}`);
-      w.snapshots.set(region, ack.summary.version);
+/** Starts the watcher process and waits until every socket has its snapshots. */
+function startWatchers(start: WatcherStart): Promise<{ child: ChildProcess; next: () => Promise<WatcherMessage> }> {
+  const child = fork(join(import.meta.dirname, 'watchers.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const inbox: WatcherMessage[] = [];
+  const waiting: Array<(m: WatcherMessage) => void> = [];
+  child.on('message', (m: WatcherMessage) => (waiting.shift() ?? ((x) => inbox.push(x)))(m));
+  child.once('exit', (code) => waiting.splice(0).forEach((w) => w({ type: 'error', message: `watcher process exited with ${code}` })));
+  const next = () => new Promise<WatcherMessage>((r) => (inbox.length ? r(inbox.shift()!) : waiting.push(r)));
+  child.send(start);
+  return next().then((m) => {
+    if (m.type !== 'ready') {
+      child.kill();
+      throw new Error(`watchers: ${m.type === 'error' ? m.message : m.type}`);
     }
-    return w;
-  }));
+    return { child, next };
+  });
 }
 
 /** Posts `count` single hazards at `rate`/s; each resolves with its ack time and change seq. */
@@ -51,20 +48,24 @@ async function postSteadily(server: ChildServer, rate: number, count: number, ta
   const headers = { authorization: `Bearer ${server.tokens.admin}`, 'content-type': 'application/json' };
   const one = async (i: number): Promise<Sent> => {
     const h = makeHazard(r, i, { id: `${tag}-${i}` });
-    const res = await fetch(`${server.url}/api/v1/hazards`, { method: 'POST', headers, body: JSON.stringify(h) });
-    const body = (await res.json()) as { accepted?: number };
-    const tAck = performance.now();
-    if (res.status !== 200 || body.accepted !== 1) throw new Error(`POST ${res.status}: ${JSON.stringify(body)}`);
-    const got = await fetch(`${server.url}/api/v1/hazards/${h.id}`, { headers });
-    const { version } = (await got.json()) as { version: number };
+    const { status, json } = await postJson(`${server.url}/api/v1/hazards`, headers, JSON.stringify(h));
+    const tAck = clock();
+    if (status !== 200 || json.accepted + json.duplicates !== 1) throw new Error(`POST ${status}: ${JSON.stringify(json)}`);
+    // the GET is read-only, so one retry on a dropped connection is as safe as the POST's
+    const get = () => fetch(`${server.url}/api/v1/hazards/${h.id}`, { headers }).then((res) => res.json() as Promise<{ version: number }>);
+    const { version } = await get().catch(get);
     return { seq: version, tAck, city: cityOf(h.regionCode)! };
   };
   const t0 = performance.now();
   const pending: Promise<Sent>[] = [];
-  for (let i = 0; i < count; i++) {
+  // every promise gets its handler at once (a rejection left waiting for the final Promise.all would end the process)
+  let failure: unknown = null;
+  for (let i = 0; i < count && failure === null; i++) {
     const wait = t0 + (i * 1000) / rate - performance.now();
     if (wait > 0) await sleep(wait);
-    pending.push(one(i));
+    const p = one(i);
+    p.catch((e: unknown) => (failure ??= e));
+    pending.push(p);
   }
   return Promise.all(pending);
 }
@@ -84,52 +85,55 @@ function brokenChains(watchers: Watcher[]): number {
   return broken;
 }
 
-function firstAtOrAfter(list: Arrival[] | undefined, seq: number): Arrival | undefined {
-  return list?.find((d) => d.version >= seq);
+function measure(sent: Sent[], watchers: Watcher[]): LatencyResult {
+  const all: number[] = [];
+  const province: number[] = [];
+  const city: number[] = [];
+  const fanout: number[] = [];
+  let missing = 0;
+  for (const s of sent) {
+    const arrivals: number[] = [];
+    for (const w of watchers) {
+      for (const region of [PROVINCE_CODE, s.city]) {
+        if (!w.snapshots.has(region)) continue;
+        const d = w.deltas.get(region)?.find((x) => x.version >= s.seq);
+        if (!d) {
+          missing++;
+          continue;
+        }
+        (region === PROVINCE_CODE ? province : city).push(d.t - s.tAck);
+        all.push(d.t - s.tAck);
+        if (region === PROVINCE_CODE) arrivals.push(d.t);
+      }
+    }
+    if (arrivals.length) fanout.push(Math.max(...arrivals) - Math.min(...arrivals));
+  }
+  for (const xs of [all, province, city, fanout]) xs.sort((a, b) => a - b);
+  return {
+    samples: all.length, p50: percentile(all, 50), p90: percentile(all, 90), p99: percentile(all, 99), max: all.at(-1) ?? NaN,
+    min: all[0] ?? NaN, provinceP99: percentile(province, 99), cityP99: percentile(city, 99), missing, broken: brokenChains(watchers),
+    posted: sent.length, fanoutP99: percentile(fanout, 99),
+  };
 }
 
 export async function benchLatency(opts: { sockets: number; citySockets: number; rate: number; seconds: number }): Promise<LatencyResult> {
   const server = await startServer();
-  const watchers = await connectWatchers(server, opts.sockets, opts.citySockets).catch(async (e) => {
-    await server.stop();
-    throw e;
-  });
+  let child: ChildProcess | undefined;
   try {
+    const w = await startWatchers({ type: 'start', url: server.url, token: server.tokens.display, sockets: opts.sockets, citySockets: opts.citySockets });
+    child = w.child;
     // a short warm-up, so JIT and connection set-up are not in the figures
     await postSteadily(server, opts.rate, opts.rate, 'W');
     await sleep(500);
     const sent = await postSteadily(server, opts.rate, opts.rate * opts.seconds, 'L');
     await sleep(1000);
-    const all: number[] = [];
-    const province: number[] = [];
-    const city: number[] = [];
-    const fanout: number[] = [];
-    let missing = 0;
-    for (const s of sent) {
-      const arrivals: number[] = [];
-      for (const w of watchers) {
-        for (const region of [PROVINCE_CODE, s.city]) {
-          if (!w.snapshots.has(region)) continue;
-          const d = firstAtOrAfter(w.deltas.get(region), s.seq);
-          if (!d) {
-            missing++;
-            continue;
-          }
-          (region === PROVINCE_CODE ? province : city).push(d.t - s.tAck);
-          all.push(d.t - s.tAck);
-          if (region === PROVINCE_CODE) arrivals.push(d.t);
-        }
-      }
-      if (arrivals.length) fanout.push(Math.max(...arrivals) - Math.min(...arrivals));
-    }
-    for (const xs of [all, province, city, fanout]) xs.sort((a, b) => a - b);
-    return {
-      samples: all.length, p50: percentile(all, 50), p90: percentile(all, 90), p99: percentile(all, 99), max: all.at(-1) ?? NaN,
-      min: all[0] ?? NaN, provinceP99: percentile(province, 99), cityP99: percentile(city, 99), missing, broken: brokenChains(watchers),
-      posted: sent.length, fanoutP99: percentile(fanout, 99),
-    };
+    child.send({ type: 'stop' });
+    const result = await w.next();
+    if (result.type !== 'result') throw new Error(`watchers: ${result.type === 'error' ? result.message : result.type}`);
+    const watchers = result.watchers.map((r: WatcherRecord) => ({ snapshots: new Map(r.snapshots), deltas: new Map(r.deltas) }));
+    return measure(sent, watchers);
   } finally {
-    for (const w of watchers) w.socket.disconnect();
+    if (child && child.exitCode === null) child.kill();
     await server.stop();
     rmSync(server.dataDir, { recursive: true, force: true });
   }

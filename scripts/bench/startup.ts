@@ -3,7 +3,7 @@
  * under /tmp and reused; then the real server is started as a child process on it, and the time from
  * spawn to the first 200 of /healthz is measured, with the server's own "aggregates rebuilt" time.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LiveSummaries } from '../../server/aggregates/live-summaries';
@@ -144,4 +144,10 @@ export async function timeEmptyStart(): Promise<StartRun> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** CPU time of loading the server's heaviest modules, measured in a fresh process (modules.ts). */
+export function moduleCosts(): Array<[string, number]> {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/bench/modules.ts')], { cwd: ROOT, encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as Array<[string, number]>;
 }

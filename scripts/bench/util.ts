@@ -16,7 +16,7 @@ export type Flags = {
 };
 
 const DEFAULTS: Flags = {
-  rows: 100_000, batch: 500, concurrency: 4,
+  rows: 50_000, batch: 500, concurrency: 4,
   sockets: 200, citySockets: 50, rate: 20, seconds: 30,
   startupHazards: 1_000_000, transitions: 300_000, startupDir: '/tmp/hz-bench-1m', startupRuns: 3,
   only: null, out: 'docs/PERFORMANCE.md',

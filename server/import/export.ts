@@ -43,8 +43,22 @@ const exportOnly = (h: Hazard): string[] => [
 // ---- CSV --------------------------------------------------------------------------------------------
 
 
+/** Writes with back-pressure; a client that goes away ends the export instead of leaving it waiting. */
 function write(out: Writable, text: string): Promise<void> | void {
-  if (!out.write(text)) return new Promise((r) => out.once('drain', () => r()));
+  if (out.destroyed) throw new Error('the client closed the connection');
+  if (out.write(text)) return;
+  return new Promise((resolve, reject) => {
+    const onDrain = () => {
+      out.off('close', onClose);
+      resolve();
+    };
+    const onClose = () => {
+      out.off('drain', onDrain);
+      reject(new Error('the client closed the connection'));
+    };
+    out.once('drain', onDrain);
+    out.once('close', onClose);
+  });
 }
 
 export async function writeCsv(out: Writable, hazards: AsyncIterable<Hazard>): Promise<number> {

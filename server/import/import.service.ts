@@ -102,9 +102,23 @@ class ImportRun {
   }
 }
 
+/** A reader that stops yielding (a damaged zip entry) must not hold the request for ever. */
+const STALL_MS = 60_000;
+function stallGuard(it: AsyncIterator<SheetRow>): AsyncIterator<SheetRow> {
+  return {
+    next: () => {
+      let timer: NodeJS.Timeout | undefined;
+      const stalled = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no data for ${STALL_MS / 1000} s`)), STALL_MS);
+      });
+      return Promise.race([it.next(), stalled]).finally(() => clearTimeout(timer));
+    },
+  };
+}
+
 /** Imports one sheet's rows; null when the sheet has no header row (another sheet may have it). */
 async function importSheet(rows: AsyncIterable<SheetRow>, auth: Auth, deps: ImportDeps): Promise<Tally | null> {
-  const it = rows[Symbol.asyncIterator]();
+  const it = stallGuard(rows[Symbol.asyncIterator]());
   let header: HeaderMap | null = null;
   for (let n = 0; n < HEADER_SCAN && !header; n++) {
     const next = await it.next();

@@ -24,6 +24,23 @@ const SIGNATURES: Array<[number[], string]> = [
 export const unsupported = (what: string): ServiceError =>
   new ServiceError(415, 'unsupported_file', `不支持的文件：${what}。${EXPECTED}`, { expected: ['.xlsx', '.csv'] });
 
+/**
+ * A zip ends with its directory (the end record, signature PK\x05\x06, within the last 64 KiB + 22 bytes).
+ * A file cut short has none, and the streaming unzipper would wait for the rest of an entry for ever.
+ */
+async function hasZipEnd(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    const n = Math.min(size, 65_535 + 22);
+    const tail = Buffer.alloc(n);
+    await fh.read(tail, 0, n, size - n);
+    return tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06])) >= 0;
+  } finally {
+    await fh.close();
+  }
+}
+
 export async function sniff(path: string): Promise<FileKind> {
   const fh = await open(path, 'r');
   let buf: Buffer;
@@ -35,7 +52,12 @@ export async function sniff(path: string): Promise<FileKind> {
   }
   if (buf.length === 0) throw new ServiceError(400, 'empty_file', '文件是空的 / the file is empty');
   const startsWith = (sig: number[]) => sig.every((b, i) => buf[i] === b);
-  if (startsWith([0x50, 0x4b, 0x03, 0x04])) return 'xlsx';
+  if (startsWith([0x50, 0x4b, 0x03, 0x04])) {
+    if (!(await hasZipEnd(path))) {
+      throw new ServiceError(400, 'unreadable_file', '文件不完整（上传中断或文件已损坏），请重新保存后再上传 / the workbook is incomplete: its zip directory is missing');
+    }
+    return 'xlsx';
+  }
   for (const [sig, what] of SIGNATURES) if (startsWith(sig)) throw unsupported(what);
   const utf16 = (buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff);
   if (!utf16 && buf.includes(0)) throw unsupported('二进制文件 / a binary file');

@@ -88,7 +88,7 @@ describe('a large workbook', () => {
   let file: Buffer;
   beforeAll(async () => {
     file = await bigWorkbook(5000);
-  });
+  }, 120_000);
 
   it('commits every valid row and names each bad row by row and column', async () => {
     const before = (await summary()).totals.total;
@@ -101,7 +101,7 @@ describe('a large workbook', () => {
     expect(byRow[3003].error.message).toMatch(/整改期限：重大隐患必须填写整改期限/);
     expect(byRow[4500].error.message).toMatch(/发现时间：晚于当前时间/);
     expect((await summary()).totals.total).toBe(before + 4994);
-  });
+  }, 180_000);
 
   it('read Chinese values and every date form as the sheet shows them', async () => {
     const cell = await hazardOf('IMP-4'); // an Excel date cell: 2024-11-05 04:28 on the sheet
@@ -120,7 +120,7 @@ describe('a large workbook', () => {
     expect(body).toMatchObject({ accepted: 0, duplicates: 4994 });
     expect(rejectedAt(body)).toEqual(Object.entries(BAD).map(([row, [, , column]]) => [Number(row), column]));
     expect(await summary()).toEqual(before);
-  });
+  }, 180_000);
 });
 
 describe('CSV', () => {
@@ -169,6 +169,21 @@ describe('what is not a ledger', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(status);
     expect(r.body.error.code).toBe(code);
     if (status === 415) expect(r.body.error.message).toMatch(/\.xlsx.*\.csv/);
+  });
+
+  it('an .xlsx cut short (an interrupted upload) → 400 naming it, at once', async () => {
+    const whole = Buffer.from(await bigWorkbook(50));
+    const r = await upload(whole.subarray(0, Math.floor(whole.length / 2)), 'cut.xlsx');
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatchObject({ code: 'unreadable_file', message: expect.stringMatching(/不完整/) });
+  });
+
+  it('a CSV that stops being readable (an unclosed quote): the rows before count, the rest is named', async () => {
+    const csv = '隐患编号,所属地区,行业领域,隐患级别,隐患名称,发现时间\r\nQ-1,141102,煤矿,一般,a,2024-11-18\r\nQ-2,141102,煤矿,一般,"b,2024-11-18\r\nQ-3,141102,煤矿,一般,c,2024-11-18\r\n';
+    const r = await upload(csv, 'quote.csv');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ accepted: 1, rows: 1 });
+    expect(r.body.rejected).toEqual([{ row: 3, error: { code: 'unreadable', message: expect.stringMatching(/从第 3 行起无法读取.*Quote Not Closed/) } }]);
   });
 
   it('names missing required columns', async () => {
@@ -256,5 +271,5 @@ describe('export', () => {
     }
     expect(await summary()).toEqual(before.summary);
     expect(await listAll()).toEqual(before.list);
-  });
+  }, 180_000);
 });

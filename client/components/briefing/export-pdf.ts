@@ -12,7 +12,7 @@ import type { ECOption } from '../../lib/echarts';
 import { chartLabels, rankingOption, sectorOption, trendOption } from './chart-options';
 import { chartSvg, drawSvg } from './pdf-svg';
 import { dim, ink, PdfText, TextRecorder, type TextSetter, type TextStyle } from './pdf-text';
-import { deltaOf, periodText, rateText } from './format';
+import { deltaOf, periodText, rateText, timeText } from './format';
 
 export const A4_LANDSCAPE: [number, number] = [841.89, 595.28];
 const M = 36;
@@ -63,7 +63,7 @@ function header(c: Ctx): void {
   const sub = [
     `${c.t('briefing.period')}：${periodText(b.period, b.lang)}（${c.t('briefing.days', { n: b.periodDays })}）`,
     `${c.t('briefing.previous')}：${periodText(b.previousPeriod, b.lang)}`,
-    c.t('briefing.generated', { time: b.generatedAt.slice(0, 16).replace('T', ' ') + 'Z' }),
+    c.t('briefing.generated', { time: timeText(b.generatedAt) }),
   ].join('    ');
   c.text.draw(c.page, sub, M, c.y, { size: 9.5, color: dim });
 }

@@ -101,5 +101,6 @@ function walk(page: PDFPage, text: TextSetter, el: Element, t: T, left: number, 
 /** Draws the SVG with its top-left corner at (left, top) in PDF points, `scale` units per SVG unit. */
 export function drawSvg(page: PDFPage, text: TextSetter, svg: string, left: number, top: number, scale = 1): void {
   const root = new DOMParser().parseFromString(svg, 'image/svg+xml').documentElement;
+  if (root.nodeName !== 'svg' || root.getElementsByTagName('parsererror').length) throw new Error('a chart did not render as SVG');
   for (const child of Array.from(root.children)) walk(page, text, child, { x: 0, y: 0, k: scale }, left, top);
 }

@@ -6,10 +6,25 @@
 import fontkit from '@pdf-lib/fontkit';
 import { rgb, type PDFDocument, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
 import { fetchFont, sliceFor, slicesFor, type Slice } from './font-slices';
+import { woffToTtf } from './woff';
 
 export type Weight = 400 | 700;
 export type TextStyle = { size: number; weight?: Weight; color?: RGB };
 type Run = { font: PDFFont; text: string };
+
+/**
+ * WOFF 1.0 copies of the page's slices (the page's stylesheet carries only WOFF2, and fontkit's WOFF2 decoder
+ * garbles these fonts' outlines). Emitted with the build, fetched only for a PDF, unpacked to TrueType here.
+ */
+const WOFF = import.meta.glob<string>('../../../node_modules/@fontsource/noto-sans-sc/files/noto-sans-sc-*-{400,700}-normal.woff', {
+  eager: true, query: '?url', import: 'default',
+});
+const WOFF_BY_NAME = new Map(Object.entries(WOFF).map(([path, url]) => [path.slice(path.lastIndexOf('/') + 1), url]));
+
+function woffOf(s: Slice): string | null {
+  const m = /(noto-sans-sc-[a-z0-9-]+?-\d00-normal)[^/]*\.woff2/.exec(s.woff2 ?? '');
+  return m ? WOFF_BY_NAME.get(`${m[1]}.woff`) ?? null : null;
+}
 
 export const ink = rgb(0.06, 0.09, 0.16);
 export const dim = rgb(0.28, 0.33, 0.41);
@@ -53,10 +68,10 @@ export class PdfText implements TextSetter {
     await Promise.all(slicesFor(text, weight).map((s) => {
       let p = this.pending.get(s);
       if (!p) {
-        const url = s.woff ?? s.woff2;
+        const url = woffOf(s) ?? s.woff;
         if (!url) return Promise.resolve();
         p = fetchFont(url).then(async (bytes) => {
-          this.fonts.set(s, await this.doc.embedFont(bytes, { subset: true }));
+          this.fonts.set(s, await this.doc.embedFont(await woffToTtf(bytes), { subset: true }));
         });
         this.pending.set(s, p);
       }

@@ -4,7 +4,7 @@ import { parseFlags, percentile, type Machine } from '../../../scripts/bench/uti
 
 describe('bench flags', () => {
   it.each([
-    [[], { rows: 100_000, sockets: 200, startupHazards: 1_000_000, only: null }],
+    [[], { rows: 50_000, sockets: 200, startupHazards: 1_000_000, only: null }],
     [['--rows', '5000'], { rows: 5000 }],
     [['--rows=5_000', '--seconds', '3'], { rows: 5000, seconds: 3 }],
     [['--startup-dir', '/tmp/x', '--out', 'a.md'], { startupDir: '/tmp/x', out: 'a.md' }],

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cellText, parseDay, parseInstant, parseLevel, parseRegion, parseSector, parseSource, type Cell } from '../../../server/import/values';
-import { mapRow, matchHeader, missingColumns } from '../../../server/import/rows';
+import { mapRow, matchHeader, missingColumns, valuesOf } from '../../../server/import/rows';
 import { detectDelimiter, detectEncoding, readCsv, unescapeFormula } from '../../../server/import/read-csv';
 import { plainCell, readXlsx } from '../../../server/import/read-xlsx';
 import ExcelJS from 'exceljs';
@@ -177,7 +177,12 @@ describe('header and rows', () => {
     expect(m).toEqual({
       kind: 'ok',
       raw: { id: 'A-1', regionCode: '141102', sector: 'coal', level: 'major', title: '通风机', discoveredAt: '2024-11-18T09:30:00+08:00', deadline: '2024-12-18', enterprise: { name: '某煤业' } },
-      values: expect.objectContaining({ 隐患编号: 'A-1', 整改期限: '2024年12月18日' }),
+    });
+  });
+
+  it('gives a row\'s cells as text by template header, for the rejected-rows table', () => {
+    expect(valuesOf(['x', 'A-1', 141102, '煤矿', '重大', '通风机', new Date(Date.UTC(2024, 10, 18, 9, 30)), '2024年12月18日'], header)).toEqual({
+      隐患编号: 'A-1', 所属地区: '141102', 行业领域: '煤矿', 隐患级别: '重大', 隐患名称: '通风机', 发现时间: '2024-11-18 09:30', 整改期限: '2024年12月18日', 企业名称: '',
     });
   });
 

@@ -1,0 +1,116 @@
+/**
+ * /present in real Chromium: a presenter page driven by the keys a clicker sends, follower pages (each its own
+ * browser context, so its own session cookie) that must show the same slide within a second.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { slidesFor } from '../../shared/present';
+import { makeHazard, rng } from '../helpers/hazards';
+import { postHazards, startServer, type ChildServer } from '../helpers/server';
+import { launchChromium, watchConsole } from './wall-helpers';
+
+let server: ChildServer;
+let browser: Browser;
+let presenter: Page;
+let follower: Page;
+const logs: Array<ReturnType<typeof watchConsole>> = [];
+const SIZE = { width: 1280, height: 720 };
+
+async function open(token: string, query: string): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: SIZE });
+  const page = await ctx.newPage();
+  logs.push(watchConsole(page));
+  await page.goto(`${server.url}/present?token=${token}&${query}`);
+  await page.waitForSelector('[data-testid="slide"]', { timeout: 60_000 });
+  return page;
+}
+
+const slideOf = async (p: Page) => {
+  const el = p.locator('[data-testid="slide"]');
+  return { index: Number(await el.getAttribute('data-index')), blank: (await el.getAttribute('data-blank')) === 'true' };
+};
+
+/** Presses a key on the presenter and measures how long the follower takes to show `index`. */
+async function pressAndFollow(key: string, index: number, blank = false): Promise<number> {
+  const t0 = Date.now();
+  await presenter.keyboard.press(key);
+  await follower.waitForSelector(`[data-testid="slide"][data-index="${index}"][data-blank="${blank}"]`, { timeout: 1000 });
+  return Date.now() - t0;
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  const r = rng(9);
+  await postHazards(server.url, server.tokens.admin, Array.from({ length: 120 }, (_, i) => makeHazard(r, i)));
+  browser = await launchChromium();
+  presenter = await open(server.tokens.admin, 'room=video&role=presenter');
+  follower = await open(server.tokens.display, 'room=video');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('/present', () => {
+  it('opens on the first slide, on both screens, with the province sequence', async () => {
+    expect(await slideOf(presenter)).toEqual({ index: 0, blank: false });
+    expect(await slideOf(follower)).toEqual({ index: 0, blank: false });
+    expect(await presenter.locator('[data-testid="slide"]').getAttribute('data-kind')).toBe('overview');
+    expect(await follower.locator('main').getAttribute('data-role')).toBe('follower');
+    expect(await presenter.locator('main').getAttribute('data-role')).toBe('presenter');
+  });
+
+  it('the presenter keys move the follower within a second', async () => {
+    const times = [
+      await pressAndFollow('ArrowRight', 1),
+      await pressAndFollow('PageDown', 2),
+      await pressAndFollow('Space', 3),
+      await pressAndFollow('ArrowLeft', 2),
+      await pressAndFollow('PageUp', 1),
+      await pressAndFollow('b', 1, true),
+      await pressAndFollow('b', 1, false),
+    ];
+    for (const ms of times) expect(ms).toBeLessThan(1000);
+    expect(await follower.locator('[data-testid="slide"]').getAttribute('data-kind')).toBe('major');
+  });
+
+  it('a city slide follows the overview, major and overdue slides', async () => {
+    await pressAndFollow('ArrowRight', 2);
+    await pressAndFollow('ArrowRight', 3);
+    expect(await follower.locator('[data-testid="slide"]').getAttribute('data-kind')).toBe('region');
+    expect(await follower.locator('[data-testid="slide"] h1').textContent()).toBe('太原市');
+  });
+
+  it('follower keys do not move the room', async () => {
+    await follower.keyboard.press('ArrowRight');
+    await follower.waitForTimeout(400);
+    expect((await slideOf(follower)).index).toBe(3);
+    expect((await slideOf(presenter)).index).toBe(3);
+  });
+
+  it('a late joiner lands on the current slide; End goes to the last one', async () => {
+    const late = await open(server.tokens.viewer, 'room=video');
+    expect((await slideOf(late)).index).toBe(3);
+    await presenter.keyboard.press('End');
+    const last = slidesFor('140000').length - 1;
+    await late.waitForSelector(`[data-testid="slide"][data-index="${last}"]`, { timeout: 1000 });
+    expect(await late.locator('[data-testid="slide"]').getAttribute('data-kind')).toBe('flags');
+  });
+
+  it('a second presenter takes over; the first one is told and stops driving', async () => {
+    const second = await open(server.tokens.admin, 'room=video&role=presenter');
+    await presenter.waitForSelector('[data-testid="superseded"]', { timeout: 2000 });
+    expect(await presenter.locator('main').getAttribute('data-role')).toBe('follower');
+    const before = (await slideOf(follower)).index;
+    await presenter.keyboard.press('Home');
+    await follower.waitForTimeout(400);
+    expect((await slideOf(follower)).index).toBe(before);
+    await second.keyboard.press('Home');
+    await follower.waitForSelector('[data-testid="slide"][data-index="0"]', { timeout: 1000 });
+  });
+
+  it('logged no errors', () => {
+    for (const l of logs) expect(l.errors).toEqual([]);
+  });
+});
