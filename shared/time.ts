@@ -22,10 +22,23 @@ function parts(ms: number, tz: string): Record<string, number> {
   return out;
 }
 
-/** The calendar day (YYYY-MM-DD) that the instant falls on in `tz`. */
+const dayCache = new Map<string, string>();
+const QUARTER_HOUR = 900_000;
+
+/**
+ * The calendar day (YYYY-MM-DD) that the instant falls on in `tz`. Intl formatting is slow and intake
+ * asks this for every row: every zone's offset is a multiple of 15 minutes, so a day never changes
+ * inside a quarter-hour bucket, and the bucket's answer is cached (bounded).
+ */
 export function dayOf(ms: number, tz: string = DEFAULT_TZ): string {
+  const key = `${tz}|${Math.floor(ms / QUARTER_HOUR)}`;
+  const hit = dayCache.get(key);
+  if (hit !== undefined) return hit;
   const p = parts(ms, tz);
-  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+  const day = `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+  if (dayCache.size >= 50_000) dayCache.clear();
+  dayCache.set(key, day);
+  return day;
 }
 
 /** Offset of `tz` from UTC at the instant, in ms. */

@@ -30,7 +30,8 @@ function startWatchers(start: WatcherStart): Promise<{ child: ChildProcess; next
   const inbox: WatcherMessage[] = [];
   const waiting: Array<(m: WatcherMessage) => void> = [];
   child.on('message', (m: WatcherMessage) => (waiting.shift() ?? ((x) => inbox.push(x)))(m));
-  child.once('exit', (code) => waiting.splice(0).forEach((w) => w({ type: 'error', message: `watcher process exited with ${code}` })));
+  // 'close' comes after the IPC channel has delivered everything, unlike 'exit'
+  child.once('close', (code) => waiting.splice(0).forEach((w) => w({ type: 'error', message: `watcher process exited with ${code}` })));
   const next = () => new Promise<WatcherMessage>((r) => (inbox.length ? r(inbox.shift()!) : waiting.push(r)));
   child.send(start);
   return next().then((m) => {

@@ -17,7 +17,8 @@ import { DEFAULT_TZ } from '../../shared/time';
 import { tempDir } from '../../tests/helpers/server';
 import { BENCH_AUTH, batches } from './rows';
 
-export type RawResult = { rate: number; elapsedMs: number; rows: number; writtenBytes: number; cpuMs: number };
+/** `storedBytes`: the database's size after the inserts (pages × page size). */
+export type RawResult = { rate: number; elapsedMs: number; rows: number; writtenBytes: number; cpuMs: number; storedBytes: number };
 
 type Params = { hazard: Record<string, unknown>; change: Record<string, unknown> };
 
@@ -47,10 +48,14 @@ function buildParams(hazards: HazardInput[], normalise: HazardService['normalise
 /** Bytes this process has caused to be written to storage so far. */
 const written = () => Number(/^write_bytes: (\d+)/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? NaN);
 
-/** `inMemory`: the same inserts on a :memory: database, to separate the disk's share from SQLite's own work. */
-export async function benchRaw(hazards: HazardInput[], batchSize: number, inMemory = false): Promise<RawResult> {
+/**
+ * `inMemory`: the same inserts on a :memory: database, to separate the disk's share from SQLite's own work;
+ * `without`: indexes to drop first, to price what each costs at ingest.
+ */
+export async function benchRaw(hazards: HazardInput[], batchSize: number, opts: { inMemory?: boolean; without?: string[] } = {}): Promise<RawResult> {
   const dir = tempDir('hz-bench-raw-');
-  const db = openSqlite(inMemory ? ':memory:' : join(dir, 'hazards.sqlite'));
+  const db = openSqlite(opts.inMemory ? ':memory:' : join(dir, 'hazards.sqlite'));
+  for (const index of opts.without ?? []) db.exec(`DROP INDEX ${index}`);
   try {
     const service = new HazardService(new SqliteHazardRepository(db), new LiveSummaries(), DEFAULT_TZ);
     const params = buildParams(hazards, (h) => service.normalise(h));
@@ -76,7 +81,10 @@ export async function benchRaw(hazards: HazardInput[], batchSize: number, inMemo
     for (const b of batches(params, batchSize)) insertBatch.immediate(b);
     const elapsedMs = performance.now() - t0;
     const c = process.cpuUsage(c0);
-    return { rate: (hazards.length / elapsedMs) * 1000, elapsedMs, rows: hazards.length, writtenBytes: written() - w0, cpuMs: (c.user + c.system) / 1000 };
+    return {
+      rate: (hazards.length / elapsedMs) * 1000, elapsedMs, rows: hazards.length, writtenBytes: written() - w0, cpuMs: (c.user + c.system) / 1000,
+      storedBytes: (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number),
+    };
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });

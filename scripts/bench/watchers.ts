@@ -57,8 +57,8 @@ if (process.send) {
       );
     } else {
       for (const w of watchers) w.socket.disconnect();
-      send({ type: 'result', watchers: watchers.map((w) => ({ snapshots: [...w.snapshots], deltas: [...w.deltas] })) });
-      process.disconnect();
+      // disconnect only once the (large) result has been written, or it may be dropped
+      process.send!({ type: 'result', watchers: watchers.map((w) => ({ snapshots: [...w.snapshots], deltas: [...w.deltas] })) }, () => process.disconnect());
     }
   });
 }

@@ -38,6 +38,22 @@ function next<E extends 'present:changed' | 'present:superseded'>(s: Client, eve
     }) as never);
   });
 }
+/** The first `present:changed` on the socket that satisfies `ok` (earlier ones, still in flight, are skipped). */
+function changedUntil(s: Client, ok: (st: PresentState) => boolean, ms = 1000): Promise<PresentState> {
+  return new Promise((resolve, reject) => {
+    const fn = (st: PresentState) => {
+      if (!ok(st)) return;
+      clearTimeout(timer);
+      s.off('present:changed', fn);
+      resolve(st);
+    };
+    const timer = setTimeout(() => {
+      s.off('present:changed', fn);
+      reject(new Error(`no matching present:changed within ${ms} ms`));
+    }, ms);
+    s.on('present:changed', fn);
+  });
+}
 const silentFor = async (s: Client, event: 'present:changed', ms = 300) => {
   let got = false;
   const fn = () => { got = true; };
@@ -97,9 +113,9 @@ describe('presentation rooms', () => {
     expect(stateOf(await join(second, { room: 'r3', role: 'presenter' })).index).toBe(2);
     expect((await told).room).toBe('r3');
     expect(await go(first, { room: 'r3', index: 4 })).toMatchObject({ ok: false, error: { code: 'not_presenter' } });
-    const moved = next(follower, 'present:changed');
+    const moved = changedUntil(follower, (st) => st.index === 4);
     stateOf(await go(second, { room: 'r3', index: 4 }));
-    expect((await moved).index).toBe(4);
+    expect((await moved).presenter).toBe(true);
   });
 
   it('the room keeps its slide when the presenter drops, and the presenter comes back to it', async () => {
@@ -107,12 +123,14 @@ describe('presentation rooms', () => {
     const follower = await client(server.tokens.display);
     stateOf(await join(presenter, { room: 'r4', role: 'presenter' }));
     stateOf(await join(follower, { room: 'r4' }));
+    const moved = changedUntil(follower, (st) => st.index === 6);
     await go(presenter, { room: 'r4', index: 6 });
-    const gone = next(follower, 'present:changed');
+    await moved;
+    const gone = changedUntil(follower, (st) => !st.presenter);
     presenter.disconnect();
     expect(await gone).toMatchObject({ index: 6, presenter: false });
     const again = await client(server.tokens.admin);
-    const back = next(follower, 'present:changed');
+    const back = changedUntil(follower, (st) => st.presenter);
     expect(stateOf(await join(again, { room: 'r4', role: 'presenter' }))).toMatchObject({ index: 6, presenter: true });
     expect(await back).toMatchObject({ index: 6, presenter: true });
   });

@@ -15,7 +15,10 @@ export function useChartBox(el: Ref<HTMLElement | null>, option: () => ECOption 
     chart.value = markRaw(echarts.init(el.value, null, { renderer: 'canvas', devicePixelRatio: window.devicePixelRatio || 1 }));
     const o = option();
     if (o) chart.value.setOption({ animation: false, ...o }, { notMerge: true });
-    observer = new ResizeObserver(() => chart.value?.resize());
+    // a hidden box (display: none while printing) has no size: keep the last drawing rather than a 0×0 one
+    observer = new ResizeObserver(() => {
+      if (el.value && el.value.clientWidth > 0 && el.value.clientHeight > 0) chart.value?.resize();
+    });
     observer.observe(el.value);
   });
 

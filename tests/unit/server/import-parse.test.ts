@@ -236,8 +236,11 @@ describe('CSV encodings', () => {
 });
 
 describe('file types', () => {
+  // a zip holding a.txt, as Python's zipfile writes it
+  const ZIP = Buffer.from('UEsDBBQAAAAAALcifV2GphA2BQAAAAUAAAAFAAAAYS50eHRoZWxsb1BLAQIUAxQAAAAAALcifV2GphA2BQAAAAUAAAAFAAAAAAAAAAAAAACAAQAAAABhLnR4dFBLBQYAAAAAAQABADMAAAAoAAAAAAA=', 'base64');
+
   it.each<[string, Buffer, string | RegExp]>([
-    ['an xlsx (zip)', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]), 'xlsx'],
+    ['an xlsx (a whole zip)', ZIP, 'xlsx'],
     ['a CSV', Buffer.from('隐患编号,所属地区\r\n'), 'csv'],
     ['a CSV with BOM', Buffer.from('\uFEFF隐患编号\r\n'), 'csv'],
     ['a PNG', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a]), /PNG/],
@@ -249,6 +252,10 @@ describe('file types', () => {
     const p = file(bytes);
     if (typeof expected === 'string') return void expect(await sniff(p)).toBe(expected);
     await expect(sniff(p)).rejects.toMatchObject({ status: 415, code: 'unsupported_file', message: expected });
+  });
+
+  it('refuses a zip cut short with 400 (the streaming unzipper would wait for the rest for ever)', async () => {
+    await expect(sniff(file(ZIP.subarray(0, 60)))).rejects.toMatchObject({ status: 400, code: 'unreadable_file' });
   });
 
   it('refuses an empty file with 400', async () => {
