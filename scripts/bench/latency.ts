@@ -1,5 +1,5 @@
 /**
- * ack → delta latency: many real socket.io-client sockets (websocket transport, in a child process of
+ * ack → delta latency: many real socket.io-client sockets (websocket transport, in child processes of
  * their own: watchers.ts) subscribed to the province, some also to a city, while this process posts
  * single hazards at a steady rate. For each hazard and each socket that watches its region, the latency
  * is from the moment the POST's response was read here to the arrival of the first delta whose
@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { PROVINCE_CODE, cityOf } from '../../shared/regions';
 import { makeHazard, rng } from '../../tests/helpers/hazards';
 import { startServer, type ChildServer } from '../../tests/helpers/server';
-import { postJson } from './ingest';
-import { percentile, sleep } from './util';
+import { postJson, serverProcess } from './ingest';
+import { cpuMsOf, percentile, sleep } from './util';
 import { clock, type Arrival, type WatcherMessage, type WatcherRecord, type WatcherStart } from './watchers';
 
 type Sent = { seq: number; tAck: number; city: string };
@@ -22,6 +22,8 @@ type Watcher = { snapshots: Map<string, number>; deltas: Map<string, Arrival[]> 
 export type LatencyResult = {
   samples: number; p50: number; p90: number; p99: number; max: number; min: number;
   provinceP99: number; cityP99: number; missing: number; broken: number; posted: number; fanoutP99: number;
+  /** CPU time used per second of the measured run: server, watcher processes, this (posting) process */
+  cpuShare: { server: number; watchers: number; poster: number };
 };
 
 /** Starts the watcher process and waits until every socket has its snapshots. */
@@ -86,7 +88,7 @@ function brokenChains(watchers: Watcher[]): number {
   return broken;
 }
 
-function measure(sent: Sent[], watchers: Watcher[]): LatencyResult {
+function measure(sent: Sent[], watchers: Watcher[]): Omit<LatencyResult, 'cpuShare'> {
   const all: number[] = [];
   const province: number[] = [];
   const city: number[] = [];
@@ -117,24 +119,39 @@ function measure(sent: Sent[], watchers: Watcher[]): LatencyResult {
   };
 }
 
-export async function benchLatency(opts: { sockets: number; citySockets: number; rate: number; seconds: number }): Promise<LatencyResult> {
+export async function benchLatency(opts: { sockets: number; citySockets: number; rate: number; seconds: number; procs: number }): Promise<LatencyResult> {
   const server = await startServer();
-  let child: ChildProcess | undefined;
+  const children: ChildProcess[] = [];
   try {
-    const w = await startWatchers({ type: 'start', url: server.url, token: server.tokens.display, sockets: opts.sockets, citySockets: opts.citySockets });
-    child = w.child;
+    const per = Math.ceil(opts.sockets / opts.procs);
+    const groups = await Promise.all(Array.from({ length: opts.procs }, (_, p) => {
+      const first = p * per;
+      const sockets = Math.max(0, Math.min(per, opts.sockets - first));
+      return startWatchers({ type: 'start', url: server.url, token: server.tokens.display, first, sockets, citySockets: opts.citySockets })
+        .then((w) => (children.push(w.child), w));
+    }));
     // a short warm-up, so JIT and connection set-up are not in the figures
     await postSteadily(server, opts.rate, opts.rate, 'W');
     await sleep(500);
+    const cpu = async () => ({
+      server: (await serverProcess(server.url)).cpuMs, watchers: children.reduce((a, c) => a + cpuMsOf(c.pid!), 0),
+      poster: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000, t: performance.now(),
+    });
+    const before = await cpu();
     const sent = await postSteadily(server, opts.rate, opts.rate * opts.seconds, 'L');
     await sleep(1000);
-    child.send({ type: 'stop' });
-    const result = await w.next();
-    if (result.type !== 'result') throw new Error(`watchers: ${result.type === 'error' ? result.message : result.type}`);
-    const watchers = result.watchers.map((r: WatcherRecord) => ({ snapshots: new Map(r.snapshots), deltas: new Map(r.deltas) }));
-    return measure(sent, watchers);
+    const after = await cpu();
+    const share = (k: 'server' | 'watchers' | 'poster') => (after[k] - before[k]) / (after.t - before.t);
+    const watchers: Watcher[] = [];
+    for (const g of groups) {
+      g.child.send({ type: 'stop' });
+      const result = await g.next();
+      if (result.type !== 'result') throw new Error(`watchers: ${result.type === 'error' ? result.message : result.type}`);
+      watchers.push(...result.watchers.map((r: WatcherRecord) => ({ snapshots: new Map(r.snapshots), deltas: new Map(r.deltas) })));
+    }
+    return { ...measure(sent, watchers), cpuShare: { server: share('server'), watchers: share('watchers'), poster: share('poster') } };
   } finally {
-    if (child && child.exitCode === null) child.kill();
+    for (const child of children) if (child.exitCode === null) child.kill();
     await server.stop();
     rmSync(server.dataDir, { recursive: true, force: true });
   }

@@ -10,14 +10,14 @@ export type PartResult = { title: string; rows: ResultRow[]; method: string; not
 
 export type Flags = {
   rows: number; batch: number; concurrency: number;
-  sockets: number; citySockets: number; rate: number; seconds: number;
+  sockets: number; citySockets: number; watcherProcs: number; rate: number; seconds: number;
   startupHazards: number; transitions: number; startupDir: string; startupRuns: number;
   only: Set<string> | null; out: string;
 };
 
 const DEFAULTS: Flags = {
   rows: 50_000, batch: 500, concurrency: 4,
-  sockets: 200, citySockets: 50, rate: 20, seconds: 30,
+  sockets: 200, citySockets: 50, watcherProcs: 4, rate: 20, seconds: 30,
   startupHazards: 1_000_000, transitions: 300_000, startupDir: '/tmp/hz-bench-1m', startupRuns: 3,
   only: null, out: 'docs/PERFORMANCE.md',
 };
@@ -28,6 +28,7 @@ export const USAGE = `npm run bench -- [flags]
   --concurrency N       HTTP requests in flight                              [${DEFAULTS.concurrency}]
   --sockets N           subscribed sockets for the latency run               [${DEFAULTS.sockets}]
   --city-sockets N      of those, how many also subscribe to a city          [${DEFAULTS.citySockets}]
+  --watcher-procs N     client processes the sockets are spread over         [${DEFAULTS.watcherProcs}]
   --rate N              single reports per second in the latency run         [${DEFAULTS.rate}]
   --seconds N           length of the latency run                            [${DEFAULTS.seconds}]
   --startup-hazards N   stored hazards for the start-up run                  [${DEFAULTS.startupHazards}]
@@ -38,7 +39,7 @@ export const USAGE = `npm run bench -- [flags]
   --out FILE            the report                                           [${DEFAULTS.out}]`;
 
 const KEYS: Record<string, keyof Flags> = {
-  rows: 'rows', batch: 'batch', concurrency: 'concurrency', sockets: 'sockets', 'city-sockets': 'citySockets',
+  rows: 'rows', batch: 'batch', concurrency: 'concurrency', sockets: 'sockets', 'city-sockets': 'citySockets', 'watcher-procs': 'watcherProcs',
   rate: 'rate', seconds: 'seconds', 'startup-hazards': 'startupHazards', transitions: 'transitions',
   'startup-dir': 'startupDir', 'startup-runs': 'startupRuns', only: 'only', out: 'out',
 };

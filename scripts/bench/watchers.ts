@@ -1,7 +1,7 @@
 /**
- * The subscribed screens of the latency run, in their own process: many real socket.io-client sockets
- * whose delta arrivals are stamped here, so reading hundreds of sockets never delays the poster's
- * clock in the parent. Run by latency.ts over IPC: `start` → `ready` → `stop` → `result`.
+ * Subscribed screens of the latency run, in a process of their own (several such processes share the
+ * sockets, as real screens are separate machines): real socket.io-client sockets whose delta arrivals
+ * are stamped here, so reading hundreds of sockets never delays the poster's clock in the parent. Run by latency.ts over IPC: `start` → `ready` → `stop` → `result`.
  */
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events';
@@ -9,7 +9,8 @@ import { PROVINCE_CODE, childrenOf } from '../../shared/regions';
 
 export type Arrival = { version: number; fromVersion: number; t: number };
 export type WatcherRecord = { snapshots: Array<[string, number]>; deltas: Array<[string, Arrival[]]> };
-export type WatcherStart = { type: 'start'; url: string; token: string; sockets: number; citySockets: number };
+/** Sockets `first` … `first + sockets - 1` of the run; those below `citySockets` also watch a city. */
+export type WatcherStart = { type: 'start'; url: string; token: string; first: number; sockets: number; citySockets: number };
 export type WatcherMessage = { type: 'ready' } | { type: 'result'; watchers: WatcherRecord[] } | { type: 'error'; message: string };
 
 /** Milliseconds on a clock that the parent process shares (performance.now() alone is per process). */
@@ -39,8 +40,10 @@ async function watch(url: string, token: string, regions: string[]): Promise<Wat
 
 async function start(msg: WatcherStart): Promise<Watcher[]> {
   const cities = childrenOf(PROVINCE_CODE).map((r) => r.code);
-  return Promise.all(Array.from({ length: msg.sockets }, (_, i) =>
-    watch(msg.url, msg.token, i < msg.citySockets ? [PROVINCE_CODE, cities[i % cities.length]!] : [PROVINCE_CODE])));
+  return Promise.all(Array.from({ length: msg.sockets }, (_, k) => {
+    const i = msg.first + k;
+    return watch(msg.url, msg.token, i < msg.citySockets ? [PROVINCE_CODE, cities[i % cities.length]!] : [PROVINCE_CODE]);
+  }));
 }
 
 if (process.send) {

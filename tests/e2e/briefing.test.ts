@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Download, Page } from 'playwright-core';
-import { PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, decodePDFRawStream } from 'pdf-lib';
 import type { Briefing } from '../../shared/briefing';
 import { presetPeriod } from '../../shared/briefing-period';
 import { dayOf } from '../../shared/time';
@@ -89,7 +89,7 @@ describe('/briefing', () => {
     expect(png.length).toBeGreaterThan(150_000);
   });
 
-  it('exports an A4-landscape PDF with the Chinese font embedded', async () => {
+  it('exports an A4-landscape PDF with the Chinese font embedded and the charts as vectors', async () => {
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('[data-testid="export-pdf"]')]);
     expect(download.suggestedFilename()).toMatch(/^briefing-140000-.*\.pdf$/);
     const pdf = await saved(download, 'briefing.pdf');
@@ -107,8 +107,13 @@ describe('/briefing', () => {
     expect(descriptors.length).toBeGreaterThan(3);
     expect(descriptors.every((d) => String(d.get(PDFName.of('FontName'))).includes('NotoSansSC'))).toBe(true);
     expect(dicts.filter((d) => has(d, 'ToUnicode')).length).toBe(descriptors.length);
-    const images = doc.context.enumerateIndirectObjects().filter(([, o]) => o instanceof PDFRawStream && String(o.dict.get(PDFName.of('Subtype'))) === '/Image');
-    expect(images.length).toBeGreaterThanOrEqual(3);
+    // page 2: the charts as vectors — filled bars and text labels, no bitmap
+    const contents = doc.getPage(1).node.Contents();
+    const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
+    const ops = streams.map((st) => Buffer.from(decodePDFRawStream(st as PDFRawStream).decode()).toString('latin1')).join('\n');
+    expect(ops.match(/\bf\n/g)?.length ?? 0).toBeGreaterThan(20);
+    expect(ops.match(/\bTj\n/g)?.length ?? 0).toBeGreaterThan(40);
+    expect(doc.context.enumerateIndirectObjects().some(([, o]) => o instanceof PDFRawStream && String(o.dict.get(PDFName.of('Subtype'))) === '/Image')).toBe(false);
   });
 
   it('logged no errors', () => {

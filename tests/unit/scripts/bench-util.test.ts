@@ -9,6 +9,7 @@ describe('bench flags', () => {
     [['--rows=5_000', '--seconds', '3'], { rows: 5000, seconds: 3 }],
     [['--startup-dir', '/tmp/x', '--out', 'a.md'], { startupDir: '/tmp/x', out: 'a.md' }],
     [['--only', 'raw,http'], { only: new Set(['raw', 'http']) }],
+    [['--watcher-procs', '2', '--sockets', '20'], { watcherProcs: 2, sockets: 20 }],
   ])('%j', (argv, expected) => {
     expect(parseFlags(argv)).toMatchObject(expected);
   });
