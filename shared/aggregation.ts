@@ -16,8 +16,8 @@ export type Facts = {
   listed: boolean;
 };
 
-export const COUNT_KEYS = ['total', 'major', 'open', 'majorOpen', 'overdue', 'rectified', 'closed', 'listed'] as const;
-export const emptyCounts = (): Counts => ({ total: 0, major: 0, open: 0, majorOpen: 0, overdue: 0, rectified: 0, closed: 0, listed: 0 });
+export const COUNT_KEYS = ['total', 'major', 'open', 'majorOpen', 'overdue', 'rectified', 'closed', 'majorClosed', 'listed'] as const;
+export const emptyCounts = (): Counts => ({ total: 0, major: 0, open: 0, majorOpen: 0, overdue: 0, rectified: 0, closed: 0, majorClosed: 0, listed: 0 });
 
 /** Overdue: open, and the deadline day has ended (today is after it). Derived, never stored. */
 export const isOverdue = (f: Pick<Facts, 'status' | 'deadline'>, today: string): boolean =>
@@ -34,6 +34,7 @@ export function addFacts(c: Counts, f: Facts, today: string, sign: 1 | -1 = 1): 
   if (isOverdue(f, today)) c.overdue += sign;
   if (f.status === 'rectified') c.rectified += sign;
   if (f.status === 'closed') c.closed += sign;
+  if (f.status === 'closed' && f.level === 'major') c.majorClosed += sign;
   if (open && f.listed) c.listed += sign;
 }
 
@@ -45,6 +46,8 @@ export const sameCounts = (a: Counts, b: Counts): boolean => COUNT_KEYS.every((k
 
 /** Rectification rate: closed ÷ total (0 when there is nothing). */
 export const rectificationRate = (c: Counts): number => (c.total === 0 ? 0 : c.closed / c.total);
+/** The same for major hazards alone (DOMAIN.md: 整改率, also shown for major). */
+export const majorRectificationRate = (c: Counts): number => (c.major === 0 ? 0 : c.majorClosed / c.major);
 
 type RegionCell = { totals: Counts; bySector: Map<string, Counts> };
 

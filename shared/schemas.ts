@@ -91,11 +91,13 @@ export const ListQuerySchema = z.strictObject({
   source: z.enum(SOURCE_CODES).optional(),
   overdue: boolParam.optional(),
   listed: boolParam.optional(),
+  /** (ext) `newest` discovery first (default), or `deadline`: earliest deadline first — the most overdue on top */
+  order: z.enum(['newest', 'deadline']).default('newest'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional(),
 });
 export type ListQuery = z.infer<typeof ListQuerySchema>;
-export type ListFilter = Omit<ListQuery, 'limit' | 'cursor'>;
+export type ListFilter = Omit<ListQuery, 'limit' | 'cursor' | 'order'> & { order?: ListQuery['order'] };
 
 export const RegionQuerySchema = z.strictObject({ region: RegionCodeSchema.optional() });
 
@@ -103,7 +105,10 @@ export const RegionQuerySchema = z.strictObject({ region: RegionCodeSchema.optio
 
 export const CountsSchema = z.object({
   total: z.number(), major: z.number(), open: z.number(), majorOpen: z.number(),
-  overdue: z.number(), rectified: z.number(), closed: z.number(), listed: z.number(),
+  overdue: z.number(), rectified: z.number(), closed: z.number(),
+  /** (ext) closed major hazards: the major-only rectification rate is majorClosed ÷ major */
+  majorClosed: z.number(),
+  listed: z.number(),
 });
 export type Counts = z.infer<typeof CountsSchema>;
 

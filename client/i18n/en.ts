@@ -23,7 +23,7 @@ export const en: Messages = {
     majorOf: 'major {n}',
     listed: 'listed {n}',
     shareOfOpen: '{p} of open',
-    closedOf: 'closed {closed}',
+    closedOf: 'major {major} · closed {closed}',
     newMajor: 'major {n}',
   },
   map: {

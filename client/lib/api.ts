@@ -44,6 +44,7 @@ export const api = {
   session: () => getJson<Session>('/api/v1/session'),
   summary: (region: string) => getJson<Summary>(`/api/v1/summary?${q({ region })}`),
   trend: (region: string, days = 30) => getJson<Trend>(`/api/v1/trend?${q({ region, days })}`),
-  overdue: (region: string, limit = 100) => getJson<HazardPage>(`/api/v1/hazards?${q({ region, overdue: true, limit })}`),
+  /** the most overdue first: earliest deadline (the server orders, so the top of the list is exact) */
+  overdue: (region: string, limit = 100) => getJson<HazardPage>(`/api/v1/hazards?${q({ region, overdue: true, order: 'deadline', limit })}`),
   recentMajor: (region: string, limit = 20) => getJson<HazardPage>(`/api/v1/hazards?${q({ region, level: 'major', limit })}`),
 };

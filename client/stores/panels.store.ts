@@ -7,7 +7,7 @@ import { defineStore } from 'pinia';
 import type { Hazard } from '../../shared/schemas';
 import { api, HttpError, type Trend } from '../lib/api';
 
-export const OVERDUE_FETCH = 100;
+export const OVERDUE_FETCH = 50;
 export const OVERDUE_MAX = 30;
 
 /** Most overdue first (oldest deadline), majors before generals on the same day. Pure, for tests. */

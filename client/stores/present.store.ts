@@ -32,8 +32,22 @@ export const usePresentStore = defineStore('present', () => {
     }
   };
 
+  /** An ack lost with a dropped connection would leave the screen waiting: ask again until one comes. */
+  const JOIN_RETRY_MS = 3000;
+  let joinTimer: ReturnType<typeof setTimeout> | null = null;
+
   function join(): void {
-    port?.emit('present:join', { room, role: role.value, ...(region ? { region } : {}) }, accept);
+    if (!port) return;
+    if (joinTimer) clearTimeout(joinTimer);
+    joinTimer = setTimeout(() => {
+      joinTimer = null;
+      if (port?.connected) join();
+    }, JOIN_RETRY_MS);
+    port.emit('present:join', { room, role: role.value, ...(region ? { region } : {}) }, (a) => {
+      if (joinTimer) clearTimeout(joinTimer);
+      joinTimer = null;
+      accept(a);
+    });
   }
 
   const onChanged = (s: PresentState): void => {
@@ -77,6 +91,8 @@ export const usePresentStore = defineStore('present', () => {
   }
 
   function stop(): void {
+    if (joinTimer) clearTimeout(joinTimer);
+    joinTimer = null;
     if (!port) return;
     port.off('connect', join);
     port.off('present:changed', onChanged);

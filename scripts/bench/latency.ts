@@ -16,12 +16,14 @@ import { postJson, serverProcess } from './ingest';
 import { cpuMsOf, percentile, sleep } from './util';
 import { clock, type Arrival, type WatcherMessage, type WatcherRecord, type WatcherStart } from './watchers';
 
-type Sent = { seq: number; tAck: number; city: string };
+type Sent = { seq: number; tAck: number; city: string; postMs: number };
 type Watcher = { snapshots: Map<string, number>; deltas: Map<string, Arrival[]> };
 
 export type LatencyResult = {
   samples: number; p50: number; p90: number; p99: number; max: number; min: number;
   provinceP99: number; cityP99: number; missing: number; broken: number; posted: number; fanoutP99: number;
+  /** POST round trip (send → response read), which includes the commit's fsync */
+  postP50: number; postP99: number;
   /** CPU time used per second of the measured run: server, watcher processes, this (posting) process */
   cpuShare: { server: number; watchers: number; poster: number };
 };
@@ -51,13 +53,14 @@ async function postSteadily(server: ChildServer, rate: number, count: number, ta
   const headers = { authorization: `Bearer ${server.tokens.admin}`, 'content-type': 'application/json' };
   const one = async (i: number): Promise<Sent> => {
     const h = makeHazard(r, i, { id: `${tag}-${i}` });
+    const tSend = clock();
     const { status, json } = await postJson(`${server.url}/api/v1/hazards`, headers, JSON.stringify(h));
     const tAck = clock();
     if (status !== 200 || json.accepted + json.duplicates !== 1) throw new Error(`POST ${status}: ${JSON.stringify(json)}`);
     // the GET is read-only, so one retry on a dropped connection is as safe as the POST's
     const get = () => fetch(`${server.url}/api/v1/hazards/${h.id}`, { headers }).then((res) => res.json() as Promise<{ version: number }>);
     const { version } = await get().catch(get);
-    return { seq: version, tAck, city: cityOf(h.regionCode)! };
+    return { seq: version, tAck, city: cityOf(h.regionCode)!, postMs: tAck - tSend };
   };
   const t0 = performance.now();
   const pending: Promise<Sent>[] = [];
@@ -111,11 +114,12 @@ function measure(sent: Sent[], watchers: Watcher[]): Omit<LatencyResult, 'cpuSha
     }
     if (arrivals.length) fanout.push(Math.max(...arrivals) - Math.min(...arrivals));
   }
-  for (const xs of [all, province, city, fanout]) xs.sort((a, b) => a - b);
+  const posts = sent.map((s) => s.postMs);
+  for (const xs of [all, province, city, fanout, posts]) xs.sort((a, b) => a - b);
   return {
     samples: all.length, p50: percentile(all, 50), p90: percentile(all, 90), p99: percentile(all, 99), max: all.at(-1) ?? NaN,
     min: all[0] ?? NaN, provinceP99: percentile(province, 99), cityP99: percentile(city, 99), missing, broken: brokenChains(watchers),
-    posted: sent.length, fanoutP99: percentile(fanout, 99),
+    posted: sent.length, fanoutP99: percentile(fanout, 99), postP50: percentile(posts, 50), postP99: percentile(posts, 99),
   };
 }
 

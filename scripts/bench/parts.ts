@@ -6,7 +6,7 @@ import { FLUSH_MS } from '../../server/realtime/realtime';
 import type { HazardInput } from '../../shared/schemas';
 import { benchHttp, benchService, type IngestResult, type ServiceSteps } from './ingest';
 import { benchLatency } from './latency';
-import { benchRaw, type RawResult } from './raw';
+import { benchRaw, commitLatency, type RawResult } from './raw';
 import { shuffled } from './rows';
 import { ensureStore, moduleCosts, timeEmptyStart, timeStart } from './startup';
 import { int, load, log, mib, ms, secs, type Flags, type PartResult, type ResultRow } from './util';
@@ -51,6 +51,7 @@ export async function ingestParts(flags: Flags, hazards: HazardInput[], want: (p
   const memory = await benchRaw(hazards, flags.batch, { inMemory: true });
   const random = await benchRaw(shuffled(hazards), flags.batch);
   const noAggregateIndex = await benchRaw(hazards, flags.batch, { without: ['hazards_aggregate'] });
+  const commit = commitLatency();
   out.push({
     title: 'Raw better-sqlite3 insert (the baseline)',
     rows: [{ name: `raw insert, ${flags.batch} per transaction`, figure: `${int(raw.rate)} hazards/s (${perCpu(raw.rows, raw.cpuMs)})`, target: 'baseline', pass: null }],
@@ -66,6 +67,7 @@ export async function ingestParts(flags: Flags, hazards: HazardInput[], want: (p
     rows: [
       { name: 'raw insert into a :memory: database (no disk)', figure: `${int(memory.rate)} hazards/s (${perCpu(memory.rows, memory.cpuMs)})`, target: '—', pass: null },
       { name: 'raw insert of the same rows in random order (a back-fill)', figure: `${int(random.rate)} hazards/s (${perCpu(random.rows, random.cpuMs)})`, target: '—', pass: null },
+      { name: 'one durable commit (a single-row transaction, synchronous=FULL) p50 / p99', figure: `${commit.p50.toFixed(1)} ms / ${commit.p99.toFixed(1)} ms`, target: '—', pass: null },
       { name: 'raw insert without the start-up index hazards_aggregate', figure: `${int(noAggregateIndex.rate)} hazards/s (${perCpu(noAggregateIndex.rows, noAggregateIndex.cpuMs)})`, target: '—', pass: null },
       { name: 'bytes written to storage per hazard: in order / random order (stored size per hazard)', figure: `${int(raw.writtenBytes / raw.rows)} B / ${int(random.writtenBytes / random.rows)} B (${int(raw.storedBytes / raw.rows)} B)`, target: '—', pass: null },
     ],
@@ -121,9 +123,13 @@ export async function ingestParts(flags: Flags, hazards: HazardInput[], want: (p
 export async function latencyPart(flags: Flags): Promise<PartResult> {
   log(`latency: ${flags.sockets} sockets, ${flags.rate}/s for ${flags.seconds} s`);
   const l = load();
+  const commit = commitLatency();
   const r = await benchLatency({ sockets: flags.sockets, citySockets: flags.citySockets, rate: flags.rate, seconds: flags.seconds, procs: flags.watcherProcs });
   const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
   const notes = [
+    `One durable commit on this disk just before the run: p50 ${commit.p50.toFixed(1)} ms, p99 ${commit.p99.toFixed(1)} ms. ` +
+      'better-sqlite3 commits on the event loop, so while a commit waits for its fsync the server neither flushes deltas nor ' +
+      'writes to sockets: slow commits show up in the POST round trip and in the delta latency alike.',
     `CPU used during the measured run, as a share of one core: server ${pct(r.cpuShare.server)}, the ${flags.watcherProcs} watcher ` +
       `processes ${pct(r.cpuShare.watchers)}, the poster ${pct(r.cpuShare.poster)} — the work fits easily on 2 idle cores, so a tail ` +
       'far above the 250 ms window is time spent waiting for a core, not work.',
@@ -146,6 +152,7 @@ export async function latencyPart(flags: Flags): Promise<PartResult> {
       { name: 'ack → delta p90', figure: ms(r.p90), target: '—', pass: null },
       { name: `ack → delta p99 (province ${ms(r.provinceP99)}, city ${ms(r.cityP99)})`, figure: ms(r.p99), target: `≤ ${P99_TARGET} ms`, pass: r.p99 <= P99_TARGET },
       { name: 'ack → delta max', figure: ms(r.max), target: '—', pass: null },
+      { name: 'POST of one hazard, round trip p50 / p99 (includes the fsync)', figure: `${ms(r.postP50)} / ${ms(r.postP99)}`, target: '—', pass: null },
     ],
     method: `A fresh server as a child process; ${flags.sockets} socket.io-client sockets (websocket transport, display token) spread ` +
       `over ${flags.watcherProcs} more child processes (scripts/bench/watchers.ts; real screens are separate machines), each ` +

@@ -16,6 +16,7 @@ import type { HazardInput } from '../../shared/schemas';
 import { DEFAULT_TZ } from '../../shared/time';
 import { tempDir } from '../../tests/helpers/server';
 import { BENCH_AUTH, batches } from './rows';
+import { percentile } from './util';
 
 /** `storedBytes`: the database's size after the inserts (pages × page size). */
 export type RawResult = { rate: number; elapsedMs: number; rows: number; writtenBytes: number; cpuMs: number; storedBytes: number };
@@ -85,6 +86,30 @@ export async function benchRaw(hazards: HazardInput[], batchSize: number, opts: 
       rate: (hazards.length / elapsedMs) * 1000, elapsedMs, rows: hazards.length, writtenBytes: written() - w0, cpuMs: (c.user + c.system) / 1000,
       storedBytes: (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number),
     };
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What one durable commit costs on this disk right now: `n` single-row transactions under the store's
+ * pragmas (WAL, synchronous=FULL), p50 and p99 in ms. better-sqlite3 commits on the event loop, so this
+ * is also how long a server stalls per write.
+ */
+export function commitLatency(n = 100): { p50: number; p99: number } {
+  const dir = tempDir('hz-bench-fsync-');
+  const db = openSqlite(join(dir, 'hazards.sqlite'));
+  try {
+    const set = db.prepare("INSERT INTO meta (key, value) VALUES ('bench', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      set.run(String(i));
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    return { p50: percentile(times, 50), p99: percentile(times, 99) };
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });

@@ -2,6 +2,7 @@
 import { OPEN_STATUSES } from '../../shared/domain';
 import { getRegion } from '../../shared/regions';
 import type { ListFilter } from '../../shared/schemas';
+import type { StoredHazard } from './hazards.repository';
 
 export function filterSql(f: ListFilter, today: string, ph: '?' | '$'): { where: string[]; params: unknown[] } {
   const where: string[] = [];
@@ -38,4 +39,26 @@ export function decodeCursor(cursor: string): { at: string; id: string } | null 
     // an unreadable cursor is reported as a bad request by the caller
   }
   return null;
+}
+
+/**
+ * Ordering and the cursor condition of a page. `newest`: discovery time descending; `deadline`: the
+ * earliest deadline first (hazards without a deadline are left out), so the most overdue lead.
+ */
+export function pageSql(
+  order: ListFilter['order'], cursor: string | undefined, p: (v: unknown) => string,
+): { where: string[]; orderBy: string; cursorOf: (h: StoredHazard) => string } {
+  const after = cursor ? decodeCursor(cursor) : null;
+  if (order === 'deadline') {
+    return {
+      where: ['deadline IS NOT NULL', ...(after ? [`(deadline > ${p(after.at)} OR (deadline = ${p(after.at)} AND id > ${p(after.id)}))`] : [])],
+      orderBy: 'ORDER BY deadline ASC, id ASC',
+      cursorOf: (h) => encodeCursor(h.deadline ?? '', h.id),
+    };
+  }
+  return {
+    where: after ? [`(discovered_at < ${p(after.at)} OR (discovered_at = ${p(after.at)} AND id < ${p(after.id)}))`] : [],
+    orderBy: 'ORDER BY discovered_at DESC, id DESC',
+    cursorOf: (h) => encodeCursor(h.discoveredAt, h.id),
+  };
 }

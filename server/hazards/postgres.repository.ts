@@ -12,7 +12,7 @@ import type { PeriodFacts } from '../../shared/briefing';
 import { rows, snapshot, writeTransaction, type Db } from '../db/pg-pool';
 import { GENESIS_HASH, rowToChange, type Change, type ChangePayload, type ChangeRow } from './changes';
 import { Appender, CHAIN_LOCK, LAST_CHANGE, getMeta, readHead, setMeta, type Head } from './postgres.chain';
-import { decodeCursor, encodeCursor, filterSql } from './list-sql';
+import { filterSql, pageSql } from './list-sql';
 import { rowToHazard } from './sqlite.repository';
 import { insertChanges, insertHazards, pgDialect, type NewHazardRow } from './postgres.sql';
 import { periodFactsWith } from './briefing-sql';
@@ -134,14 +134,14 @@ export class PostgresHazardRepository implements HazardRepository {
   async list(filter: ListFilter, limit: number, cursor: string | undefined, today: string): Promise<Page<StoredHazard>> {
     const { where, params } = filterSql(filter, today, '$');
     const p = (v: unknown) => `$${params.push(v)}`;
-    const after = cursor ? decodeCursor(cursor) : null;
-    if (after) where.push(`(discovered_at < ${p(after.at)} OR (discovered_at = ${p(after.at)} AND id < ${p(after.id)}))`);
+    const page = pageSql(filter.order, cursor, p);
+    where.push(...page.where);
     const sql = `SELECT * FROM hazards ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-                 ORDER BY discovered_at DESC, id DESC LIMIT ${p(limit + 1)}`;
+                 ${page.orderBy} LIMIT ${p(limit + 1)}`;
     const found = await rows<HazardRow>(this.pool, sql, params);
     const items = found.slice(0, limit).map(rowToHazard);
     const last = items[items.length - 1];
-    return { items, nextCursor: found.length > limit && last ? encodeCursor(last.discoveredAt, last.id) : null };
+    return { items, nextCursor: found.length > limit && last ? page.cursorOf(last) : null };
   }
 
   async *iterate(filter: ListFilter, today: string): AsyncIterable<StoredHazard> {

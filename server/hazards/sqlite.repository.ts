@@ -5,7 +5,7 @@ import { getRegion } from '../../shared/regions';
 import type { Actor, ListFilter } from '../../shared/schemas';
 import { dayOf, DEFAULT_TZ } from '../../shared/time';
 import { GENESIS_HASH, rowToChange, sealChange, type Change, type ChangePayload, type ChangeRow } from './changes';
-import { decodeCursor, encodeCursor, filterSql } from './list-sql';
+import { filterSql, pageSql } from './list-sql';
 import { sqlitePeriodFacts } from './briefing-sql';
 import type { PeriodFacts } from '../../shared/briefing';
 import {
@@ -196,17 +196,13 @@ export class SqliteHazardRepository implements HazardRepository {
 
   async list(filter: ListFilter, limit: number, cursor: string | undefined, today: string): Promise<Page<StoredHazard>> {
     const { where, params } = filterSql(filter, today, '?');
-    const after = cursor ? decodeCursor(cursor) : null;
-    if (after) {
-      where.push('(discovered_at < ? OR (discovered_at = ? AND id < ?))');
-      params.push(after.at, after.at, after.id);
-    }
-    const sql = `SELECT * FROM hazards ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-                 ORDER BY discovered_at DESC, id DESC LIMIT ?`;
+    const page = pageSql(filter.order, cursor, (v) => (params.push(v), '?'));
+    where.push(...page.where);
+    const sql = `SELECT * FROM hazards ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${page.orderBy} LIMIT ?`;
     const rows = this.db.prepare(sql).all(...params, limit + 1) as HazardRow[];
     const items = rows.slice(0, limit).map(rowToHazard);
     const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.discoveredAt, last.id) : null };
+    return { items, nextCursor: rows.length > limit && last ? page.cursorOf(last) : null };
   }
 
   async *iterate(filter: ListFilter, today: string): AsyncIterable<StoredHazard> {

@@ -21,7 +21,11 @@ async function open(token: string, query: string): Promise<Page> {
   const page = await ctx.newPage();
   logs.push(watchConsole(page));
   await page.goto(`${server.url}/present?token=${token}&${query}`);
-  await page.waitForSelector('[data-testid="slide"]', { timeout: 60_000 });
+  try {
+    await page.waitForSelector('[data-testid="slide"]', { timeout: 30_000 });
+  } catch (e) {
+    throw new Error(`no slide on ${page.url()}: «${await page.locator('body').textContent()}» ${String(e)}`);
+  }
   return page;
 }
 

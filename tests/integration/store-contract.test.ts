@@ -177,6 +177,15 @@ describe.each(STORE_KINDS)('the %s store', (kind) => {
       expect(await all(repo.iterate(filter, today))).toEqual(expected);
     });
 
+    it.each(FILTERS)('list ordered by deadline: %s, earliest deadline first, every page once', async (_name, filter, keep) => {
+      const today = '2024-12-11';
+      const byDeadline = (a: StoredHazard, b: StoredHazard) => (a.deadline! < b.deadline! ? -1 : a.deadline! > b.deadline! ? 1 : a.id < b.id ? -1 : 1);
+      const expected = (await hazards()).filter((h) => keep(h, today) && h.deadline !== null).sort(byDeadline);
+      const ordered = { ...filter, order: 'deadline' as const };
+      expect((await pages(repo, ordered, 2, today)).map((h) => h.id)).toEqual(expected.map((h) => h.id));
+      expect(await pages(repo, ordered, 500, today)).toEqual(expected);
+    });
+
     it.each(['140000', '141100', '141102', '140105'])('daily counts for %s match the hazards', async (region) => {
       const mine = (h: StoredHazard) => region === '140000' || h.cityCode === region || h.regionCode === region;
       const days = new Map<string, { day: string; new: number; newMajor: number; closed: number }>();
