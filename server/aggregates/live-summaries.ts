@@ -19,6 +19,8 @@ export class LiveSummaries {
   private versions = new Map<string, number>();
   private asOfs = new Map<string, string>();
   private dirty = new Map<string, Map<string, Touch>>();
+  /** told when a region gets its first change since it was last taken (the live feed schedules a delta) */
+  onDirty?: (region: string) => void;
 
   constructor(private readonly demo = false) {}
 
@@ -69,7 +71,10 @@ export class LiveSummaries {
     this.versions.set(t.region, change.seq);
     this.asOfs.set(t.region, change.recordedAt);
     let d = this.dirty.get(t.region);
-    if (!d) this.dirty.set(t.region, (d = new Map()));
+    if (!d) {
+      this.dirty.set(t.region, (d = new Map()));
+      this.onDirty?.(t.region);
+    }
     d.set(`${t.child ?? ''}|${t.sector}`, t);
   }
 
@@ -112,22 +117,24 @@ export class LiveSummaries {
     };
   }
 
+  dirtyRegions(): string[] {
+    return [...this.dirty.keys()];
+  }
+
   isDirty(region: string): boolean {
     return this.dirty.has(region);
   }
 
   /**
-   * Takes the regions changed since the last call, with their changed parts; regions nobody
-   * watches are dropped without building anything (their versions still move).
+   * Takes one region's changed parts since the last take; for a region nobody watches nothing is
+   * built (its version still moves). Null when the region has nothing waiting.
    */
-  drain(watched: (region: string) => boolean): Array<{ region: string; version: number; asOf: string; changes: SummaryChanges }> {
-    const out = [];
-    for (const [region, touches] of this.dirty) {
-      if (!watched(region)) continue;
-      out.push({ region, version: this.version(region), asOf: this.asOfs.get(region)!, changes: this.agg.changesFor(region, touches.values()) });
-    }
-    this.dirty.clear();
-    return out;
+  take(region: string, watched: boolean): { version: number; asOf: string; changes: SummaryChanges } | null {
+    const touches = this.dirty.get(region);
+    if (!touches) return null;
+    this.dirty.delete(region);
+    if (!watched) return null;
+    return { version: this.version(region), asOf: this.asOfs.get(region)!, changes: this.agg.changesFor(region, touches.values()) };
   }
 }
 

@@ -31,15 +31,32 @@ export function argsAndAck<A>(params: readonly unknown[]): [unknown, ((r: A) => 
   return [params.length > 1 ? params[0] : undefined, last as (r: A) => void];
 }
 
+/**
+ * Deltas leave on the leading edge: a region quiet for 250 ms is flushed as soon as the write that
+ * dirtied it has been applied (one delta per write, not one per item); changes within 250 ms of the
+ * last delta wait for the end of that window. So a lone report reaches screens at once, and a burst
+ * still yields at most one delta per 250 ms per region.
+ */
 export class LiveFeed {
   private lastEmitted = new Map<string, number>();
+  private lastFlushAt = new Map<string, number>();
+  private scheduled = new Map<string, NodeJS.Timeout | NodeJS.Immediate>();
   private pending = new Map<string, Pending[]>();
-  private timers: NodeJS.Timeout[] = [];
+  private heartbeatTimer: NodeJS.Timeout;
 
   constructor(private readonly io: IO, private readonly service: HazardService) {
     service.on('applied', (c) => this.onApplied(c));
-    this.timers.push(setInterval(() => this.flush(), FLUSH_MS));
-    this.timers.push(setInterval(() => this.heartbeat(), HEARTBEAT_MS));
+    service.live.onDirty = (region) => this.schedule(region);
+    // changes applied before the feed existed (the day turn at start-up) still go out
+    for (const region of service.live.dirtyRegions()) this.schedule(region);
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), HEARTBEAT_MS);
+  }
+
+  private schedule(region: string): void {
+    if (this.scheduled.has(region)) return;
+    const wait = (this.lastFlushAt.get(region) ?? 0) + FLUSH_MS - Date.now();
+    const run = () => this.flushRegion(region);
+    this.scheduled.set(region, wait > 0 ? setTimeout(run, wait) : setImmediate(run));
   }
 
   attach(socket: AppSocket): void {
@@ -84,25 +101,28 @@ export class LiveFeed {
   private watched = (region: string): boolean =>
     (this.io.of('/').adapter.rooms.get(room(region))?.size ?? 0) > 0 || this.pending.has(region);
 
-  flush(): void {
+  /** Emits the region's waiting changes (if anyone watches), then answers the subscribers that waited for them. */
+  private flushRegion(region: string): void {
+    this.scheduled.delete(region);
     const live = this.service.live;
-    for (const d of live.drain(this.watched)) {
-      const fromVersion = this.lastEmitted.get(d.region) ?? d.version;
+    const d = live.take(region, this.watched(region));
+    if (d) {
+      const fromVersion = this.lastEmitted.get(region) ?? d.version;
       if (fromVersion !== d.version) {
-        this.io.local.to(room(d.region)).emit('summary:delta', { region: d.region, fromVersion, version: d.version, asOf: d.asOf, today: live.today, changes: d.changes });
-      }
-      this.lastEmitted.set(d.region, d.version);
-    }
-    for (const [region, waiting] of this.pending) {
-      this.lastEmitted.set(region, live.version(region));
-      const summary = live.summary(region);
-      for (const { socket, ack } of waiting) {
-        if (!socket.connected) continue;
-        socket.join(room(region));
-        ack({ ok: true, summary });
+        this.io.local.to(room(region)).emit('summary:delta', { region, fromVersion, version: d.version, asOf: d.asOf, today: live.today, changes: d.changes });
+        this.lastFlushAt.set(region, Date.now());
       }
     }
-    this.pending.clear();
+    this.lastEmitted.set(region, live.version(region));
+    const waiting = this.pending.get(region);
+    if (!waiting) return;
+    this.pending.delete(region);
+    const summary = live.summary(region);
+    for (const { socket, ack } of waiting) {
+      if (!socket.connected) continue;
+      socket.join(room(region));
+      ack({ ok: true, summary });
+    }
   }
 
   private heartbeat(socket?: AppSocket): void {
@@ -125,7 +145,12 @@ export class LiveFeed {
   }
 
   close(): void {
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
+    clearInterval(this.heartbeatTimer);
+    for (const t of this.scheduled.values()) {
+      clearTimeout(t as NodeJS.Timeout);
+      clearImmediate(t as NodeJS.Immediate);
+    }
+    this.scheduled.clear();
+    this.service.live.onDirty = undefined;
   }
 }

@@ -122,11 +122,11 @@ describe('the live pipeline', () => {
       const deltas = screen.deltas.get(region)!;
       expect(deltas.length, `${region}: deltas`).toBeGreaterThanOrEqual(5);
       // coalesced: at most one per 250 ms per region. Arrival times carry jitter (a delta held up behind
-      // a busy moment of either process arrives closer to the next one), so: none within 100 ms, nine
-      // in ten at least 200 ms apart, and on average over the whole stream at least 240 ms apart.
+      // a busy moment of either process arrives closer to the next one), so: none within 100 ms, four
+      // in five at least 200 ms apart, and on average over the whole stream at least 240 ms apart.
       const gaps = deltas.slice(1).map((d, i) => d.receivedAt - deltas[i]!.receivedAt);
       expect(Math.min(...gaps), `${region}: closest deltas`).toBeGreaterThanOrEqual(100);
-      expect(gaps.filter((g) => g >= 200).length / gaps.length, `${region}: share of gaps ≥ 200 ms`).toBeGreaterThanOrEqual(0.9);
+      expect(gaps.filter((g) => g >= 200).length / gaps.length, `${region}: share of gaps ≥ 200 ms`).toBeGreaterThanOrEqual(0.8);
       expect((deltas.at(-1)!.receivedAt - deltas[0]!.receivedAt) / gaps.length, `${region}: mean gap`).toBeGreaterThanOrEqual(240);
     }
     const province = wall.states.get(PROVINCE_CODE)!;
