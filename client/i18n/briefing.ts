@@ -2,8 +2,10 @@
 export const briefingZh = {
   briefing: {
     title: '重大事故隐患排查整治简报',
+    titleOf: '{name}重大事故隐患排查整治简报',
+    colon: '：',
     period: '统计期间',
-    days: '{n}天',
+    days: '（{n}天）',
     previous: '上期',
     yearAgo: '去年同期',
     generated: '生成于 {time}',
@@ -76,8 +78,10 @@ export const briefingZh = {
 export const briefingEn: typeof briefingZh = {
   briefing: {
     title: 'Major accident hazards: briefing',
+    titleOf: '{name}: major accident hazards briefing',
+    colon: ': ',
     period: 'Period',
-    days: '{n} days',
+    days: ' ({n} days)',
     previous: 'Previous period',
     yearAgo: 'A year earlier',
     generated: 'Generated {time}',

@@ -9,7 +9,7 @@ import { benchLatency } from './latency';
 import { benchRaw, commitLatency, type RawResult } from './raw';
 import { shuffled } from './rows';
 import { ensureStore, moduleCosts, timeEmptyStart, timeStart } from './startup';
-import { int, load, log, mib, ms, secs, type Flags, type PartResult, type ResultRow } from './util';
+import { envMeter, int, load, log, mib, ms, secs, type Flags, type PartResult, type ResultRow } from './util';
 
 const HTTP_RATIO = 1 / 3;
 /** hazards per CPU-second of the process that did the work */
@@ -17,6 +17,9 @@ const perCpu = (n: number, cpuMs: number) => `${int((n / cpuMs) * 1000)} per CPU
 const HTTP_ESTIMATE = 20_000;
 const P99_TARGET = 300;
 const START_TARGET = 5000;
+
+/** How much lower `a` is than `b`, as a percentage of `b`. */
+const pctLess = (a: number, b: number) => `${((100 * (b - a)) / b).toFixed(0)} %`;
 
 /** Where the service's CPU per hazard goes, beside the raw inserts'. */
 function serviceNote(raw: RawResult, svc: IngestResult & { steps: ServiceSteps }): string {
@@ -27,7 +30,7 @@ function serviceNote(raw: RawResult, svc: IngestResult & { steps: ServiceSteps }
   const rest = total - validateUs - rawUs;
   return `CPU per hazard: ${total.toFixed(0)} µs through the service against ${rawUs.toFixed(0)} µs for the raw inserts. ` +
     `Validation takes ${validateUs.toFixed(0)} µs of it (zod and scope ${(validateUs - normaliseUs).toFixed(0)} µs; content hash and ` +
-    `day of discovery ${normaliseUs.toFixed(0)} µs, most of it Intl.DateTimeFormat.formatToParts in shared/time.ts dayOf), and ` +
+    `day of discovery ${normaliseUs.toFixed(0)} µs), and ` +
     `${rest.toFixed(0)} µs the rest: building and hashing the change rows (JSON, SHA-256 chain), the duplicate check per id, ` +
     'the chain head in meta, and applying each change to the live aggregates.';
 }
@@ -44,10 +47,11 @@ function httpNotes(http: IngestResult, raw: RawResult, memory: RawResult): strin
 
 export async function ingestParts(flags: Flags, hazards: HazardInput[], want: (p: string) => boolean): Promise<PartResult[]> {
   const out: PartResult[] = [];
-  const loads: string[] = [];
   log(`raw better-sqlite3: ${hazards.length} rows`);
-  loads.push(load());
+  const rawEnv = envMeter();
   const raw = await benchRaw(hazards, flags.batch);
+  const rawEnvText = rawEnv();
+  const whereEnv = envMeter();
   const memory = await benchRaw(hazards, flags.batch, { inMemory: true });
   const random = await benchRaw(shuffled(hazards), flags.batch);
   const noAggregateIndex = await benchRaw(hazards, flags.batch, { without: ['hazards_aggregate'] });
@@ -59,7 +63,7 @@ export async function ingestParts(flags: Flags, hazards: HazardInput[], want: (p
       'discovery with ids in sequence, as live intake sees them) inserted into a fresh store opened by ' +
       'server/db/sqlite.ts openSqlite (same schema and migrations, WAL, synchronous=FULL), one prepared INSERT into `hazards` and one into ' +
       `\`changes\` per hazard, ${flags.batch} hazards per IMMEDIATE transaction. The rows (JSON, SHA-256 chain) are built before the clock ` +
-      `starts, so this is the store's ceiling on this disk. Load average at start: ${loads[0]}.`,
+      `starts, so this is the store's ceiling on this disk. ${rawEnvText}`,
     notes: [],
   });
   out.push({
@@ -78,12 +82,15 @@ export async function ingestParts(flags: Flags, hazards: HazardInput[], want: (p
       'inserts into the indexes on id and on time land at their ends, while those keyed by region × sector or by deadline land ' +
       'anywhere; shuffled, every index is hit at random. Each hazard of a batch then dirties its own page in such an index, and ' +
       'the WAL writes whole 4 KiB pages at every commit (and copies them again at each checkpoint): the bytes written, from ' +
-      '/proc/self/io, are many times what a stored hazard with its index entries takes.',
-    notes: [],
+      '/proc/self/io, are many times what a stored hazard with its index entries takes. The durable commit is 100 single-row ' +
+      `transactions timed one by one. ${whereEnv()}`,
+    notes: [`The start-up index hazards_aggregate costs ingest ${pctLess(raw.rate, noAggregateIndex.rate)} of the raw rate on disk ` +
+      `(${pctLess(raw.rows / raw.cpuMs, noAggregateIndex.rows / noAggregateIndex.cpuMs)} per CPU-second): the price of a 1,000,000-hazard ` +
+      'start-up within target (see "Start-up with a large store").'],
   });
   if (want('service')) {
     log('service ingest');
-    const l = load();
+    const env = envMeter();
     const svc = await benchService(hazards, flags.batch);
     out.push({
       title: 'Ingest through the service',
@@ -95,12 +102,12 @@ export async function ingestParts(flags: Flags, hazards: HazardInput[], want: (p
       method: `The same ${int(svc.accepted)} hazards through HazardService.ingest on a fresh SQLite store in this process, ` +
         `${flags.batch} per call: zod validation, region scope, content hash, day of discovery, one transaction with the hash chain, ` +
         'then the live aggregates. Before it, the pure steps are timed alone on 10,000 of the rows (CPU time): ' +
-        `HazardService.validate (zod, scope, then normalise) and normalise (content hash, day of discovery). Load average at start: ${l}.`,
+        `HazardService.validate (zod, scope, then normalise) and normalise (content hash, day of discovery). ${env()}`,
     });
   }
   if (want('http')) {
     log(`HTTP ingest, ${flags.concurrency} in flight`);
-    const l = load();
+    const env = envMeter();
     const http = await benchHttp(hazards, flags.batch, flags.concurrency);
     const ratio = http.rate / raw.rate;
     out.push({
@@ -113,7 +120,7 @@ export async function ingestParts(flags: Flags, hazards: HazardInput[], want: (p
       method: `The real server as a child process (tests/helpers/server.ts startServer: \`node --import tsx server/index.ts\`, fresh ` +
         `temp SQLite, admin token so the per-token ingest limit does not apply). The same ${int(http.accepted)} hazards as JSON bodies ` +
         `of ${flags.batch} (serialised before the clock starts), ${flags.concurrency} requests in flight from this process with fetch. ` +
-        `RSS is the server's own process_resident_memory_bytes from /metrics right after the last batch. Load average at start: ${l}.`,
+        `RSS is the server's own process_resident_memory_bytes from /metrics right after the last batch. ${env()}`,
       notes: httpNotes(http, raw, memory),
     });
   }
@@ -122,7 +129,7 @@ export async function ingestParts(flags: Flags, hazards: HazardInput[], want: (p
 
 export async function latencyPart(flags: Flags): Promise<PartResult> {
   log(`latency: ${flags.sockets} sockets, ${flags.rate}/s for ${flags.seconds} s`);
-  const l = load();
+  const env = envMeter();
   const commit = commitLatency();
   const r = await benchLatency({ sockets: flags.sockets, citySockets: flags.citySockets, rate: flags.rate, seconds: flags.seconds, procs: flags.watcherProcs });
   const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
@@ -132,7 +139,7 @@ export async function latencyPart(flags: Flags): Promise<PartResult> {
       'writes to sockets: slow commits show up in the POST round trip and in the delta latency alike.',
     `CPU used during the measured run, as a share of one core: server ${pct(r.cpuShare.server)}, the ${flags.watcherProcs} watcher ` +
       `processes ${pct(r.cpuShare.watchers)}, the poster ${pct(r.cpuShare.poster)} — the work fits easily on 2 idle cores, so a tail ` +
-      'far above the 250 ms window is time spent waiting for a core, not work.',
+      'far above the 250 ms window is time spent waiting for a core (the method gives the CPU stall share), not work.',
     `${int(r.samples)} (hazard, socket, region) arrivals from ${r.posted} reports; ${r.missing} expected deltas never arrived; ` +
       `${r.broken} deltas did not chain (fromVersion ≠ the socket's previous version).`,
     `Fan-out: the p99 spread between the first and the last of the ${flags.sockets} sockets receiving the same delta is ${ms(r.fanoutP99)} ` +
@@ -141,6 +148,10 @@ export async function latencyPart(flags: Flags): Promise<PartResult> {
     `Fastest arrival ${ms(r.min)}: a delta can arrive before the poster has read the POST's response, since the flush and the ` +
       'response leave the server independently.',
   ];
+  notes.push(`The ${FLUSH_MS} ms window sets the floor: a fixed flush clock makes every change wait 0–${FLUSH_MS} ms. Emitting on the ` +
+    `leading edge (at once when the region's last delta is older than ${FLUSH_MS} ms, else at the end of the window) keeps ≤ 1 delta ` +
+    `per ${FLUSH_MS} ms per region and would bring a quiet region's latency near zero; at ${flags.rate} reports/s the province has a ` +
+    `change in every window, so its p99 would stay near ${FLUSH_MS} ms either way.`);
   if (r.p99 > P99_TARGET) {
     notes.push(`p99 exceeds ${P99_TARGET} ms: deltas are emitted on a fixed ${FLUSH_MS} ms clock, so a change waits up to ${FLUSH_MS} ms ` +
       'before the flush; anything else (server work, fan-out, the client\'s queue) must fit in the remaining margin.');
@@ -163,15 +174,15 @@ export async function latencyPart(flags: Flags): Promise<PartResult> {
       'GET /api/v1/hazards/:id whose `version` is the change seq of the report. Latency, per hazard and per socket watching its province or ' +
       'city, is from the moment the POST response was read to the arrival of the first `summary:delta` for that region with `version` ≥ ' +
       `that seq; matched afterwards, so the GET takes nothing from it. The server coalesces deltas to ≤ 1 per ${FLUSH_MS} ms per region, ` +
-      `so every figure includes a wait of 0–${FLUSH_MS} ms for the flush. Load average at start: ${l}.`,
+      `so every figure includes a wait of 0–${FLUSH_MS} ms for the flush. ${env()}`,
     notes,
   };
 }
 
 export async function startupPart(flags: Flags): Promise<PartResult> {
-  const l0 = load();
   const store = await ensureStore(flags.startupDir, flags.startupHazards, flags.transitions);
   log(`start-up: ${flags.startupRuns} runs on ${int(store.hazards)} hazards`);
+  const env = envMeter();
   const l = load();
   const empty = await timeEmptyStart();
   const runs = [];
@@ -199,7 +210,7 @@ export async function startupPart(flags: Flags): Promise<PartResult> {
       'the rebuild time is the server\'s own "aggregates rebuilt" log line; RSS and peak RSS are read from /proc when healthy. ' +
       'The server\'s CPU time to healthy (utime + stime from /proc) does not grow when other processes share the cores, so it is the ' +
       `figure to compare across runs. Every run: ${runs.map((r) => secs(r.healthyMs)).join(', ')}. ` +
-      `Load average at start: ${l} (${l0} before the store was checked).`,
+      env(),
     notes: [
       `CPU time of the fixed cost, loaded one after the other in a fresh process: ${modules.map(([n, c]) => `${n} ${secs(c)}`).join(', ')}. ` +
         'exceljs is loaded at start-up by the import feature although only an import or export uses it; loading it on first use ' +

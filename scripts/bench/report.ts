@@ -25,7 +25,8 @@ export function renderReport(m: Machine, flags: Flags, argv: string[], parts: Pa
     `| load average (1 min) | ${loads.start} at the start, ${loads.end} at the end |`,
     '',
     'This machine is shared: other engineers\' builds, tests and browsers run on the same 2 cores, so wall-clock figures are ' +
-      'worse than on an idle machine by a varying amount. Each method names the load average when its part began. Ingest rates ' +
+      'worse than on an idle machine by a varying amount. Each method names the load average when its part began and the share ' +
+      'of its time in which some task waited for a CPU or for IO (Linux pressure stall information). Ingest rates ' +
       'also give hazards per CPU-second of the process that did the work (the bench process, or the server for HTTP), and start-up ' +
       'the server\'s CPU time: these do not worsen when other processes take turns on the cores.',
     '',

@@ -118,3 +118,32 @@ export function cpuMsOf(pid: number): number {
 
 /** The 1-minute load average: this machine is shared, so every part records what else was running. */
 export const load = () => loadavg()[0]!.toFixed(1);
+
+/** Microseconds some task has waited for a CPU and for IO since boot (Linux pressure stall information). */
+function stallTotals(): { cpu: number; io: number } | null {
+  try {
+    const some = (f: string) => Number(/^some .* total=(\d+)/m.exec(readFileSync(`/proc/pressure/${f}`, 'utf8'))?.[1] ?? NaN);
+    return { cpu: some('cpu'), io: some('io') };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Describes what else the machine was doing during a part: the load average when it began and, where
+ * Linux reports pressure stalls, the share of the part's time in which some task waited for a CPU or IO.
+ */
+export function envMeter(): () => string {
+  const l = load();
+  const s0 = stallTotals();
+  const t0 = performance.now();
+  return () => {
+    const s1 = stallTotals();
+    const us = (performance.now() - t0) * 1000;
+    const stalls = s0 && s1
+      ? `; while it ran, some task was waiting for a CPU ${((100 * (s1.cpu - s0.cpu)) / us).toFixed(0)} % of the time and for IO ` +
+        `${((100 * (s1.io - s0.io)) / us).toFixed(0)} % (/proc/pressure)`
+      : '';
+    return `Load average at its start: ${l}${stalls}.`;
+  };
+}

@@ -57,12 +57,12 @@ function heading(c: Ctx, s: string): void {
 function header(c: Ctx): void {
   const b = c.briefing;
   c.y -= 20;
-  c.text.draw(c.page, `${b.name}${c.t('briefing.title')}`, M, c.y, { size: 20, weight: 700 });
+  c.text.draw(c.page, c.t('briefing.titleOf', { name: b.name }), M, c.y, { size: 20, weight: 700 });
   if (c.demo) c.text.draw(c.page, '演示数据 / DEMO', M + W - 90, c.y, { size: 11, weight: 700, color: rgb(0.86, 0.15, 0.15) });
   c.y -= 17;
   const sub = [
-    `${c.t('briefing.period')}：${periodText(b.period, b.lang)}（${c.t('briefing.days', { n: b.periodDays })}）`,
-    `${c.t('briefing.previous')}：${periodText(b.previousPeriod, b.lang)}`,
+    `${c.t('briefing.period')}${c.t('briefing.colon')}${periodText(b.period, b.lang)}${c.t('briefing.days', { n: b.periodDays })}`,
+    `${c.t('briefing.previous')}${c.t('briefing.colon')}${periodText(b.previousPeriod, b.lang)}`,
     c.t('briefing.generated', { time: timeText(b.generatedAt) }),
   ].join('    ');
   c.text.draw(c.page, sub, M, c.y, { size: 9.5, color: dim });
@@ -143,15 +143,19 @@ function table(c: Ctx, x: number, w: number, head: string, rows: Array<[string, 
   }
 }
 
-function tables(c: Ctx): void {
+function tables(c: Ctx, rankingTitle: string): void {
   const b = c.briefing;
   newPage(c);
   const half = (W - 24) / 2;
-  c.y -= 14;
   const children = Object.entries(b.byRegion).map(([code, r]): [string, PeriodCounts] => [regionName(code), r]);
+  const sectorX = children.length ? M + half + 24 : M;
+  c.y -= 14;
+  if (children.length) c.text.draw(c.page, rankingTitle, M, c.y, { size: 12, weight: 700 });
+  c.text.draw(c.page, c.t('briefing.sectors'), sectorX, c.y, { size: 12, weight: 700 });
+  c.y -= 22;
   if (children.length) table(c, M, half, c.t('briefing.col.name'), children);
   const sectors = SECTORS.map((s): [string, PeriodCounts] => [sectorLabel(s.code, b.lang), b.bySector[s.code]!]);
-  table(c, children.length ? M + half + 24 : M, half, c.t('briefing.col.sector'), sectors);
+  table(c, sectorX, half, c.t('briefing.col.sector'), sectors);
 }
 
 function layout(c: Ctx, rankingTitle: string): void {
@@ -162,7 +166,7 @@ function layout(c: Ctx, rankingTitle: string): void {
   paragraph(c, c.briefing.text, { size: 11.5 }, 0, 1.7);
   flags(c);
   charts(c, rankingTitle);
-  tables(c);
+  tables(c, rankingTitle);
 }
 
 export async function renderPdf(input: PdfInput, rankingTitle: string): Promise<Blob> {
@@ -171,7 +175,7 @@ export async function renderPdf(input: PdfInput, rankingTitle: string): Promise<
   const blank = { page: undefined as unknown as PDFPage, y: 0, pageNo: 0 };
   layout({ ...input, ...blank, doc: await PDFDocument.create(), text: recorder }, rankingTitle);
   const doc = await PDFDocument.create();
-  doc.setTitle(`${b.name}${input.t('briefing.title')} ${b.period.from}–${b.period.to}`);
+  doc.setTitle(`${input.t('briefing.titleOf', { name: b.name })} ${b.period.from}–${b.period.to}`);
   doc.setCreator('shanxi-hazard-dashboard');
   doc.setLanguage(b.lang === 'en' ? 'en' : 'zh-CN');
   const text = new PdfText(doc);

@@ -2,7 +2,8 @@
 import type { Counts, Summary } from '../../../shared/schemas';
 import { sectorLabel } from '../../../shared/domain';
 import { regionName } from '../../../shared/regions';
-import type { Bar } from './PresentBars.vue';
+
+export type Bar = { name: string; major: number; other: number };
 
 export const openBars = (rows: Record<string, Counts>, name: (k: string) => string): Bar[] =>
   Object.entries(rows).map(([k, c]) => ({ name: name(k), major: c.majorOpen, other: c.open - c.majorOpen }));
