@@ -26,6 +26,8 @@ export type LatencyResult = {
   postP50: number; postP99: number;
   /** CPU time used per second of the measured run: server, watcher processes, this (posting) process */
   cpuShare: { server: number; watchers: number; poster: number };
+  /** the same for lone reports, one a second, after the steady run: no window is ever busy */
+  lone: { p50: number; p99: number; samples: number };
 };
 
 /** Starts the watcher process and waits until every socket has its snapshots. */
@@ -91,7 +93,7 @@ function brokenChains(watchers: Watcher[]): number {
   return broken;
 }
 
-function measure(sent: Sent[], watchers: Watcher[]): Omit<LatencyResult, 'cpuShare'> {
+function measure(sent: Sent[], watchers: Watcher[]): Omit<LatencyResult, 'cpuShare' | 'lone'> {
   const all: number[] = [];
   const province: number[] = [];
   const city: number[] = [];
@@ -123,7 +125,7 @@ function measure(sent: Sent[], watchers: Watcher[]): Omit<LatencyResult, 'cpuSha
   };
 }
 
-export async function benchLatency(opts: { sockets: number; citySockets: number; rate: number; seconds: number; procs: number }): Promise<LatencyResult> {
+export async function benchLatency(opts: { sockets: number; citySockets: number; rate: number; seconds: number; procs: number; lone: number }): Promise<LatencyResult> {
   const server = await startServer();
   const children: ChildProcess[] = [];
   try {
@@ -145,6 +147,8 @@ export async function benchLatency(opts: { sockets: number; citySockets: number;
     const sent = await postSteadily(server, opts.rate, opts.rate * opts.seconds, 'L');
     await sleep(1000);
     const after = await cpu();
+    const lone = await postSteadily(server, 1, opts.lone, 'Q');
+    await sleep(1000);
     const share = (k: 'server' | 'watchers' | 'poster') => (after[k] - before[k]) / (after.t - before.t);
     const watchers: Watcher[] = [];
     for (const g of groups) {
@@ -153,7 +157,11 @@ export async function benchLatency(opts: { sockets: number; citySockets: number;
       if (result.type !== 'result') throw new Error(`watchers: ${result.type === 'error' ? result.message : result.type}`);
       watchers.push(...result.watchers.map((r: WatcherRecord) => ({ snapshots: new Map(r.snapshots), deltas: new Map(r.deltas) })));
     }
-    return { ...measure(sent, watchers), cpuShare: { server: share('server'), watchers: share('watchers'), poster: share('poster') } };
+    const quiet = measure(lone, watchers);
+    return {
+      ...measure(sent, watchers), cpuShare: { server: share('server'), watchers: share('watchers'), poster: share('poster') },
+      lone: { p50: quiet.p50, p99: quiet.p99, samples: quiet.samples },
+    };
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill();
     await server.stop();

@@ -148,6 +148,7 @@ export async function timeEmptyStart(): Promise<StartRun> {
 
 /** CPU time of loading the server's heaviest modules, measured in a fresh process (modules.ts). */
 export function moduleCosts(): Array<[string, number]> {
+  const bare = JSON.parse(execFileSync(process.execPath, ['-e', 'const u = process.cpuUsage(); console.log(JSON.stringify((u.user + u.system) / 1000))'], { encoding: 'utf8' })) as number;
   const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/bench/modules.ts')], { cwd: ROOT, encoding: 'utf8' });
-  return JSON.parse(out.trim().split('\n').at(-1)!) as Array<[string, number]>;
+  return [['node alone, without tsx', bare], ...(JSON.parse(out.trim().split('\n').at(-1)!) as Array<[string, number]>)];
 }

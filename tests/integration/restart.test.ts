@@ -114,8 +114,16 @@ describe('restart after SIGKILL', () => {
         expect(new Set(found).size, 'a batch commits whole or not at all').toBe(1);
         if (found[0] === 200) for (const h of item.report) model.set(h.id, modelOf(h));
       } else {
-        const now = (await get(`/api/v1/hazards/${item.op.id}`)).body;
-        if (item.op.kind === 'transition' && now.status === item.op.to) applyOp(model.get(item.op.id)!, item.op);
+        // each hazard is moved by one writer only, and a writer stops at its first unanswered request:
+        // the op committed exactly when it is the last entry of the hazard's history
+        const op = item.op;
+        const last = (await get(`/api/v1/hazards/${op.id}`)).body.history.at(-1) as { kind: string; data: Record<string, unknown> };
+        const committed =
+          (op.kind === 'transition' && last.kind === 'transition' && last.data.to === op.to) ||
+          (op.kind === 'escalation' && last.kind === 'escalation' && last.data.to === op.level) ||
+          (op.kind === 'listing' && last.kind === 'listing' && last.data.by === op.by) ||
+          (op.kind === 'extension' && last.kind === 'extension' && last.data.to === op.deadline);
+        if (committed) applyOp(model.get(op.id)!, op);
       }
     }
     // every acknowledged hazard is there, in the state its acknowledgements left it

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Aggregates, addFacts, applyChanges, emptyCounts, rectificationRate, summarizeFacts, touchesOf, type Facts, type Touch,
+  Aggregates, addFacts, applyChanges, emptyCounts, rectificationRate, majorRectificationRate, summarizeFacts, touchesOf, type Facts, type Touch,
 } from '../../../shared/aggregation';
 import { SECTOR_CODES, type Level, type Sector } from '../../../shared/domain';
 import { ALL_REGIONS, PROVINCE_CODE, childrenOf } from '../../../shared/regions';
@@ -24,7 +24,7 @@ describe('addFacts', () => {
     ['major, reported, due yesterday', facts({ level: 'major', deadline: YESTERDAY }), counts({ total: 1, major: 1, open: 1, majorOpen: 1, overdue: 1 })],
     ['general, rectifying, due yesterday', facts({ status: 'rectifying', deadline: YESTERDAY }), counts({ total: 1, open: 1, overdue: 1 })],
     ['major, rectified, due yesterday', facts({ level: 'major', status: 'rectified', deadline: YESTERDAY }), counts({ total: 1, major: 1, rectified: 1 })],
-    ['major, closed, due yesterday', facts({ level: 'major', status: 'closed', deadline: YESTERDAY }), counts({ total: 1, major: 1, closed: 1 })],
+    ['major, closed, due yesterday', facts({ level: 'major', status: 'closed', deadline: YESTERDAY }), counts({ total: 1, major: 1, closed: 1, majorClosed: 1 })],
     ['major, rejected', facts({ level: 'major', status: 'rejected', deadline: YESTERDAY, listed: true }), counts({})],
     ['general, reported, listed', facts({ listed: true }), counts({ total: 1, open: 1, listed: 1 })],
     ['general, closed, listed', facts({ status: 'closed', listed: true }), counts({ total: 1, closed: 1 })],
@@ -36,6 +36,14 @@ describe('addFacts', () => {
     expect(c).toEqual(expected);
     addFacts(c, f, TODAY, -1);
     expect(c).toEqual(zeroCounts());
+  });
+
+  it.each([
+    [counts({}), 0],
+    [counts({ total: 4, major: 2, closed: 3, majorClosed: 1 }), 0.5],
+    [counts({ total: 9, major: 3, majorClosed: 3 }), 1],
+  ])('majorRectificationRate(%j) = %d', (c, rate) => {
+    expect(majorRectificationRate(c)).toBe(rate);
   });
 
   it.each([
