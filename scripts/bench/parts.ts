@@ -211,8 +211,8 @@ export async function startupPart(flags: Flags): Promise<PartResult> {
       `(${store.generatedMs === null ? 'reused in this run' : `generated in this run in ${secs(store.generatedMs)}`}). Each run spawns ` +
       '`node --import tsx server/index.ts` with DATA_DIR on it and times from spawn to the first 200 of /healthz (polled every 10 ms); ' +
       'the rebuild time is the server\'s own "aggregates rebuilt" log line; RSS and peak RSS are read from /proc when healthy. ' +
-      'The server\'s CPU time to healthy (utime + stime from /proc) does not grow when other processes share the cores, so it is the ' +
-      `figure to compare across runs. Every run: ${runs.map((r) => secs(r.healthyMs)).join(', ')}. ` +
+      'The server\'s CPU time to healthy (utime + stime from /proc) excludes the time spent waiting for a core, so it varies far ' +
+      `less than the wall clock between runs on a shared machine (caches and memory bandwidth are still shared). Every run: ${runs.map((r) => secs(r.healthyMs)).join(', ')}. ` +
       env(),
     notes: [
       `CPU time of the fixed cost, loaded one after the other in a fresh process: ${modules.map(([n, c]) => `${n} ${secs(c)}`).join(', ')}. ` +

@@ -28,7 +28,8 @@ export function renderReport(m: Machine, flags: Flags, argv: string[], parts: Pa
       'worse than on an idle machine by a varying amount. Each method names the load average when its part began and the share ' +
       'of its time in which some task waited for a CPU or for IO (Linux pressure stall information). Ingest rates ' +
       'also give hazards per CPU-second of the process that did the work (the bench process, or the server for HTTP), and start-up ' +
-      'the server\'s CPU time: these do not worsen when other processes take turns on the cores.',
+      'the server\'s CPU time: these exclude time spent waiting for a core, so they vary far less from run to run than the ' +
+      'wall clock (caches and memory bandwidth are still shared).',
     '',
     '## Results',
     '',

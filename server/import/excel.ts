@@ -5,7 +5,7 @@
  * #2084, #2316; fixes #1665, #1821, #2894 unmerged). The replacement below decodes with a streaming
  * TextDecoder, which carries a split character over to the next chunk. It is installed in the module
  * cache before exceljs loads its readers; the readers are then required afresh, so they bind it even if
- * exceljs was loaded earlier. Import exceljs from here, never directly, in server code.
+ * exceljs was loaded earlier. Take exceljs from `excel()` here, never directly, in server code.
  */
 import { createRequire } from 'node:module';
 import type ExcelJSType from 'exceljs';
@@ -15,9 +15,10 @@ type Saxes = { on(event: string, fn: (v: unknown) => void): void; write(s: strin
 
 const req = createRequire(import.meta.url);
 const saxPath = req.resolve('exceljs/lib/utils/parse-sax.js');
-const { SaxesParser } = createRequire(saxPath)('saxes') as { SaxesParser: new () => Saxes };
+type SaxesCtor = new () => Saxes;
 
 async function* parseSax(iterable: AsyncIterable<Buffer | string>): AsyncGenerator<SaxEvent[]> {
+  const { SaxesParser } = createRequire(saxPath)('saxes') as { SaxesParser: SaxesCtor };
   const parser = new SaxesParser();
   const decoder = new TextDecoder('utf-8');
   let error: unknown;
@@ -38,11 +39,21 @@ async function* parseSax(iterable: AsyncIterable<Buffer | string>): AsyncGenerat
   if (rest) yield feed(rest);
 }
 
-req(saxPath);
-req.cache[saxPath]!.exports = parseSax;
-for (const m of ['workbook-reader', 'worksheet-reader', 'hyperlink-reader']) delete req.cache[req.resolve(`exceljs/lib/stream/xlsx/${m}.js`)];
+type Excel = { ExcelJS: typeof ExcelJSType; WorkbookReader: typeof ExcelJSType.stream.xlsx.WorkbookReader };
+let loaded: Excel | undefined;
 
-/** The streaming workbook reader bound to the fixed parser. */
-export const WorkbookReader = req('exceljs/lib/stream/xlsx/workbook-reader.js') as typeof ExcelJSType.stream.xlsx.WorkbookReader;
-const ExcelJS = req('exceljs') as typeof ExcelJSType;
-export default ExcelJS;
+/**
+ * exceljs with the fixed reader, loaded on first use: it costs about a second of start-up that a wall's
+ * server never needs until someone imports or exports a spreadsheet.
+ */
+export function excel(): Excel {
+  if (loaded) return loaded;
+  req(saxPath);
+  req.cache[saxPath]!.exports = parseSax;
+  for (const m of ['workbook-reader', 'worksheet-reader', 'hyperlink-reader']) delete req.cache[req.resolve(`exceljs/lib/stream/xlsx/${m}.js`)];
+  loaded = {
+    WorkbookReader: req('exceljs/lib/stream/xlsx/workbook-reader.js') as Excel['WorkbookReader'],
+    ExcelJS: req('exceljs') as Excel['ExcelJS'],
+  };
+  return loaded;
+}

@@ -5,7 +5,7 @@
  * as reported), so export → import is a round trip; the status columns after them are for reading only.
  */
 import type { Writable } from 'node:stream';
-import ExcelJS from './excel';
+import { excel } from './excel';
 import { LEVELS, SECTORS, SOURCES, STATUSES } from '../../shared/domain';
 import { COLUMNS, CSV_BOM, EXPORT_ONLY_HEADERS, csvLine, guardFormula, type ColumnKey } from '../../shared/import';
 import { getRegion } from '../../shared/regions';
@@ -80,7 +80,7 @@ export async function writeCsv(out: Writable, hazards: AsyncIterable<Hazard>): P
 // ---- XLSX -------------------------------------------------------------------------------------------
 
 export async function writeXlsx(out: Writable, hazards: AsyncIterable<Hazard>): Promise<number> {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const wb = new (excel().ExcelJS.stream.xlsx.WorkbookWriter)({ stream: out, useStyles: true, useSharedStrings: false });
   const ws = wb.addWorksheet(TEMPLATE_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = [
     ...COLUMNS.map((c) => ({ header: c.header, key: c.key, width: columnWidth(c.key) })),

@@ -2,7 +2,7 @@
  * .xlsx rows with exceljs's streaming reader: one row in memory at a time (plus the shared strings),
  * so a 20,000-row workbook costs little more than a 20-row one.
  */
-import { WorkbookReader } from './excel';
+import { excel } from './excel';
 import type { Cell } from './values';
 
 export type SheetRow = { row: number; cells: Cell[] };
@@ -34,7 +34,7 @@ export function rowCells(values: unknown): Cell[] {
 
 /** The worksheets of the workbook at `path`, in file order; each sheet's rows stream as they are read. */
 export async function* readXlsx(path: string): AsyncGenerator<Sheet> {
-  const reader = new WorkbookReader(path, {
+  const reader = new (excel().WorkbookReader)(path, {
     worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore',
   });
   for await (const ws of reader) {

@@ -4,7 +4,7 @@
  * sources, every region with its code).
  */
 import type { DataValidation, Fill, Font, Workbook } from 'exceljs';
-import ExcelJS from './excel';
+import { excel } from './excel';
 import { LEVELS, SECTORS, SOURCES } from '../../shared/domain';
 import { COLUMNS, type ColumnKey } from '../../shared/import';
 import { ALL_REGIONS } from '../../shared/regions';
@@ -68,7 +68,7 @@ const LISTS: Partial<Record<ColumnKey, string>> = { sector: '行业领域', leve
 const DATA_ROWS = 5000;
 
 export async function buildTemplate(): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().ExcelJS.Workbook)();
   wb.creator = '山西省重大事故隐患排查整治';
   const ws = wb.addWorksheet(TEMPLATE_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = COLUMNS.map((c) => ({
