@@ -1,5 +1,5 @@
 /** Writes docs/PERFORMANCE.md from the parts' results: machine, date, one table, a method per part. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Flags, Machine, PartResult } from './util';
 
@@ -40,6 +40,7 @@ export function renderReport(m: Machine, flags: Flags, argv: string[], parts: Pa
     gaps.length ? `**Gaps against the targets:** ${gaps.map((g) => `${g.name} (${g.figure}, target ${g.target})`).join('; ')}.` : 'Every target is met.',
     '',
     ...(notes.length ? ['## Notes', '', ...notes, ''] : []),
+    ...soakSection(),
     '## Method',
     '',
     ...parts.flatMap((p) => [`### ${p.title}`, '', p.method, '']),
@@ -55,4 +56,24 @@ export function renderReport(m: Machine, flags: Flags, argv: string[], parts: Pa
 export function writeReport(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text);
+}
+
+/** The wall display's heap soak runs separately (30 min of Chromium); its newest result is reported here. */
+export function soakSection(file = 'docs/measurements/wall-heap.json'): string[] {
+  if (!existsSync(file)) return ['## Wall display memory', '', 'Not measured yet: run `npx tsx scripts/soak/wall-heap.ts`.', ''];
+  const r = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const pass = Number(r.slopeMBPerHour) <= 5;
+  return [
+    '## Wall display memory (heap soak)',
+    '',
+    '| measure | figure | target | result |',
+    '| --- | --- | --- | --- |',
+    `| JS heap growth after GC, ${r.minutes} min at ${r.ratePerS} reports/s (${r.reports} reports) | ${r.slopeMBPerHour} MB/hour (${r.heapFirstMB} → ${r.heapLastMB} MB) | ≤ 5 MB/hour | ${pass ? 'pass' : '**FAIL**'} |`,
+    '',
+    `Measured ${r.date} by \`${r.command}\`: the real server and the built client in Debian's Chromium (the wall at 1920×1080), ` +
+      `${r.warmupMin} min of warm-up, then reports posted through the API while the page's JS heap is sampled each minute after a ` +
+      'forced garbage collection (CDP HeapProfiler.collectGarbage, smallest of several readings); the slope is a least-squares fit. ' +
+      `Page errors: ${r.pageErrors}.${r.note ? ` ${r.note}` : ''}`,
+    '',
+  ];
 }

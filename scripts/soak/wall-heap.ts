@@ -17,6 +17,7 @@ import { SECTOR_CODES } from '../../shared/domain';
 import { ALL_REGIONS } from '../../shared/regions';
 import { loadConfig } from '../../server/config';
 import { openStore } from '../../server/store';
+import { writeFileSync } from 'node:fs';
 import { slopePerHour } from './slope';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -177,10 +178,14 @@ async function main(): Promise<void> {
     const slope = slopePerHour(points);
     const first = points[0]!.mb;
     const last = points[points.length - 1]!.mb;
-    console.log(JSON.stringify({
+    const result = {
+      date: new Date().toISOString().slice(0, 10), command: `npx tsx scripts/soak/wall-heap.ts ${process.argv.slice(2).join(' ')}`.trim(),
       minutes: MINUTES, ratePerS: RATE, warmupMin: WARMUP_MIN, reports: feeder.sent(), samples: points.length,
       heapFirstMB: +first.toFixed(2), heapLastMB: +last.toFixed(2), slopeMBPerHour: +slope.toFixed(2), pageErrors: errors.length,
-    }));
+    };
+    console.log(JSON.stringify(result));
+    // docs/PERFORMANCE.md (npm run bench) reports the newest soak from this file
+    writeFileSync('docs/measurements/wall-heap.json', `${JSON.stringify(result, null, 2)}\n`);
     log(`heap slope ${slope.toFixed(2)} MB/hour (limit ${MAX_SLOPE})`);
     process.exitCode = slope > MAX_SLOPE || errors.length ? 1 : 0;
   } finally {
