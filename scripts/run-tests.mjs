@@ -3,7 +3,9 @@
 // requirement is missing (Chromium for e2e) is skipped with a plain message — unless
 // HZ_REQUIRE_ALL=1 (set by .ci/run), where a missing requirement fails the run instead.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect } from 'node:net';
 
 const requireAll = process.env.HZ_REQUIRE_ALL === '1';
@@ -44,7 +46,17 @@ run('npx', ['vue-tsc', '-b']);
 run('npx', ['eslint', '.', '--max-warnings', '0']);
 if (projects.includes('e2e')) run('npx', ['vite', 'build', '--logLevel', 'warn']);
 const filter = process.argv.slice(2);
-run('npx', ['vitest', 'run', ...projects.flatMap((p) => ['--project', p]), ...filter]);
+const resultFile = join(tmpdir(), `hz-vitest-${process.pid}.json`);
+const vitest = spawnSync('npx', ['vitest', 'run', ...projects.flatMap((p) => ['--project', p]),
+  '--reporter=default', '--reporter=json', `--outputFile.json=${resultFile}`, ...filter], { stdio: 'inherit', env: process.env });
+// one plain closing line with the counts, whatever the reporter printed above
+if (existsSync(resultFile)) {
+  const r = JSON.parse(readFileSync(resultFile, 'utf8'));
+  rmSync(resultFile, { force: true });
+  const skippedTests = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  console.log(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed${skippedTests ? `, ${skippedTests} skipped` : ''}`);
+}
+if (vitest.status !== 0) process.exit(vitest.status ?? 1);
 
 if (skipped.length) {
   console.log(`\nSKIPPED suites on this machine:\n  ${skipped.join('\n  ')}`);
