@@ -23,7 +23,7 @@ export const en: Messages = {
     majorOf: 'major {n}',
     listed: 'listed {n}',
     shareOfOpen: '{p} of open',
-    closedOf: 'major {major} · closed {closed}',
+    closedOf: 'major only {major}',
     newMajor: 'major {n}',
   },
   map: {

@@ -22,7 +22,7 @@ export const zh = {
     majorOf: '其中重大 {n}',
     listed: '挂牌督办 {n}',
     shareOfOpen: '占在办 {p}',
-    closedOf: '重大 {major} · 销号 {closed}',
+    closedOf: '重大隐患 {major}',
     newMajor: '其中重大 {n}',
   },
   map: {
