@@ -2,7 +2,7 @@
 import { OPEN_STATUSES } from '../../shared/domain';
 import { getRegion } from '../../shared/regions';
 import type { ListFilter } from '../../shared/schemas';
-import type { StoredHazard } from './hazards.repository';
+import type { Page, StoredHazard } from './hazards.repository';
 
 export function filterSql(f: ListFilter, today: string, ph: '?' | '$'): { where: string[]; params: unknown[] } {
   const where: string[] = [];
@@ -61,4 +61,14 @@ export function pageSql(
     orderBy: 'ORDER BY discovered_at DESC, id DESC',
     cursorOf: (h) => encodeCursor(h.discoveredAt, h.id),
   };
+}
+
+/** Every item of a paged list, page after page (for exports): the stores share it. */
+export async function* everyPage(list: (cursor: string | undefined) => Promise<Page<StoredHazard>>): AsyncIterable<StoredHazard> {
+  let cursor: string | undefined;
+  do {
+    const page = await list(cursor);
+    yield* page.items;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
 }

@@ -12,7 +12,7 @@ import type { PeriodFacts } from '../../shared/briefing';
 import { rows, snapshot, writeTransaction, type Db } from '../db/pg-pool';
 import { GENESIS_HASH, rowToChange, type Change, type ChangePayload, type ChangeRow } from './changes';
 import { Appender, CHAIN_LOCK, LAST_CHANGE, getMeta, readHead, setMeta, type Head } from './postgres.chain';
-import { filterSql, pageSql } from './list-sql';
+import { everyPage, filterSql, pageSql } from './list-sql';
 import { rowToHazard } from './sqlite.repository';
 import { insertChanges, insertHazards, pgDialect, type NewHazardRow } from './postgres.sql';
 import { periodFactsWith } from './briefing-sql';
@@ -144,13 +144,8 @@ export class PostgresHazardRepository implements HazardRepository {
     return { items, nextCursor: found.length > limit && last ? page.cursorOf(last) : null };
   }
 
-  async *iterate(filter: ListFilter, today: string): AsyncIterable<StoredHazard> {
-    let cursor: string | undefined;
-    do {
-      const page = await this.list(filter, 1000, cursor, today);
-      yield* page.items;
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+  iterate(filter: ListFilter, today: string): AsyncIterable<StoredHazard> {
+    return everyPage((cursor) => this.list(filter, 1000, cursor, today));
   }
 
   async daily(region: string, fromDay: string, toDay: string): Promise<DailyRow[]> {

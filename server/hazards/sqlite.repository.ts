@@ -5,7 +5,7 @@ import { getRegion } from '../../shared/regions';
 import type { Actor, ListFilter } from '../../shared/schemas';
 import { dayOf, DEFAULT_TZ } from '../../shared/time';
 import { GENESIS_HASH, rowToChange, sealChange, type Change, type ChangePayload, type ChangeRow } from './changes';
-import { filterSql, pageSql } from './list-sql';
+import { everyPage, filterSql, pageSql } from './list-sql';
 import { sqlitePeriodFacts } from './briefing-sql';
 import type { PeriodFacts } from '../../shared/briefing';
 import {
@@ -205,13 +205,8 @@ export class SqliteHazardRepository implements HazardRepository {
     return { items, nextCursor: rows.length > limit && last ? page.cursorOf(last) : null };
   }
 
-  async *iterate(filter: ListFilter, today: string): AsyncIterable<StoredHazard> {
-    let cursor: string | undefined;
-    do {
-      const page = await this.list(filter, 1000, cursor, today);
-      yield* page.items;
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+  iterate(filter: ListFilter, today: string): AsyncIterable<StoredHazard> {
+    return everyPage((cursor) => this.list(filter, 1000, cursor, today));
   }
 
   async daily(region: string, fromDay: string, toDay: string): Promise<DailyRow[]> {
