@@ -13,7 +13,7 @@ import { rows, snapshot, writeTransaction, type Db } from '../db/pg-pool';
 import { GENESIS_HASH, rowToChange, type Change, type ChangePayload, type ChangeRow } from './changes';
 import { Appender, CHAIN_LOCK, LAST_CHANGE, getMeta, readHead, setMeta, type Head } from './postgres.chain';
 import { everyPage, filterSql, pageSql } from './list-sql';
-import { rowToHazard } from './sqlite.repository';
+import { rowToHazard, type HazardRow } from './hazard-row';
 import { insertChanges, insertHazards, pgDialect, type NewHazardRow } from './postgres.sql';
 import { periodFactsWith } from './briefing-sql';
 import {
@@ -21,7 +21,6 @@ import {
   type Mutation, type NewHazard, type Page, type RebuildState, type StoredHazard,
 } from './hazards.repository';
 
-type HazardRow = Parameters<typeof rowToHazard>[0];
 const PAGE = 5000;
 
 export class PostgresHazardRepository implements HazardRepository {

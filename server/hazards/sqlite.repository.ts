@@ -6,41 +6,13 @@ import type { Actor, ListFilter } from '../../shared/schemas';
 import { dayOf, DEFAULT_TZ } from '../../shared/time';
 import { GENESIS_HASH, rowToChange, sealChange, type Change, type ChangePayload, type ChangeRow } from './changes';
 import { everyPage, filterSql, pageSql } from './list-sql';
+import { rowToHazard, type HazardRow } from './hazard-row';
 import { sqlitePeriodFacts } from './briefing-sql';
 import type { PeriodFacts } from '../../shared/briefing';
 import {
   factsOf, type AggregateGroup, type DailyRow, type HazardRepository, type IngestOutcome, type MutateResult,
   type Mutation, type NewHazard, type Page, type RebuildState, type StoredHazard,
 } from './hazards.repository';
-
-type HazardRow = {
-  id: string; region_code: string; city_code: string; sector: string; level: string; status: string; source: string;
-  deadline: string | null; listed_by: string | null; discovered_at: string; discovered_day: string; reported_at: string;
-  updated_at: string; closed_at: string | null; closed_day: string | null; extensions: number; created_seq: number;
-  updated_seq: number; content_hash: string; input: string;
-};
-
-export function rowToHazard(r: HazardRow): StoredHazard {
-  return {
-    id: r.id,
-    input: JSON.parse(r.input),
-    regionCode: r.region_code,
-    cityCode: r.city_code,
-    sector: r.sector as StoredHazard['sector'],
-    level: r.level as StoredHazard['level'],
-    status: r.status as StoredHazard['status'],
-    deadline: r.deadline,
-    listedBy: r.listed_by as StoredHazard['listedBy'],
-    discoveredAt: r.discovered_at,
-    reportedAt: r.reported_at,
-    updatedAt: r.updated_at,
-    closedAt: r.closed_at,
-    extensions: r.extensions,
-    createdSeq: r.created_seq,
-    updatedSeq: r.updated_seq,
-    contentHash: r.content_hash,
-  };
-}
 
 /**
  * The last change must be the one the application last wrote (meta `chain_head`, same transaction).

@@ -18,7 +18,8 @@ const BLIND_DECAL = {
   dashArrayX: [1, 0], dashArrayY: [3, 6],
 };
 
-export function mapOption(p: {
+/** What the choropleth is drawn from (MapChart's props are this plus the region shown). */
+export type MapInput = {
   mapName: string;
   children: readonly string[];
   byRegion: Readonly<Record<string, Counts>>;
@@ -26,7 +27,9 @@ export function mapOption(p: {
   bins: readonly Bin[];
   labels: MapLabels;
   small: boolean;
-}): ECOption {
+};
+
+export function mapOption(p: MapInput): ECOption {
   const fs = p.small ? { name: 15, value: 20 } : { name: 19, value: 26 };
   const data = p.children.map((code) => {
     const c = p.byRegion[code];
