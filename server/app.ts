@@ -20,6 +20,7 @@ import { readRouter } from './http/read.router';
 import { createMetrics } from './metrics';
 import { LiveFeed, type IO } from './realtime/realtime';
 import { DayClock, RevocationWatcher } from './clocks';
+import { heavyReadsFor, type HeavyReads } from './workers/reads';
 
 export type AppDeps = {
   config: Config;
@@ -34,7 +35,8 @@ export type AppDeps = {
   now?: () => number;
 };
 
-export type AppContext = { service: HazardService; io: IO; config: Config; log: Logger; tokens: TokenStore };
+/** `reads`: briefings, exports and filtered lists, off the event loop and bounded (server/workers/) */
+export type AppContext = { service: HazardService; io: IO; config: Config; log: Logger; tokens: TokenStore; reads: HeavyReads };
 
 export type App = {
   http: HttpServer;
@@ -48,7 +50,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { config, repo, tokens, log } = deps;
   const metrics = createMetrics();
   const live = new LiveSummaries(config.demo);
-  const service = new HazardService(repo, live, config.TZ_REGION, deps.now);
+  const reads = heavyReadsFor(repo, config.TZ_REGION);
+  const service = new HazardService(repo, live, config.TZ_REGION, deps.now, reads);
 
   const t0 = Date.now();
   live.rebuild(await repo.rebuildState());
@@ -104,6 +107,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
       metrics.chainHead.set({ hash: head.hash }, head.seq);
       metrics.changesApplied.set(live.appliedSeq);
       metrics.sockets.set(io.engine.clientsCount);
+      const load = reads.load();
+      metrics.heavyReads.set({ state: 'running' }, load.running);
+      metrics.heavyReads.set({ state: 'waiting' }, load.waiting);
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     } catch (e) {
       next(e);
@@ -113,7 +119,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const http = createServer(app);
   http.on('clientError', answerClientError);
   const io: IO = new Server(http, { serveClient: false, maxHttpBufferSize: 1e5, pingInterval: 20_000, pingTimeout: 20_000 });
-  const ctx: AppContext = { service, io, config, log, tokens };
+  const ctx: AppContext = { service, io, config, log, tokens, reads };
 
   const api = express.Router();
   // strict: false lets requireJson say "must be an object" instead of calling `null` invalid JSON
@@ -169,6 +175,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       feed.close();
       await new Promise<void>((r) => io.close(() => r()));
       if (http.listening) await new Promise<void>((r) => http.close(() => r()));
+      await reads.close();
       await repo.close();
     },
   };

@@ -1,7 +1,7 @@
 /** An error that is the client's to fix (or a conflict): always a 4xx with a code and a message. */
 export class ServiceError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503,
     readonly code: string,
     message: string,
     readonly details?: unknown,
@@ -10,5 +10,12 @@ export class ServiceError extends Error {
   }
   toBody() {
     return { error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) } };
+  }
+}
+
+/** Not now: 429 (too many at once) or 503 (took too long); the answer carries Retry-After in seconds. */
+export class RetryLaterError extends ServiceError {
+  constructor(status: 429 | 503, code: string, message: string, readonly retryAfterSeconds: number) {
+    super(status, code, message);
   }
 }

@@ -10,6 +10,9 @@ export function createMetrics() {
     hazards: new Counter({ name: 'hz_hazards_ingested_total', help: 'Hazards by outcome of intake', labelNames: ['outcome'], registers: [registry] }),
     changesApplied: new Gauge({ name: 'hz_changes_applied', help: 'Position of the newest change applied to the aggregates', registers: [registry] }),
     chainHead: new Gauge({ name: 'hz_chain_head', help: 'The hash chain head: value = seq, label hash = its SHA-256', labelNames: ['hash'], registers: [registry] }),
+    // event-loop delay comes with the default metrics (nodejs_eventloop_lag_p99_seconds …, from
+    // perf_hooks.monitorEventLoopDelay, reset at every scrape); these say how much heavy work is in hand
+    heavyReads: new Gauge({ name: 'hz_heavy_reads', help: 'Briefings, exports and filtered lists running or waiting (beyond the limits: 429)', labelNames: ['state'], registers: [registry] }),
     sockets: new Gauge({ name: 'hz_sockets_connected', help: 'Connected Socket.IO clients', registers: [registry] }),
   };
 }

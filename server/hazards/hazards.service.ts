@@ -17,6 +17,7 @@ import { toHistoryEntry, type Change } from './changes';
 import type { HazardRepository, Mutation, NewHazard, StoredHazard } from './hazards.repository';
 import { decodeCursor } from './list-sql';
 import { isOverdue } from '../../shared/aggregation';
+import type { HeavyReads } from '../workers/reads';
 
 export type ItemError = { code: string; message: string; details?: unknown };
 export type ServiceEvents = { applied: [Change] };
@@ -28,6 +29,8 @@ export class HazardService extends EventEmitter<ServiceEvents> {
     readonly tz: string,
     /** the one clock of the service: recorded times, "today", and what counts as the future */
     readonly now: () => number = Date.now,
+    /** filtered lists off the event loop (server/workers/); without it the repository answers directly */
+    private readonly reads?: Pick<HeavyReads, 'list'>,
   ) {
     super();
   }
@@ -148,7 +151,8 @@ export class HazardService extends EventEmitter<ServiceEvents> {
     const region = readRegion(auth, q.region);
     if (q.cursor && !decodeCursor(q.cursor)) throw new ServiceError(400, 'invalid_cursor', 'cursor is not one this server gave out');
     const { limit, cursor, ...filter } = q;
-    const page = await this.repo.list({ ...filter, region }, limit, cursor, this.live.today);
+    const task = { filter: { ...filter, region }, limit, cursor, today: this.live.today };
+    const page = await (this.reads ? this.reads.list(task) : this.repo.list(task.filter, limit, cursor, task.today));
     return { items: page.items.map((h) => this.view(h)), nextCursor: page.nextCursor };
   }
 
@@ -178,19 +182,24 @@ export class HazardService extends EventEmitter<ServiceEvents> {
   }
 
   view(h: StoredHazard): Hazard {
-    return {
-      ...h.input,
-      level: h.level,
-      deadline: h.deadline ?? undefined,
-      status: h.status,
-      listedBy: h.listedBy,
-      overdue: isOverdue(h, this.live.today),
-      cityCode: h.cityCode,
-      reportedAt: h.reportedAt,
-      updatedAt: h.updatedAt,
-      closedAt: h.closedAt,
-      extensions: h.extensions,
-      version: h.updatedSeq,
-    };
+    return hazardView(h, this.live.today);
   }
+}
+
+/** The API's view of a stored hazard on `today` (overdue depends on the day): also used off the event loop. */
+export function hazardView(h: StoredHazard, today: string): Hazard {
+  return {
+    ...h.input,
+    level: h.level,
+    deadline: h.deadline ?? undefined,
+    status: h.status,
+    listedBy: h.listedBy,
+    overdue: isOverdue(h, today),
+    cityCode: h.cityCode,
+    reportedAt: h.reportedAt,
+    updatedAt: h.updatedAt,
+    closedAt: h.closedAt,
+    extensions: h.extensions,
+    version: h.updatedSeq,
+  };
 }

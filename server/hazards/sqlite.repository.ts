@@ -251,6 +251,11 @@ export class SqliteHazardRepository implements HazardRepository {
     for (const r of this.db.prepare('SELECT * FROM hazards ORDER BY id').iterate() as Iterable<HazardRow>) yield rowToHazard(r);
   }
 
+  /** The database file read workers may open read-only beside this writer; null for an in-memory store. */
+  readerFile(): string | null {
+    return this.db.memory ? null : this.db.name;
+  }
+
   chainHead(): { seq: number; hash: string } {
     return { ...this.head };
   }

@@ -2,7 +2,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { ServiceError } from '../errors';
+import { RetryLaterError, ServiceError } from '../errors';
 
 const BODY_ERRORS: Record<string, [number, string]> = {
   'entity.too.large': [413, 'too_large'],
@@ -22,6 +22,7 @@ export const notFound: RequestHandler = (req, res) => {
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (res.headersSent) return void res.end();
+    if (err instanceof RetryLaterError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
     if (err instanceof ServiceError) return void res.status(err.status).json(err.toBody());
     const e = err as { type?: string; status?: number; message?: string };
     const known = e.type ? BODY_ERRORS[e.type] : undefined;
