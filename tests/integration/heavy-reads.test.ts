@@ -15,7 +15,7 @@ import { makeHazard, rng } from '../helpers/hazards';
 import { Screen, sleep } from '../helpers/live';
 import { api, startServer, tempDir, type ChildServer } from '../helpers/server';
 
-const SEEDED = 40_000;
+const SEEDED = 100_000;
 const COUNTY = '141102';
 const BOUND_MS = 2500;
 
