@@ -132,7 +132,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     if (c.kind === 'reported') metrics.hazards.inc({ outcome: 'accepted' });
   });
 
-  const feed = new LiveFeed(io, service);
+  const feed = new LiveFeed(io, service, { log });
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown })?.token;
     gate

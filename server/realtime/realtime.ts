@@ -9,6 +9,8 @@ import { SubscribeArgsSchema, describeIssues } from '../../shared/schemas';
 import type { Auth } from '../auth/auth';
 import type { Change } from '../hazards/changes';
 import type { HazardService } from '../hazards/hazards.service';
+import { systemTimers, type Cancel, type Timers } from '../timers';
+import type { Logger } from 'pino';
 
 export type SocketData = { auth: Auth };
 export type IO = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -40,23 +42,32 @@ export function argsAndAck<A>(params: readonly unknown[]): [unknown, ((r: A) => 
 export class LiveFeed {
   private lastEmitted = new Map<string, number>();
   private lastFlushAt = new Map<string, number>();
-  private scheduled = new Map<string, NodeJS.Timeout | NodeJS.Immediate>();
+  private scheduled = new Map<string, Cancel>();
   private pending = new Map<string, Pending[]>();
-  private heartbeatTimer: NodeJS.Timeout;
+  private stopHeartbeat: Cancel;
+  private readonly timers: Timers;
+  private readonly log: Logger | undefined;
 
-  constructor(private readonly io: IO, private readonly service: HazardService) {
+  /** `log` gets a debug line per delta sent, with the clock's time of sending. */
+  constructor(private readonly io: IO, private readonly service: HazardService, opts: { timers?: Timers; log?: Logger } = {}) {
+    this.timers = opts.timers ?? systemTimers;
+    this.log = opts.log;
     service.on('applied', (c) => this.onApplied(c));
     service.live.onDirty = (region) => this.schedule(region);
     // changes applied before the feed existed (the day turn at start-up) still go out
     for (const region of service.live.dirtyRegions()) this.schedule(region);
-    this.heartbeatTimer = setInterval(() => this.heartbeat(), HEARTBEAT_MS);
+    this.stopHeartbeat = this.timers.every(HEARTBEAT_MS, () => this.heartbeat());
   }
 
   private schedule(region: string): void {
     if (this.scheduled.has(region)) return;
-    const wait = (this.lastFlushAt.get(region) ?? 0) + FLUSH_MS - Date.now();
-    const run = () => this.flushRegion(region);
-    this.scheduled.set(region, wait > 0 ? setTimeout(run, wait) : setImmediate(run));
+    const due = (this.lastFlushAt.get(region) ?? 0) + FLUSH_MS;
+    this.scheduled.set(region, this.timers.after(due - this.timers.now(), () => {
+      // Node counts a timeout from its cached loop time, so it can fire early against the clock: re-arm
+      if (this.timers.now() >= due) return this.flushRegion(region);
+      this.scheduled.delete(region);
+      this.schedule(region);
+    }));
   }
 
   attach(socket: AppSocket): void {
@@ -110,7 +121,9 @@ export class LiveFeed {
       const fromVersion = this.lastEmitted.get(region) ?? d.version;
       if (fromVersion !== d.version) {
         this.io.local.to(room(region)).emit('summary:delta', { region, fromVersion, version: d.version, asOf: d.asOf, today: live.today, changes: d.changes });
-        this.lastFlushAt.set(region, Date.now());
+        const at = this.timers.now();
+        this.lastFlushAt.set(region, at);
+        this.log?.debug({ region, fromVersion, version: d.version, at }, 'delta sent');
       }
     }
     this.lastEmitted.set(region, live.version(region));
@@ -126,7 +139,7 @@ export class LiveFeed {
   }
 
   private heartbeat(socket?: AppSocket): void {
-    const beat = { version: this.service.live.appliedSeq, at: new Date().toISOString() };
+    const beat = { version: this.service.live.appliedSeq, at: new Date(this.timers.now()).toISOString() };
     if (socket) socket.emit('server:heartbeat', beat);
     else this.io.local.emit('server:heartbeat', beat);
   }
@@ -145,11 +158,8 @@ export class LiveFeed {
   }
 
   close(): void {
-    clearInterval(this.heartbeatTimer);
-    for (const t of this.scheduled.values()) {
-      clearTimeout(t as NodeJS.Timeout);
-      clearImmediate(t as NodeJS.Immediate);
-    }
+    this.stopHeartbeat();
+    for (const cancel of this.scheduled.values()) cancel();
     this.scheduled.clear();
     this.service.live.onDirty = undefined;
   }
