@@ -10,6 +10,7 @@ import type { Auth } from '../auth/auth';
 import type { Applied, ChangeFeed } from '../aggregates/change-feed';
 import type { LiveSummaries } from '../aggregates/live-summaries';
 import type { Change } from '../hazards/changes';
+import { DEFAULT_SOCKET_LIMITS, Quota } from './socket-bounds';
 
 export type SocketData = { auth: Auth };
 export type IO = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -44,6 +45,7 @@ export class LiveFeed {
   private scheduled = new Map<string, NodeJS.Timeout | NodeJS.Immediate>();
   private pending = new Map<string, Pending[]>();
   private heartbeatTimer: NodeJS.Timeout;
+  private readonly subscriptions: Quota;
   private readonly onApplied = ({ change, regions }: Applied) => {
     for (const region of regions) this.schedule(region);
     this.pushMajor(change);
@@ -55,7 +57,9 @@ export class LiveFeed {
     private readonly live: LiveSummaries,
     /** every applied change with the regions it touched, and this node's position against the head */
     private readonly feed: Pick<ChangeFeed, 'on' | 'off' | 'status'>,
+    maxSubscriptions = DEFAULT_SOCKET_LIMITS.maxSubscriptions,
   ) {
+    this.subscriptions = new Quota(maxSubscriptions, 'summary subscriptions');
     feed.on('applied', this.onApplied);
     // changes applied before the feed existed (the day turn at start-up) still go out
     for (const region of live.dirtyRegions()) this.schedule(region);
@@ -81,14 +85,18 @@ export class LiveFeed {
       if (!isWithin(region, socket.data.auth.region)) {
         return ack({ ok: false, error: { code: 'forbidden_region', message: `region ${region} is outside this token's scope (${socket.data.auth.region})` } });
       }
+      const refused = this.subscriptions.take(socket.id, region);
+      if (refused) return ack({ ok: false, error: { code: 'too_many_subscriptions', message: refused } });
       this.subscribe(socket, region, ack);
     });
     socket.on('summary:unsubscribe', (...params: unknown[]) => {
       const [args, ack] = argsAndAck<{ ok: boolean }>(params);
       const region = typeof args === 'object' && args !== null && typeof (args as { region?: unknown }).region === 'string' ? (args as { region: string }).region : '';
       socket.leave(room(region));
+      this.subscriptions.release(socket.id, region);
       ack?.({ ok: true });
     });
+    socket.on('disconnect', () => this.subscriptions.forget(socket.id));
   }
 
   /**
