@@ -12,11 +12,11 @@ import { Server } from 'socket.io';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROVINCE_CODE } from '../../../shared/regions';
 import { DEFAULT_TZ } from '../../../shared/time';
+import { ChangeFeed } from '../../../server/aggregates/change-feed';
 import { LiveSummaries } from '../../../server/aggregates/live-summaries';
 import type { Auth } from '../../../server/auth/auth';
-import { openSqlite } from '../../../server/db/sqlite';
+import { openSqliteStore } from '../../../server/store';
 import { HazardService } from '../../../server/hazards/hazards.service';
-import { SqliteHazardRepository } from '../../../server/hazards/sqlite.repository';
 import { FLUSH_MS, HEARTBEAT_MS, LiveFeed, type IO } from '../../../server/realtime/realtime';
 import { FakeTimers } from '../../helpers/fake-timers';
 import { makeHazard, rng } from '../../helpers/hazards';
@@ -35,9 +35,10 @@ afterEach(async () => {
 
 /** A feed over a real store and Socket.IO server, on a fake clock, logging each delta it sends. */
 async function feedOnFakeClock(timers = new FakeTimers(START)) {
-  const repo = new SqliteHazardRepository(openSqlite(join(tempDir(), 'hazards.sqlite')), DEFAULT_TZ);
+  const { repo } = await openSqliteStore(join(tempDir(), 'hazards.sqlite'), DEFAULT_TZ);
   const live = new LiveSummaries();
-  const service = new HazardService(repo, live, DEFAULT_TZ);
+  const changes = new ChangeFeed(repo, live);
+  const service = new HazardService(repo, live, changes, DEFAULT_TZ);
   live.rebuild(await repo.rebuildState());
   await service.checkDay();
   const sent: Sent[] = [];
@@ -54,7 +55,7 @@ async function feedOnFakeClock(timers = new FakeTimers(START)) {
     socket.data.auth = ADMIN;
     next();
   });
-  const feed = new LiveFeed(io, service, { timers, log: pino({ level: 'debug' }, sink) });
+  const feed = new LiveFeed(io, live, changes, { timers, log: pino({ level: 'debug' }, sink) });
   io.on('connection', (s) => feed.attach(s));
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   const screen = await Screen.connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, 'any');
