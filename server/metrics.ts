@@ -14,6 +14,7 @@ export function createMetrics() {
     // perf_hooks.monitorEventLoopDelay, reset at every scrape); these say how much heavy work is in hand
     heavyReads: new Gauge({ name: 'hz_heavy_reads', help: 'Briefings, exports and filtered lists running or waiting (beyond the limits: 429)', labelNames: ['state'], registers: [registry] }),
     sockets: new Gauge({ name: 'hz_sockets_connected', help: 'Connected Socket.IO clients', registers: [registry] }),
+    socketsDropped: new Counter({ name: 'hz_sockets_dropped_total', help: 'Sockets cut off by the server, by reason', labelNames: ['reason'], registers: [registry] }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -65,7 +65,7 @@ export function importRouter(ctx: AppContext): Router {
     res.setHeader('Cache-Control', 'no-store');
     const t0 = Date.now();
     // in a read worker (SQLite) or under the export limit (PostgreSQL): streamed with back-pressure
-    const rows = await ctx.reads.exportTo({ format, filter: { ...q, region }, today: service.live.today }, res);
+    const rows = await ctx.reads.exportTo({ format, filter: { ...q, region }, today: service.today }, res);
     ctx.log.info({ region, format, rows, ms: Date.now() - t0 }, 'export');
   }));
   return r;

@@ -20,4 +20,4 @@ export type FromWorker =
   | { type: 'chunk'; id: number; data: Uint8Array };
 
 /** What a worker is opened on. */
-export type WorkerSetup = { file: string; tz: string };
+export type WorkerSetup = { file: string };

@@ -7,7 +7,8 @@
 import Database from 'better-sqlite3';
 import { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
-import { SqliteHazardRepository } from '../hazards/sqlite.repository';
+import { SqliteDriver } from '../db/sqlite.driver';
+import { ChainReads } from '../hazards/chain.reads';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol';
 import { briefingFrom, exportFrom, listFrom, type BriefingTask, type ExportTask, type ListTask } from './read-ops';
 
@@ -17,7 +18,8 @@ const setup = workerData as WorkerSetup;
 const db = new Database(setup.file, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 db.pragma('cache_size = -32768');
-const repo = new SqliteHazardRepository(db, setup.tz);
+// the chain store's own reads over this connection: the same SQL the writer's process would run
+const repo = new ChainReads(new SqliteDriver(db));
 const send = (m: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
 
 /** A Writable whose bytes go to the server as chunks; write callbacks wait while WINDOW chunks are unacknowledged. */

@@ -87,10 +87,10 @@ export class WorkerReads implements HeavyReads {
   private readonly reads: WorkerPool;
   private readonly exports: WorkerPool;
 
-  constructor(file: string, tz: string, opts: HeavyReadsOptions = DEFAULT_HEAVY_READS) {
+  constructor(file: string, opts: HeavyReadsOptions = DEFAULT_HEAVY_READS) {
     const l = limiters(opts);
-    this.reads = new WorkerPool({ file, tz }, l.reads);
-    this.exports = new WorkerPool({ file, tz }, l.exports);
+    this.reads = new WorkerPool({ file }, l.reads);
+    this.exports = new WorkerPool({ file }, l.exports);
   }
 
   briefing(t: BriefingTask) {
@@ -124,7 +124,7 @@ export class WorkerReads implements HeavyReads {
 }
 
 /** Workers when the store is a SQLite file; otherwise the store's own asynchronous queries. */
-export function heavyReadsFor(repo: HazardRepository, tz: string, opts: HeavyReadsOptions = DEFAULT_HEAVY_READS): HeavyReads {
+export function heavyReadsFor(repo: HazardRepository, opts: HeavyReadsOptions = DEFAULT_HEAVY_READS): HeavyReads {
   const file = 'readerFile' in repo && typeof repo.readerFile === 'function' ? (repo.readerFile as () => string | null)() : null;
-  return file ? new WorkerReads(file, tz, opts) : new InlineReads(repo, opts);
+  return file ? new WorkerReads(file, opts) : new InlineReads(repo, opts);
 }
