@@ -55,9 +55,9 @@ describe('daily aggregates', () => {
           const to = addDays(TODAY, -Math.min(back, 80));
           compare(all, region, addDays(to, -length), to);
         }),
-      { numRuns: 60 },
+      { numRuns: 50 },
     );
-  });
+  }, 120_000);
 
   it('moves a level change and a rejection on the days they happened, and keeps nothing of a rejected hazard', () => {
     const base: HazardLife = {
