@@ -12,7 +12,7 @@ import type { UserInfo } from '../auth/accounts';
 import { Lockout } from '../auth/lockout';
 import type { TokenStore } from '../auth/tokens';
 import { ServiceError } from '../errors';
-import { parseOr400 } from './hazards.router';
+import { parseOr400 } from './validate';
 import { SESSION_COOKIE, asyncRoute, requireJson, tokenFrom, type AuthGate } from './middleware';
 
 const LoginSchema = z.strictObject({ username: z.string().min(1, 'is required').max(64), password: z.string().min(1, 'is required').max(256) });
