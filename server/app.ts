@@ -9,7 +9,8 @@ import { Server } from 'socket.io';
 import { LiveSummaries } from './aggregates/live-summaries';
 import type { TokenStore } from './auth/tokens';
 import type { Config } from './config';
-import { ServiceError } from './errors';
+import { ServiceError, isStoreUnavailable } from './errors';
+import { localCluster, type Cluster } from './cluster';
 import type { HazardRepository } from './hazards/hazards.repository';
 import { HazardService } from './hazards/hazards.service';
 import { answerClientError, errorHandler, notFound } from './http/errors';
@@ -32,9 +33,15 @@ export type AppDeps = {
   extraSockets?: (ctx: AppContext) => void;
   /** the clock (ms since epoch) that days, deadlines and recorded times are read from; tests move it */
   now?: () => number;
+  /** what the nodes share (Redis adapter, rooms, budgets): index.ts opens it from the config; default: this process only */
+  cluster?: Cluster;
 };
 
-export type AppContext = { service: HazardService; io: IO; config: Config; log: Logger; tokens: TokenStore };
+export type AppContext = {
+  service: HazardService; io: IO; config: Config; log: Logger; tokens: TokenStore; cluster: Cluster;
+  /** the one per-token ingest budget: every way in (JSON, spreadsheet import) spends from it */
+  ingest: IngestLimiter;
+};
 
 export type App = {
   http: HttpServer;
@@ -46,6 +53,7 @@ export type App = {
 
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, repo, tokens, log } = deps;
+  const cluster = deps.cluster ?? localCluster();
   const metrics = createMetrics();
   const live = new LiveSummaries(config.demo);
   const service = new HazardService(repo, live, config.TZ_REGION, deps.now);
@@ -56,7 +64,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await service.checkDay();
   log.info({ ms: Date.now() - t0, seq: live.appliedSeq, today: live.today }, 'aggregates rebuilt');
 
-  const gate = new AuthGate(tokens, config.AUTH_FAILURE_LIMIT);
+  const gate = new AuthGate(tokens, config.AUTH_FAILURE_LIMIT, cluster.budgets);
+  const ingest = new IngestLimiter(config.INGEST_LIMIT_PER_MINUTE, cluster.budgets);
   const app = express();
   app.disable('x-powered-by');
   if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
@@ -112,15 +121,21 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const http = createServer(app);
   http.on('clientError', answerClientError);
-  const io: IO = new Server(http, { serveClient: false, maxHttpBufferSize: 1e5, pingInterval: 20_000, pingTimeout: 20_000 });
-  const ctx: AppContext = { service, io, config, log, tokens };
+  const io: IO = new Server(http, {
+    serveClient: false, maxHttpBufferSize: 1e5, pingInterval: 20_000, pingTimeout: 20_000,
+    // WebSocket only, on both ends (client/socket.ts): HTTP long-polling needs every request of a session on
+    // one node, which a round-robin balancer breaks ("xhr poll error"); docs/OPERATIONS.md
+    transports: ['websocket'],
+    ...(cluster.adapter ? { adapter: cluster.adapter } : {}),
+  });
+  const ctx: AppContext = { service, io, config, log, tokens, cluster, ingest };
 
   const api = express.Router();
   // strict: false lets requireJson say "must be an object" instead of calling `null` invalid JSON
   api.use(express.json({ limit: '16mb', strict: false, reviver: refuseForbiddenKeys, verify: guardJsonDepth }));
   api.use(gate.middleware());
   for (const extra of deps.extraRoutes?.(ctx) ?? []) api.use(extra);
-  api.use('/hazards', hazardsRouter(service, new IngestLimiter(config.INGEST_LIMIT_PER_MINUTE)));
+  api.use('/hazards', hazardsRouter(service, ingest));
   api.use(readRouter(service, { demo: config.demo, tz: config.TZ_REGION, chainHead: async () => repo.chainHead() }));
   app.use('/api/v1', api);
   app.use('/api', notFound);
@@ -141,7 +156,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         socket.data.auth = auth;
         next();
       })
-      .catch((e: unknown) => next(new Error(e instanceof ServiceError ? `${e.code}: ${e.message}` : 'authentication failed')));
+      .catch((e: unknown) => next(new Error(e instanceof ServiceError ? `${e.code}: ${e.message}` : isStoreUnavailable(e) ? 'store_unavailable: retry shortly' : 'authentication failed')));
   });
   const revocations = new RevocationWatcher(tokens, io, log);
   io.on('connection', (socket) => {
@@ -170,6 +185,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await new Promise<void>((r) => io.close(() => r()));
       if (http.listening) await new Promise<void>((r) => http.close(() => r()));
       await repo.close();
+      await cluster.close();
     },
   };
 }
