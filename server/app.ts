@@ -20,6 +20,7 @@ import { pagesRouter } from './http/pages';
 import { readRouter } from './http/read.router';
 import { createMetrics } from './metrics';
 import { LiveFeed, type IO } from './realtime/realtime';
+import { DEFAULT_SOCKET_LIMITS, boundOutput } from './realtime/socket-bounds';
 import { DayClock, RevocationWatcher } from './clocks';
 
 export type AppDeps = {
@@ -160,6 +161,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   const revocations = new RevocationWatcher(tokens, io, log);
   io.on('connection', (socket) => {
+    boundOutput(socket, DEFAULT_SOCKET_LIMITS.maxUnsentBytes, (unsent) => {
+      metrics.socketsDropped.inc({ reason: 'unsent_output' });
+      log.warn({ token: socket.data.auth.tokenId, unsent }, 'socket dropped: its client does not read what it is sent');
+    });
     feed.attach(socket);
     revocations.track(socket);
   });

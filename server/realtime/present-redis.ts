@@ -10,7 +10,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { MAX_ROOMS, type Room, type RoomDriver } from './present-rooms';
+import { MAX_ROOMS, type Room, type RoomDriver, type SwapOutcome } from './present-rooms';
 
 /** An idle room is forgotten after a week (a presentation is an afternoon; a room name is reused weeks later). */
 const ROOM_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -72,22 +72,28 @@ export class RedisRooms implements RoomDriver {
     return room;
   }
 
-  async swap(name: string, prevRev: number, next: Room): Promise<boolean> {
-    if (prevRev === 0) await this.makeRoom();
+  async swap(name: string, prevRev: number, next: Room): Promise<SwapOutcome> {
+    if (prevRev === 0 && !(await this.roomForOne())) return 'full';
     const ok = await this.client.hzRoomSwap(this.key(name), this.index, prevRev, JSON.stringify(next), ROOM_TTL_MS, Date.now(), name);
     if (ok === 1) this.remember(next);
-    return ok === 1;
+    return ok === 1 ? 'ok' : 'conflict';
   }
 
-  /** Past MAX_ROOMS, drops the longest-idle room without a presenter (and index entries whose room expired). */
-  private async makeRoom(): Promise<void> {
-    if ((await this.client.zcard(this.index)) < MAX_ROOMS) return;
-    for (const name of await this.client.zrange(this.index, '0', '19')) {
+  /**
+   * Past MAX_ROOMS, drops the longest-idle room without a presenter (and index entries whose room expired);
+   * false when the idlest rooms all have one. Approximate under races between nodes, bounded all the same.
+   */
+  private async roomForOne(): Promise<boolean> {
+    if ((await this.client.zcard(this.index)) < MAX_ROOMS) return true;
+    let freed = false;
+    for (const name of await this.client.zrange(this.index, '0', '49')) {
       const raw = await this.client.get(this.key(name));
       if (raw !== null && (JSON.parse(raw) as Room).presenter !== null) continue;
       await this.client.multi().del(this.key(name)).zrem(this.index, name).exec();
-      if (raw !== null) return;
+      freed = true;
+      if (raw !== null) break;
     }
+    return freed;
   }
 
   private onClose = (): void => {

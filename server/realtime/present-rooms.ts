@@ -22,10 +22,15 @@ export type Room = {
   rev: number;
 };
 
+export type SwapOutcome = 'ok' | 'conflict' | 'full';
+
 export interface RoomDriver {
   get(name: string): Promise<Room | null>;
-  /** Stores `next` if the stored room is still at revision `prevRev` (0: absent). False: someone moved it meanwhile. */
-  swap(name: string, prevRev: number, next: Room): Promise<boolean>;
+  /**
+   * Stores `next` if the stored room is still at revision `prevRev` (0: absent). 'conflict': someone moved it
+   * meanwhile; 'full': a new room, and MAX_ROOMS rooms all have a presenter.
+   */
+  swap(name: string, prevRev: number, next: Room): Promise<SwapOutcome>;
   close(): Promise<void>;
   /** called with the rooms a driver wrote back after its store came back empty (followers may have seen a blank room meanwhile) */
   onRestored?: ((rooms: Room[]) => void) | null;
@@ -81,6 +86,10 @@ export function decideGo(cur: Room | null, name: string, socketId: string, move:
   return { write: room, result: { ok: true, state: stateOf(room) } };
 }
 
+const tooMany = {
+  ok: false, error: { code: 'too_many_rooms', message: `${MAX_ROOMS} presented rooms are held, the most kept: join an existing room` },
+} as const;
+
 const unavailable = (e: unknown): { ok: false; error: PresentError } => ({
   ok: false,
   error: { code: 'unavailable', message: `presentation rooms cannot be reached just now (${e instanceof Error ? e.message : String(e)}); retry in a moment` },
@@ -99,7 +108,9 @@ export class PresentRooms {
       const { write, result } = decide(cur);
       if (!write) return result;
       const next = { ...write, updatedAt: new Date(this.now()).toISOString(), rev: (cur?.rev ?? 0) + 1 };
-      if (await this.driver.swap(name, cur?.rev ?? 0, next)) return rewritten(result, next);
+      const outcome = await this.driver.swap(name, cur?.rev ?? 0, next);
+      if (outcome === 'ok') return rewritten(result, next);
+      if (outcome === 'full') return tooMany as T;
     }
     throw new Error(`room ${name} kept changing under ${SWAP_ATTEMPTS} attempts`);
   }
@@ -165,19 +176,24 @@ export class MemoryRooms implements RoomDriver {
     return this.rooms.get(name) ?? null;
   }
 
-  async swap(name: string, prevRev: number, next: Room): Promise<boolean> {
-    if ((this.rooms.get(name)?.rev ?? 0) !== prevRev) return false;
-    if (prevRev === 0 && this.rooms.size >= MAX_ROOMS) {
-      for (const [k, r] of this.rooms) {
-        if (r.presenter !== null) continue;
-        this.rooms.delete(k);
-        break;
-      }
-    }
+  async swap(name: string, prevRev: number, next: Room): Promise<SwapOutcome> {
+    if ((this.rooms.get(name)?.rev ?? 0) !== prevRev) return 'conflict';
+    if (prevRev === 0 && !this.roomForOne()) return 'full';
     // Map order is insertion order: re-inserting keeps the least recently used first
     this.rooms.delete(name);
     this.rooms.set(name, next);
-    return true;
+    return 'ok';
+  }
+
+  /** Makes room for one more: drops the longest-idle room without a presenter; false when every room has one. */
+  private roomForOne(): boolean {
+    if (this.rooms.size < MAX_ROOMS) return true;
+    for (const [k, r] of this.rooms) {
+      if (r.presenter !== null) continue;
+      this.rooms.delete(k);
+      return true;
+    }
+    return false;
   }
 
   get size(): number {

@@ -7,21 +7,27 @@ import { PresentGoSchema, PresentJoinSchema, type PresentAck } from '../../share
 import { describeIssues } from '../../shared/schemas';
 import { argsAndAck, type AppSocket, type IO } from './realtime';
 import { PresentRooms } from './present-rooms';
+import { DEFAULT_SOCKET_LIMITS, Quota } from './socket-bounds';
 
 export const presentRoom = (name: string) => `present:${name}`;
 
 const invalid = (issues: Parameters<typeof describeIssues>[0]): PresentAck => ({ ok: false, error: { code: 'invalid_request', message: describeIssues(issues) } });
 
-function attach(io: IO, rooms: PresentRooms, socket: AppSocket): void {
+function attach(io: IO, rooms: PresentRooms, joined: Quota, socket: AppSocket): void {
   socket.on('present:join', async (...params: unknown[]) => {
     const [args, ack] = argsAndAck<PresentAck>(params);
     if (!ack) return;
     const parsed = PresentJoinSchema.safeParse(args);
     if (!parsed.success) return ack(invalid(parsed.error.issues));
     const { room, role, region } = parsed.data;
+    const refused = joined.take(socket.id, room);
+    if (refused) return ack({ ok: false, error: { code: 'too_many_rooms', message: refused } });
     const r = await rooms.join(room, role, region, socket.data.auth, socket.id);
-    if (!r.ok) return ack(r);
-    // a socket that went away while Redis answered: its disconnect handler has already run, so leave no presenter behind
+    if (!r.ok) {
+      joined.release(socket.id, room);
+      return ack(r);
+    }
+    // a socket that went away while the rooms answered: its disconnect handler has already run, so leave no presenter behind
     if (!socket.connected) return void rooms.left(socket.id);
     void socket.join(presentRoom(room));
     if (r.superseded) {
@@ -42,12 +48,14 @@ function attach(io: IO, rooms: PresentRooms, socket: AppSocket): void {
   });
 
   socket.on('disconnect', async () => {
+    joined.forget(socket.id);
     for (const state of await rooms.left(socket.id)) io.to(presentRoom(state.room)).emit('present:changed', state);
   });
 }
 
-export function attachPresent(io: IO, rooms = new PresentRooms()): PresentRooms {
-  io.on('connection', (socket) => attach(io, rooms, socket));
+export function attachPresent(io: IO, rooms = new PresentRooms(), maxRoomsPerSocket = DEFAULT_SOCKET_LIMITS.maxPresentRooms): PresentRooms {
+  const joined = new Quota(maxRoomsPerSocket, 'presentation rooms');
+  io.on('connection', (socket) => attach(io, rooms, joined, socket));
   rooms.onRestored = (states) => {
     for (const state of states) io.to(presentRoom(state.room)).emit('present:changed', state);
   };

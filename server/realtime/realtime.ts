@@ -9,6 +9,7 @@ import { SubscribeArgsSchema, describeIssues } from '../../shared/schemas';
 import type { Auth } from '../auth/auth';
 import type { Change } from '../hazards/changes';
 import type { HazardService } from '../hazards/hazards.service';
+import { DEFAULT_SOCKET_LIMITS, Quota } from './socket-bounds';
 
 export type SocketData = { auth: Auth };
 export type IO = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -43,8 +44,10 @@ export class LiveFeed {
   private scheduled = new Map<string, NodeJS.Timeout | NodeJS.Immediate>();
   private pending = new Map<string, Pending[]>();
   private heartbeatTimer: NodeJS.Timeout;
+  private readonly subscriptions: Quota;
 
-  constructor(private readonly io: IO, private readonly service: HazardService) {
+  constructor(private readonly io: IO, private readonly service: HazardService, maxSubscriptions = DEFAULT_SOCKET_LIMITS.maxSubscriptions) {
+    this.subscriptions = new Quota(maxSubscriptions, 'summary subscriptions');
     service.on('applied', (c) => this.onApplied(c));
     service.live.onDirty = (region) => this.schedule(region);
     // changes applied before the feed existed (the day turn at start-up) still go out
@@ -71,14 +74,18 @@ export class LiveFeed {
       if (!isWithin(region, socket.data.auth.region)) {
         return ack({ ok: false, error: { code: 'forbidden_region', message: `region ${region} is outside this token's scope (${socket.data.auth.region})` } });
       }
+      const refused = this.subscriptions.take(socket.id, region);
+      if (refused) return ack({ ok: false, error: { code: 'too_many_subscriptions', message: refused } });
       this.subscribe(socket, region, ack);
     });
     socket.on('summary:unsubscribe', (...params: unknown[]) => {
       const [args, ack] = argsAndAck<{ ok: boolean }>(params);
       const region = typeof args === 'object' && args !== null && typeof (args as { region?: unknown }).region === 'string' ? (args as { region: string }).region : '';
       socket.leave(room(region));
+      this.subscriptions.release(socket.id, region);
       ack?.({ ok: true });
     });
+    socket.on('disconnect', () => this.subscriptions.forget(socket.id));
   }
 
   /**
