@@ -35,11 +35,10 @@ const PG_STATES = /^(08...|57P0[123]|53300)$/;
 const PG_MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|terminating connection/i;
 
 /**
- * True for an error that says the database was unreachable or dropped the connection, as opposed to a bug or
- * bad data. Such a request gets 503 + Retry-After: its transaction was rolled back (or never began), so the
- * client's retry is safe — ingest dedupes by id.
+ * True for an error of the database client that says the server was unreachable or dropped the connection,
+ * as opposed to a bug or bad data (its cause chain is followed a few steps).
  */
-export function isStoreUnavailable(err: unknown): boolean {
+export function isConnectionError(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
     const { code, message } = e as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && (NET_CODES.has(code) || PG_STATES.test(code))) return true;
@@ -48,3 +47,22 @@ export function isStoreUnavailable(err: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * The database cannot be reached right now (connection refused or lost, the server shutting down or starting up):
+ * nothing was changed that the caller can see, and the same request may succeed in a moment. The HTTP layer
+ * answers it 503 with Retry-After; the change feed reconnects. Thrown by the store's drivers (server/db/).
+ */
+export class StoreUnavailableError extends Error {
+  readonly code = 'store_unavailable';
+  constructor(override readonly cause: unknown) {
+    super(`the database is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+/**
+ * A request that met the database away gets 503 + Retry-After: its transaction was rolled back (or never
+ * began), so the client's retry is safe — ingest dedupes by id. The store's drivers wrap such errors in
+ * StoreUnavailableError; other callers (the token store, the node lock) may still throw the client's own.
+ */
+export const isStoreUnavailable = (err: unknown): boolean => err instanceof StoreUnavailableError || isConnectionError(err);

@@ -12,10 +12,10 @@ export async function main(opts: { demo?: boolean; env?: NodeJS.ProcessEnv } = {
   const store = await openStore(config);
   // before the app: a second node on PostgreSQL without Redis stops here, with the reason
   const cluster = await openCluster(config, log).catch(async (e: unknown) => {
-    await store.repo.close();
+    await store.close();
     throw e;
   });
-  const app = await createApp({ config, repo: store.repo, tokens: store.tokens, log, cluster, extraRoutes: featureRoutes, extraSockets: featureSockets });
+  const app = await createApp({ config, store, log, cluster, extraRoutes: featureRoutes, extraSockets: featureSockets });
   const port = await app.listen(config.PORT, config.HOST);
   log.info({ port, host: config.HOST, store: store.describe, cluster: cluster.describe, demo: config.demo }, 'listening');
   // the test harness and scripts read this line to find a random port

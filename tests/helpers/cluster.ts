@@ -24,7 +24,7 @@ export async function pgTokens(databaseUrl: string, specs: Record<string, { role
   try {
     return await tokensIn(store.tokens, specs);
   } finally {
-    await store.repo.close();
+    await store.close();
   }
 }
 

@@ -130,7 +130,7 @@ export async function startApp(opts: { dataDir?: string; env?: Record<string, st
   // with REDIS_URL the in-process app joins that cluster; without it, it stays local (several in-process apps
   // on one PostgreSQL database are the store tests' business: the production node lock is index.ts's)
   const cluster = config.REDIS_URL ? await openCluster(config, log) : undefined;
-  const app = await createApp({ config, repo: store.repo, tokens: store.tokens, log, cluster, extraRoutes: featureRoutes, extraSockets: featureSockets, now: opts.now });
+  const app = await createApp({ config, store, log, cluster, extraRoutes: featureRoutes, extraSockets: featureSockets, now: opts.now });
   const port = await app.listen(0, '127.0.0.1');
   return { url: `http://127.0.0.1:${port}`, port, dataDir, tokens, app, close: () => app.close() };
 }

@@ -109,7 +109,7 @@ describe.skipIf(missing !== null)('three nodes sharing PostgreSQL and Redis', ()
       const info = (await store.tokens.list()).find((i) => i.name === 'to-be-revoked')!;
       expect(await store.tokens.revoke(info.id)).toBe(true);
     } finally {
-      await store.repo.close();
+      await store.close();
     }
     for (const m of await Promise.all(told)) expect(m.message).toBe('this token was revoked');
     expect(await Promise.all(closed)).toEqual(['io server disconnect', 'io server disconnect', 'io server disconnect']);
