@@ -5,7 +5,7 @@
 import type { Router } from 'express';
 import type { AppContext } from './app';
 import { BriefingService } from './briefing/briefing.service';
-import { briefingRouter } from './http/briefing.router';
+import { briefingRouter } from './briefing/briefing.router';
 import { attachPresent } from './realtime/present';
 import { PresentRooms } from './realtime/present-rooms';
 import { importRouter } from './import/import.router';

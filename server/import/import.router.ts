@@ -9,7 +9,7 @@ import { ListQuerySchema } from '../../shared/schemas';
 import { dayOf } from '../../shared/time';
 import type { AppContext } from '../app';
 import { readRegion, requireWriter } from '../auth/auth';
-import { parseOr400 } from '../http/hazards.router';
+import { parseOr400 } from '../http/validate';
 import { asyncRoute } from '../http/middleware';
 import { contentDisposition, writeCsv, writeXlsx } from './export';
 import { importFile } from './import.service';
