@@ -5,7 +5,7 @@
  * moment it was accepted (waiting included): past it the caller gets 503 `query_timeout`. The slot stays
  * taken until the task really ends — an abandoned query still occupies the database — so the bound holds.
  */
-import { RetryLaterError } from '../errors';
+import { ServiceError } from '../errors';
 
 export type LimiterOptions = { concurrency: number; queue: number; timeoutMs: number };
 
@@ -31,7 +31,7 @@ export class ReadLimiter {
    */
   run<T>(task: () => Promise<T>, timeoutMs = this.opts.timeoutMs, onTimeout?: () => void): Promise<T> {
     if (this.running >= this.opts.concurrency && this.waiting.length >= this.opts.queue) {
-      return Promise.reject(new RetryLaterError(429, 'busy', `the server is answering as many ${this.what} as it can; retry shortly`, 2));
+      return Promise.reject(new ServiceError(429, 'busy', `the server is answering as many ${this.what} as it can; retry shortly`, undefined, 2000));
     }
     return new Promise<T>((resolve, reject) => {
       let settled = false;
@@ -62,7 +62,7 @@ export class ReadLimiter {
         const i = this.waiting.indexOf(waiter);
         if (i >= 0) this.waiting.splice(i, 1);
         else onTimeout?.();
-        finish(() => reject(new RetryLaterError(503, 'query_timeout', `the query took longer than ${Math.round(timeoutMs / 1000)} s and was stopped; narrow the region or the period, or retry later`, 5)));
+        finish(() => reject(new ServiceError(503, 'query_timeout', `the query took longer than ${Math.round(timeoutMs / 1000)} s and was stopped; narrow the region or the period, or retry later`, undefined, 5000)));
       }, timeoutMs);
       timer.unref();
       if (this.running < this.opts.concurrency) waiter.start();

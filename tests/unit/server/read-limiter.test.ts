@@ -1,6 +1,6 @@
 /** The heavy-read limiter: how many run, how many wait, what is refused, and when a slot comes free. */
 import { describe, expect, it } from 'vitest';
-import { RetryLaterError } from '../../../server/errors';
+import { ServiceError } from '../../../server/errors';
 import { ReadLimiter } from '../../../server/workers/limiter';
 
 /** A task the test finishes by hand. */
@@ -19,8 +19,8 @@ describe('ReadLimiter', () => {
     expect(l.inFlight).toBe(2);
     expect(l.queued).toBe(1);
     const refused = await l.run(async () => 'never').catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(RetryLaterError);
-    expect(refused).toMatchObject({ status: 429, code: 'busy', retryAfterSeconds: 2 });
+    expect(refused).toBeInstanceOf(ServiceError);
+    expect(refused).toMatchObject({ status: 429, code: 'busy', retryAfterMs: 2000 });
     gates[0]!.open('a');
     expect(await running[0]).toBe('a');
     // the queued one took the freed slot
