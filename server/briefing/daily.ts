@@ -31,11 +31,23 @@ export type HazardLife = {
 
 type Levels = Map<Level, { open: number; overdue: number }>;
 
+/** The first moment after `day` (startOfDay goes through Intl: slow, and a rebuild asks it millions of times). */
+const ends = new Map<string, number>();
+function endOf(day: string, tz: string): number {
+  const k = `${tz}|${day}`;
+  let v = ends.get(k);
+  if (v === undefined) {
+    if (ends.size > 100_000) ends.clear();
+    ends.set(k, (v = startOfDay(addDays(day, 1), tz)));
+  }
+  return v;
+}
+
 /** Open and overdue at the end of `day`, by the level the hazard had then; empty when it was not on the books. */
 function levelsOn(h: HazardLife, day: string, tz: string): Levels {
   const out: Levels = new Map();
   if (day < h.discoveredDay || (h.closedDay !== null && h.closedDay <= day)) return out;
-  const s = stateAt(h, startOfDay(addDays(day, 1), tz));
+  const s = stateAt(h, endOf(day, tz));
   if (isOpen(s.status)) out.set(s.level, { open: 1, overdue: s.deadline !== null && s.deadline < day ? 1 : 0 });
   return out;
 }

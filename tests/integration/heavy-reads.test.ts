@@ -1,9 +1,11 @@
 /**
- * Heavy reads stay off the event loop: while a province-year briefing, an xlsx export of the whole ledger
- * and a filtered list run, another screen's deltas and /healthz keep answering. The server runs in its own
- * process on a generated store (the benchmark's generator, smaller); with these reads on its event loop (as
- * before server/workers/) the briefing alone held it for seconds at this size, past the bound. The bound is
- * generous (the machine is shared): the exact figures are the benchmark's (docs/PERFORMANCE.md).
+ * Heavy reads stay off the event loop: while a province-year briefing, an xlsx export of the whole ledger and a
+ * filtered list run, another screen's deltas and /healthz keep answering within a generous bound. The server runs
+ * in its own process on a generated store (the benchmark's generator, smaller). What this guards: any heavy read
+ * that holds the server's loop for seconds — a briefing scanning the hazards (with the briefing on the loop as
+ * before server/workers/, the scan held it for over 20 s at 150,000 hazards), an export built in memory instead
+ * of streamed. Briefings now sum per-day counts, so at this size the briefing alone would no longer trip it. The
+ * exact figures are the benchmark's (docs/PERFORMANCE.md "Heavy reads").
  */
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -15,7 +17,7 @@ import { makeHazard, rng } from '../helpers/hazards';
 import { Screen, sleep } from '../helpers/live';
 import { api, startServer, tempDir, type ChildServer } from '../helpers/server';
 
-const SEEDED = 100_000;
+const SEEDED = 20_000;
 const COUNTY = '141102';
 const BOUND_MS = 2500;
 
@@ -28,7 +30,7 @@ beforeAll(async () => {
   srv = await startServer({ dataDir });
   screen = await Screen.connect(srv.url, srv.tokens.display);
   await screen.subscribe(COUNTY);
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   screen?.close();
