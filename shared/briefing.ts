@@ -102,8 +102,6 @@ export type PeriodFacts = Period & {
   unsettled: UnsettledHazard[];
   /** discovered in the period and closed by its end: for the time-to-close */
   closures: Closure[];
-  /** open and overdue at the end of the period, already counted (the store's per-day counts); then `unsettled` is empty */
-  levels?: Array<{ regionCode: string; sector: Sector; open: number; overdue: number }>;
 };
 
 /** The state of a hazard at `end` (ms): the last change (by seq) recorded as happening before it. */
@@ -151,12 +149,6 @@ export function countPeriod(region: string, f: PeriodFacts, tz: string = DEFAULT
   for (const r of f.closed) for (const a of targets(r.regionCode, r.sector)) a.closed += r.n;
   for (const r of f.onBooks) for (const a of targets(r.regionCode, r.sector)) a.onBooks += r.n;
   for (const r of f.closedBy) for (const a of targets(r.regionCode, r.sector)) a.closedBy += r.n;
-  for (const r of f.levels ?? []) {
-    for (const a of targets(r.regionCode, r.sector)) {
-      a.open += r.open;
-      a.overdue += r.overdue;
-    }
-  }
   const end = startOfDay(addDays(f.to, 1), tz);
   for (const h of f.unsettled) {
     const s = stateAt(h, end);

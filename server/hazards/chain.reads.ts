@@ -4,7 +4,7 @@
  */
 import type { PeriodFacts } from '../../shared/briefing';
 import type { ListFilter } from '../../shared/schemas';
-import { dailyFromCounts, periodFactsFromDaily } from './daily-counts';
+import { periodFactsWith, scopeSql } from './briefing-sql';
 import type { ChainDriver, Params } from './chain-driver';
 import { inList } from './chain-driver';
 import { getMeta, readHead } from './chain-head';
@@ -46,14 +46,28 @@ export class ChainReads {
     return everyPage((cursor) => this.list(filter, 1000, cursor, today));
   }
 
-  /** New (not rejected), new major and closed hazards per day, from the per-day counts (daily-counts.ts). */
+  /** New (not rejected) and closed hazards per day: two GROUP BYs over the day columns, in one snapshot. */
   async daily(region: string, fromDay: string, toDay: string): Promise<DailyRow[]> {
-    return dailyFromCounts(this.driver.query, region, fromDay, toDay);
+    const scope = scopeSql(region);
+    const p = { from: fromDay, to: toDay, region };
+    const [created, closed] = await this.driver.snapshot(async (q) => [
+      await q<{ day: string; n: number | string; major: number | string }>(
+        `SELECT discovered_day AS day, COUNT(*) AS n, COUNT(CASE WHEN level = 'major' THEN 1 END) AS major FROM hazards
+         WHERE discovered_day BETWEEN @from AND @to AND status <> 'rejected' ${scope} GROUP BY discovered_day`, p),
+      await q<{ day: string; n: number | string }>(
+        `SELECT closed_day AS day, COUNT(*) AS n FROM hazards
+         WHERE closed_day BETWEEN @from AND @to AND status = 'closed' ${scope} GROUP BY closed_day`, p),
+    ] as const);
+    const byDay = new Map<string, DailyRow>();
+    const row = (day: string) => byDay.get(day) ?? byDay.set(day, { day, new: 0, newMajor: 0, closed: 0 }).get(day)!;
+    for (const c of created) Object.assign(row(c.day), { new: num(c.n), newMajor: num(c.major) });
+    for (const c of closed) row(c.day).closed = num(c.n);
+    return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
   }
 
-  /** A briefing period's facts from the per-day counts (daily-counts.ts): sums over days, not a scan of hazards. */
+  /** The briefing's shared queries (briefing-sql.ts), in one snapshot so that its counts agree with each other. */
   async periodFacts(region: string, fromDay: string, toDay: string): Promise<PeriodFacts> {
-    return this.driver.snapshot((q) => periodFactsFromDaily(q, region, fromDay, toDay));
+    return this.driver.snapshot((q) => periodFactsWith((sql, named) => q(sql, named), region, fromDay, toDay));
   }
 
   /** One snapshot: the head, the day and the counts must describe the same moment while other nodes write. */

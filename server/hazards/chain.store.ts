@@ -12,8 +12,6 @@ import type { ChainDriver, ChangeSignals, Head, NewHazardRow, Params, WriteTx } 
 import { inList } from './chain-driver';
 import { Appender, getMeta, lastSeq, readHead, SET_META } from './chain-head';
 import { ChainReads } from './chain.reads';
-import { CellSum, changesOf, ensureDailyCounts, lifeOf } from './daily-counts';
-import { contribution, type HazardLife } from '../briefing/daily';
 import { GENESIS_HASH, type Change, type ChangePayload } from './changes';
 import { rowToHazard, type HazardRow } from './hazard-row';
 import {
@@ -31,8 +29,6 @@ export class ChainStore extends ChainReads implements HazardRepository {
   /** Refuses a database whose chain end is not the one the application wrote. */
   static async open(driver: ChainDriver, tz: string = DEFAULT_TZ): Promise<ChainStore> {
     await readHead(driver.query);
-    // a store from before the per-day counts gets them from its history, once
-    await ensureDailyCounts(driver, tz);
     return new ChainStore(driver, tz);
   }
 
@@ -98,16 +94,6 @@ export class ChainStore extends ChainReads implements HazardRepository {
         return { status: 'accepted', change };
       });
       await tx.insertHazards(inserts, recordedAt);
-      // the per-day counts move in the same transaction (server/hazards/daily-counts.ts)
-      const cells = new CellSum();
-      for (const r of inserts) {
-        cells.add(contribution({
-          id: r.id, regionCode: r.regionCode, sector: r.sector as HazardLife['sector'], source: r.source as HazardLife['source'],
-          discoveredDay: r.discoveredDay, current: { status: 'reported', level: r.level as HazardLife['current']['level'], deadline: r.deadline },
-          closedDay: null, changes: [],
-        }, this.tz));
-      }
-      await cells.write(tx.query);
       return outcomes;
     });
   }
@@ -125,30 +111,17 @@ export class ChainStore extends ChainReads implements HazardRepository {
         hazardId: id, kind: m.kind, at: m.at, recordedAt, actor, payload: { data: m.data, before: factsOf(current), after: factsOf(next) },
       });
       next.updatedSeq = change.seq;
-      const closedDay = next.closedAt ? dayOf(Date.parse(next.closedAt), this.tz) : null;
-      await this.moveDailyCounts(tx, row, next, closedDay, change);
       await tx.query(
         `UPDATE hazards SET status = @status, level = @level, deadline = @deadline, listed_by = @listedBy, closed_at = @closedAt,
            closed_day = @closedDay, extensions = @extensions, updated_at = @updatedAt, updated_seq = @seq WHERE id = @id`,
         {
           id, status: next.status, level: next.level, deadline: next.deadline, listedBy: next.listedBy, closedAt: next.closedAt,
-          closedDay, extensions: next.extensions,
+          closedDay: next.closedAt ? dayOf(Date.parse(next.closedAt), this.tz) : null, extensions: next.extensions,
           updatedAt: recordedAt, seq: change.seq,
         },
       );
       return { ok: true, hazard: next, change };
     });
-  }
-
-  /** Replaces the hazard's contribution to the per-day counts by the one it has with `change` applied. */
-  private async moveDailyCounts(tx: WriteTx, row: HazardRow, next: StoredHazard, closedDay: string | null, change: Change): Promise<void> {
-    const before = lifeOf(row as unknown as Parameters<typeof lifeOf>[0], await changesOf(tx.query, row.id));
-    const state = (f: ReturnType<typeof factsOf>) => ({ status: f.status, level: f.level, deadline: f.deadline });
-    const after: HazardLife = {
-      ...before, current: state(factsOf(next)), closedDay,
-      changes: [...before.changes, { seq: change.seq, at: change.at, before: state(change.payload.before!), after: state(change.payload.after!) }],
-    };
-    await new CellSum().add(contribution(before, this.tz), -1).add(contribution(after, this.tz)).write(tx.query);
   }
 
   async turnDay(day: string, recordedAt: string): Promise<Change | null> {
