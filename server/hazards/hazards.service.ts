@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { isWithin } from '../../shared/regions';
 import {
-  BatchEnvelopeSchema, HazardInputSchema, describeIssues, type BatchResult, type Hazard, type HazardInput, type ListQuery,
+  BatchEnvelopeSchema, HazardInputSchema, describeIssues, hasWithdrawnRegion, type BatchResult, type Hazard, type HazardInput, type ListQuery,
 } from '../../shared/schemas';
 import { addDays, dayOf } from '../../shared/time';
 import { actorOf, readRegion, requireHazardInScope, requireWriter, type Auth } from '../auth/auth';
@@ -36,7 +36,8 @@ export class HazardService extends EventEmitter<ServiceEvents> {
   validate(raw: unknown, auth: Auth): { ok: true; item: NewHazard } | { ok: false; error: ItemError } {
     const parsed = HazardInputSchema.safeParse(raw);
     if (!parsed.success) {
-      return { ok: false, error: { code: 'invalid_hazard', message: describeIssues(parsed.error.issues), details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } };
+      const code = hasWithdrawnRegion(parsed.error.issues) ? 'withdrawn_region' : 'invalid_hazard';
+      return { ok: false, error: { code, message: describeIssues(parsed.error.issues), details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } };
     }
     const input = parsed.data;
     if (!isWithin(input.regionCode, auth.region)) {

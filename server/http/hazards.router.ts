@@ -2,7 +2,7 @@
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
 import {
-  EscalationInputSchema, ExtensionInputSchema, ListQuerySchema, ListingInputSchema, TransitionInputSchema, describeIssues,
+  EscalationInputSchema, ExtensionInputSchema, ListQuerySchema, ListingInputSchema, TransitionInputSchema, describeIssues, hasWithdrawnRegion,
 } from '../../shared/schemas';
 import { ServiceError } from '../errors';
 import type { HazardService } from '../hazards/hazards.service';
@@ -12,7 +12,7 @@ import { asyncRoute, requireJson, type IngestLimiter } from './middleware';
 /** Parses with the schema or answers 400 naming what is wrong. */
 export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, what = 'body'): z.infer<S> {
   const r = schema.safeParse(value);
-  if (!r.success) throw new ServiceError(400, `invalid_${what}`, describeIssues(r.error.issues), r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  if (!r.success) throw new ServiceError(400, hasWithdrawnRegion(r.error.issues) ? 'withdrawn_region' : `invalid_${what}`, describeIssues(r.error.issues), r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   return r.data;
 }
 

@@ -120,7 +120,7 @@ const PATH_COLUMN: Record<string, ColumnKey> = {
 
 /** The cell errors of an item the service rejected. */
 export function errorsOfItem(e: ItemError): CellError[] {
-  if (e.code === 'invalid_hazard' && Array.isArray(e.details)) {
+  if ((e.code === 'invalid_hazard' || e.code === 'withdrawn_region') && Array.isArray(e.details)) {
     return (e.details as Array<{ path: string; message: string }>).map((d) => ({
       column: COLUMN[PATH_COLUMN[d.path] ?? 'id'].header,
       message: translate(d.message),

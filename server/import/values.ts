@@ -156,12 +156,16 @@ const SECTOR_WORDS = vocabulary<Sector>(SECTORS, {
   建筑业: 'construction', 燃气: 'gas', 道路交通: 'road', 交通运输: 'road', 水运: 'water_transport', 民爆: 'explosives',
   民爆物品: 'explosives', 文旅: 'tourism', 旅游: 'tourism', 学校: 'campus', 餐饮: 'catering', 住宿: 'catering', 农业: 'agriculture',
   渔业: 'agriculture', 农机: 'agriculture', 其它: 'other',
+  // the labels before they were written as the province's documents write them, so old files still import
+  文化旅游: 'tourism', 校园: 'campus', 教育: 'campus', 餐饮住宿: 'catering', 农业农机渔业: 'agriculture', 农业机械: 'agriculture',
+  渔业船舶: 'agriculture', 水利工程: 'water_conservancy', 轨道交通: 'urban_rail', 地铁: 'urban_rail',
 });
 const LEVEL_WORDS = vocabulary<Level>(LEVELS, { 重大: 'major', 重大事故隐患: 'major', 一般: 'general', 一般事故隐患: 'general' });
 const SOURCE_WORDS = vocabulary<Source>(SOURCES, {
   自查: 'self_check', 企业自查自报: 'self_check', 检查: 'inspection', 执法检查: 'inspection', 监督检查: 'inspection',
   督查: 'spot_check', 暗访: 'spot_check', 督查暗访: 'spot_check', 上级督查: 'spot_check', 明查暗访: 'spot_check',
-  举报: 'public_report', 投诉举报: 'public_report', 监测: 'monitoring', 预警: 'monitoring', 其它: 'other',
+  举报: 'public_report', 投诉举报: 'public_report', 群众举报: 'public_report', 上级督查暗访: 'spot_check', 企业自查发现: 'self_check',
+  部门检查发现: 'inspection', 监测: 'monitoring', 预警: 'monitoring', 其它: 'other',
 });
 
 const listOf = (entries: ReadonlyArray<{ zh: string }>) => entries.map((e) => e.zh).join('、');
