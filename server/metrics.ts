@@ -11,6 +11,7 @@ export function createMetrics() {
     changesApplied: new Gauge({ name: 'hz_changes_applied', help: 'Position of the newest change applied to the aggregates', registers: [registry] }),
     chainHead: new Gauge({ name: 'hz_chain_head', help: 'The hash chain head: value = seq, label hash = its SHA-256', labelNames: ['hash'], registers: [registry] }),
     sockets: new Gauge({ name: 'hz_sockets_connected', help: 'Connected Socket.IO clients', registers: [registry] }),
+    socketsDropped: new Counter({ name: 'hz_sockets_dropped_total', help: 'Sockets cut off by the server, by reason', labelNames: ['reason'], registers: [registry] }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

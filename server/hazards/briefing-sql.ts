@@ -6,7 +6,6 @@
  * store runs the same text through its own `query`. A per-day aggregate source can replace this module: the
  * counting needs only the PeriodFacts shape (shared/briefing.ts).
  */
-import type Database from 'better-sqlite3';
 import type { Level, Sector, Source, Status } from '../../shared/domain';
 import type { GroupRow, PeriodFacts, StateFacts, UnsettledHazard } from '../../shared/briefing';
 import { getRegion } from '../../shared/regions';
@@ -105,12 +104,4 @@ export async function periodFactsWith(run: Query, region: string, from: string, 
     unsettled, closures, extended: [...extended.values()],
     provinceListed: { listed: Number(listed[0]?.n ?? 0), closed: Number(listed[0]?.closed ?? 0) },
   };
-}
-
-/**
- * The embedded store's runner. better-sqlite3 is synchronous: every read runs before periodFactsWith first
- * awaits, with no write in between, so the reads see one state.
- */
-export function sqlitePeriodFacts(db: Database.Database, region: string, from: string, to: string): Promise<PeriodFacts> {
-  return periodFactsWith(async (sql, params) => db.prepare(sql).all(params), region, from, to);
 }

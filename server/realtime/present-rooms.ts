@@ -37,15 +37,19 @@ export class PresentRooms {
     this.rooms.set(r.name, r);
   }
 
-  private create(name: string, region: string): Room {
-    if (this.rooms.size >= MAX_ROOMS) {
-      for (const [k, r] of this.rooms) {
-        if (r.presenter === null) {
-          this.rooms.delete(k);
-          break;
-        }
+  /** Makes room for one more: drops the longest-idle room without a presenter; false when every room has one. */
+  private roomForOne(): boolean {
+    if (this.rooms.size < MAX_ROOMS) return true;
+    for (const [k, r] of this.rooms) {
+      if (r.presenter === null) {
+        this.rooms.delete(k);
+        return true;
       }
     }
+    return false;
+  }
+
+  private create(name: string, region: string): Room {
     const r: Room = { name, region, slides: slidesFor(region).length, index: 0, blank: false, presenter: null, updatedAt: '' };
     this.stamp(r);
     return r;
@@ -58,6 +62,9 @@ export class PresentRooms {
   /** A follower joins (creating the room if needed); a presenter whose scope covers the region takes the room over. */
   join(name: string, role: 'presenter' | 'follower', asked: string | undefined, auth: Auth, socketId: string): JoinResult {
     const existing = this.rooms.get(name);
+    if (!existing && !this.roomForOne()) {
+      return { ok: false, error: { code: 'too_many_rooms', message: `this server holds ${MAX_ROOMS} presented rooms, the most it keeps: join an existing room` } };
+    }
     if (role === 'follower') return { ok: true, state: this.state(existing ?? this.create(name, asked ?? PROVINCE_CODE)), superseded: null };
     // the room as it stands must be in scope too: a city may not take the province's room by naming its own region
     const outside = [asked ?? existing?.region ?? PROVINCE_CODE, existing?.region].find((r) => r !== undefined && !isWithin(r, auth.region));

@@ -6,20 +6,26 @@ import { PresentGoSchema, PresentJoinSchema, type PresentAck } from '../../share
 import { describeIssues } from '../../shared/schemas';
 import { argsAndAck, type AppSocket, type IO } from './realtime';
 import { PresentRooms } from './present-rooms';
+import { DEFAULT_SOCKET_LIMITS, Quota } from './socket-bounds';
 
 export const presentRoom = (name: string) => `present:${name}`;
 
 const invalid = (issues: Parameters<typeof describeIssues>[0]): PresentAck => ({ ok: false, error: { code: 'invalid_request', message: describeIssues(issues) } });
 
-function attach(io: IO, rooms: PresentRooms, socket: AppSocket): void {
+function attach(io: IO, rooms: PresentRooms, joined: Quota, socket: AppSocket): void {
   socket.on('present:join', (...params: unknown[]) => {
     const [args, ack] = argsAndAck<PresentAck>(params);
     if (!ack) return;
     const parsed = PresentJoinSchema.safeParse(args);
     if (!parsed.success) return ack(invalid(parsed.error.issues));
     const { room, role, region } = parsed.data;
+    const refused = joined.take(socket.id, room);
+    if (refused) return ack({ ok: false, error: { code: 'too_many_rooms', message: refused } });
     const r = rooms.join(room, role, region, socket.data.auth, socket.id);
-    if (!r.ok) return ack(r);
+    if (!r.ok) {
+      joined.release(socket.id, room);
+      return ack(r);
+    }
     void socket.join(presentRoom(room));
     if (r.superseded) {
       io.to(r.superseded).emit('present:superseded', { room, message: `another presenter (${socket.data.auth.name}) took over room ${room}` });
@@ -39,11 +45,13 @@ function attach(io: IO, rooms: PresentRooms, socket: AppSocket): void {
   });
 
   socket.on('disconnect', () => {
+    joined.forget(socket.id);
     for (const state of rooms.left(socket.id)) io.to(presentRoom(state.room)).emit('present:changed', state);
   });
 }
 
-export function attachPresent(io: IO, rooms = new PresentRooms()): PresentRooms {
-  io.on('connection', (socket) => attach(io, rooms, socket));
+export function attachPresent(io: IO, rooms = new PresentRooms(), maxRoomsPerSocket = DEFAULT_SOCKET_LIMITS.maxPresentRooms): PresentRooms {
+  const joined = new Quota(maxRoomsPerSocket, 'presentation rooms');
+  io.on('connection', (socket) => attach(io, rooms, joined, socket));
   return rooms;
 }

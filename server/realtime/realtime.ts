@@ -7,8 +7,10 @@ import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck } from '.
 import { chainOf, isWithin } from '../../shared/regions';
 import { SubscribeArgsSchema, describeIssues } from '../../shared/schemas';
 import type { Auth } from '../auth/auth';
+import type { Applied, ChangeFeed } from '../aggregates/change-feed';
+import type { LiveSummaries } from '../aggregates/live-summaries';
 import type { Change } from '../hazards/changes';
-import type { HazardService } from '../hazards/hazards.service';
+import { DEFAULT_SOCKET_LIMITS, Quota } from './socket-bounds';
 
 export type SocketData = { auth: Auth };
 export type IO = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -43,12 +45,24 @@ export class LiveFeed {
   private scheduled = new Map<string, NodeJS.Timeout | NodeJS.Immediate>();
   private pending = new Map<string, Pending[]>();
   private heartbeatTimer: NodeJS.Timeout;
+  private readonly subscriptions: Quota;
+  private readonly onApplied = ({ change, regions }: Applied) => {
+    for (const region of regions) this.schedule(region);
+    this.pushMajor(change);
+  };
 
-  constructor(private readonly io: IO, private readonly service: HazardService) {
-    service.on('applied', (c) => this.onApplied(c));
-    service.live.onDirty = (region) => this.schedule(region);
+  constructor(
+    private readonly io: IO,
+    /** the node's aggregates, read here: versions, summaries, what changed since the last delta */
+    private readonly live: LiveSummaries,
+    /** every applied change with the regions it touched, and this node's position against the head */
+    private readonly feed: Pick<ChangeFeed, 'on' | 'off' | 'status'>,
+    maxSubscriptions = DEFAULT_SOCKET_LIMITS.maxSubscriptions,
+  ) {
+    this.subscriptions = new Quota(maxSubscriptions, 'summary subscriptions');
+    feed.on('applied', this.onApplied);
     // changes applied before the feed existed (the day turn at start-up) still go out
-    for (const region of service.live.dirtyRegions()) this.schedule(region);
+    for (const region of live.dirtyRegions()) this.schedule(region);
     this.heartbeatTimer = setInterval(() => this.heartbeat(), HEARTBEAT_MS);
   }
 
@@ -71,14 +85,18 @@ export class LiveFeed {
       if (!isWithin(region, socket.data.auth.region)) {
         return ack({ ok: false, error: { code: 'forbidden_region', message: `region ${region} is outside this token's scope (${socket.data.auth.region})` } });
       }
+      const refused = this.subscriptions.take(socket.id, region);
+      if (refused) return ack({ ok: false, error: { code: 'too_many_subscriptions', message: refused } });
       this.subscribe(socket, region, ack);
     });
     socket.on('summary:unsubscribe', (...params: unknown[]) => {
       const [args, ack] = argsAndAck<{ ok: boolean }>(params);
       const region = typeof args === 'object' && args !== null && typeof (args as { region?: unknown }).region === 'string' ? (args as { region: string }).region : '';
       socket.leave(room(region));
+      this.subscriptions.release(socket.id, region);
       ack?.({ ok: true });
     });
+    socket.on('disconnect', () => this.subscriptions.forget(socket.id));
   }
 
   /**
@@ -86,7 +104,7 @@ export class LiveFeed {
    * waiting for the next flush, the answer waits for that flush (at most 250 ms).
    */
   private subscribe(socket: AppSocket, region: string, ack: (r: SubscribeAck) => void): void {
-    const live = this.service.live;
+    const live = this.live;
     if (live.isDirty(region)) {
       const list = this.pending.get(region) ?? [];
       list.push({ socket, ack });
@@ -104,7 +122,7 @@ export class LiveFeed {
   /** Emits the region's waiting changes (if anyone watches), then answers the subscribers that waited for them. */
   private flushRegion(region: string): void {
     this.scheduled.delete(region);
-    const live = this.service.live;
+    const live = this.live;
     const d = live.take(region, this.watched(region));
     if (d) {
       const fromVersion = this.lastEmitted.get(region) ?? d.version;
@@ -126,13 +144,15 @@ export class LiveFeed {
   }
 
   private heartbeat(socket?: AppSocket): void {
-    const beat = { version: this.service.live.appliedSeq, at: new Date().toISOString() };
+    const { seq, head } = this.feed.status();
+    // version: what this node shows; head: the newest change any node committed (a screen on a lagging node can tell)
+    const beat = { version: seq, head, at: new Date().toISOString() };
     if (socket) socket.emit('server:heartbeat', beat);
     else this.io.local.emit('server:heartbeat', beat);
   }
 
   /** New major hazards (reported as major, or raised to major) go to every socket whose scope covers them. */
-  private onApplied(c: Change): void {
+  private pushMajor(c: Change): void {
     const after = c.payload.after;
     if (!after || after.level !== 'major' || !c.hazardId) return;
     const isNew = c.kind === 'reported' || (c.kind === 'escalation' && c.payload.before?.level !== 'major');
@@ -151,6 +171,6 @@ export class LiveFeed {
       clearImmediate(t as NodeJS.Immediate);
     }
     this.scheduled.clear();
-    this.service.live.onDirty = undefined;
+    this.feed.off('applied', this.onApplied);
   }
 }

@@ -125,7 +125,7 @@ export async function startApp(opts: { dataDir?: string; env?: Record<string, st
   const store = await openStore(config);
   // in the store the app uses: the SQLite file in DATA_DIR, or PostgreSQL when env has DATABASE_URL
   const tokens = (await tokensIn(store.tokens, DEFAULT_TOKENS)) as Tokens;
-  const app = await createApp({ config, repo: store.repo, tokens: store.tokens, log: createLogger(config.LOG_LEVEL), extraRoutes: featureRoutes, extraSockets: featureSockets, now: opts.now });
+  const app = await createApp({ config, store, log: createLogger(config.LOG_LEVEL), extraRoutes: featureRoutes, extraSockets: featureSockets, now: opts.now });
   const port = await app.listen(0, '127.0.0.1');
   return { url: `http://127.0.0.1:${port}`, port, dataDir, tokens, app, close: () => app.close() };
 }
