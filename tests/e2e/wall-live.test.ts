@@ -55,7 +55,7 @@ describe('wall live updates', () => {
     await page.waitForSelector('[data-testid="freshness"][data-state="stale"]', { timeout: 25_000 });
     const staleAfter = Date.now() - killedAt;
     expect(staleAfter).toBeLessThan(20_000);
-    expect(await page.textContent('[data-testid="freshness"]')).toContain('数据已过期');
+    expect(await page.textContent('[data-testid="freshness"]')).toContain('数据未更新');
     expect(await page.getAttribute('[data-testid="freshness"]', 'data-as-of')).toBe(asOf);
     await page.screenshot({ path: resolve(import.meta.dirname, '../../docs/screenshots/wall-stale-1920x1080.png') });
 
