@@ -59,6 +59,8 @@ export type ChildServer = {
   /** start again on the same port and data */
   restart(): Promise<void>;
   output(): string;
+  /** the server process's id (for /proc/PID/status: peak memory) */
+  pid(): number;
 };
 
 function spawnServer(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; out: string[] }> {
@@ -113,6 +115,7 @@ export async function startServer(opts: { dataDir?: string; env?: Record<string,
       proc = await spawnServer({ ...env, PORT: String(port) });
     },
     output: () => proc.out.join(''),
+    pid: () => proc.child.pid!,
   };
   return server;
 }
