@@ -6,17 +6,19 @@ import helmet from 'helmet';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
+import { ChangeFeed } from './aggregates/change-feed';
 import { LiveSummaries } from './aggregates/live-summaries';
 import type { TokenStore } from './auth/tokens';
 import type { Config } from './config';
+import type { Store } from './db/store-type';
 import { ServiceError } from './errors';
 import type { HazardRepository } from './hazards/hazards.repository';
 import { HazardService } from './hazards/hazards.service';
 import { answerClientError, errorHandler, notFound } from './http/errors';
-import { hazardsRouter } from './http/hazards.router';
+import { hazardsRouter } from './hazards/hazards.router';
 import { AuthGate, IngestLimiter, guardJsonDepth, refuseForbiddenKeys, tokenFrom } from './http/middleware';
 import { pagesRouter } from './http/pages';
-import { readRouter } from './http/read.router';
+import { readRouter } from './hazards/read.router';
 import { createMetrics } from './metrics';
 import { LiveFeed, type IO } from './realtime/realtime';
 import { DEFAULT_SOCKET_LIMITS, boundOutput } from './realtime/socket-bounds';
@@ -24,8 +26,8 @@ import { DayClock, RevocationWatcher } from './clocks';
 
 export type AppDeps = {
   config: Config;
-  repo: HazardRepository & { chainHead(): { seq: number; hash: string } | Promise<{ seq: number; hash: string }> };
-  tokens: TokenStore;
+  /** the opened store (server/store.ts); the app closes it */
+  store: Store;
   log: Logger;
   /** extra routers under /api/v1 (mounted before the hazard routes), for features in their own modules */
   extraRoutes?: (ctx: AppContext) => express.Router[];
@@ -35,27 +37,41 @@ export type AppDeps = {
   now?: () => number;
 };
 
-export type AppContext = { service: HazardService; io: IO; config: Config; log: Logger; tokens: TokenStore };
+export type AppContext = {
+  service: HazardService;
+  io: IO;
+  config: Config;
+  log: Logger;
+  tokens: TokenStore;
+  /** the store's period reads, for briefings */
+  facts: Pick<HazardRepository, 'periodFacts' | 'daily'>;
+};
 
 export type App = {
   http: HttpServer;
   io: IO;
   service: HazardService;
+  /** this node's change feed: its position, and every change it applies */
+  feed: ChangeFeed;
   listen(port: number, host: string): Promise<number>;
   close(): Promise<void>;
 };
 
 export async function createApp(deps: AppDeps): Promise<App> {
-  const { config, repo, tokens, log } = deps;
+  const { config, store, log } = deps;
+  const { repo, tokens } = store;
   const metrics = createMetrics();
   const live = new LiveSummaries(config.demo);
-  const service = new HazardService(repo, live, config.TZ_REGION, deps.now);
+  const feed = new ChangeFeed(repo, live, (err, what) => log.warn({ err }, what));
+  const service = new HazardService(repo, live, feed, config.TZ_REGION, deps.now);
 
   const t0 = Date.now();
   live.rebuild(await repo.rebuildState());
   live.setAsOf(await repo.recordedAtOf(live.versionSeqs()));
   await service.checkDay();
   log.info({ ms: Date.now() - t0, seq: live.appliedSeq, today: live.today }, 'aggregates rebuilt');
+  // from here on, other nodes' changes arrive by the change feed (a SQLite store has no other writer)
+  feed.start();
 
   const gate = new AuthGate(tokens, config.AUTH_FAILURE_LIMIT);
   const app = express();
@@ -89,8 +105,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
     next();
   });
 
+  // readiness and lag: a node behind the database's head, or cut off from it, answers 503 so that a balancer
+  // takes it out; `version` is the software's (the contract's), `seq` this node's applied position
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', version: process.env.npm_package_version ?? '0.1.0', seq: live.appliedSeq, demo: config.demo });
+    const s = feed.status();
+    const ready = s.storeReachable && s.lagMs <= config.READY_MAX_LAG_MS;
+    const status = ready ? 'ok' : s.storeReachable ? 'lagging' : 'store_unavailable';
+    res.status(ready ? 200 : 503).json({
+      status, version: process.env.npm_package_version ?? '0.1.0', seq: s.seq, head: s.head, lagSeq: s.lagSeq, lagMs: s.lagMs, ready, demo: config.demo,
+    });
   });
   app.get('/metrics', async (req, res, next) => {
     try {
@@ -114,7 +137,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const http = createServer(app);
   http.on('clientError', answerClientError);
   const io: IO = new Server(http, { serveClient: false, maxHttpBufferSize: 1e5, pingInterval: 20_000, pingTimeout: 20_000 });
-  const ctx: AppContext = { service, io, config, log, tokens };
+  const ctx: AppContext = { service, io, config, log, tokens, facts: repo };
 
   const api = express.Router();
   // strict: false lets requireJson say "must be an object" instead of calling `null` invalid JSON
@@ -129,11 +152,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(notFound);
   app.use(errorHandler(log));
 
-  service.on('applied', (c) => {
-    if (c.kind === 'reported') metrics.hazards.inc({ outcome: 'accepted' });
+  feed.on('applied', ({ change }) => {
+    if (change.kind === 'reported') metrics.hazards.inc({ outcome: 'accepted' });
   });
 
-  const feed = new LiveFeed(io, service);
+  const liveFeed = new LiveFeed(io, live, feed, { log });
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown })?.token;
     gate
@@ -150,7 +173,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       metrics.socketsDropped.inc({ reason: 'unsent_output' });
       log.warn({ token: socket.data.auth.tokenId, unsent }, 'socket dropped: its client does not read what it is sent');
     });
-    feed.attach(socket);
+    liveFeed.attach(socket);
     revocations.track(socket);
   });
   deps.extraSockets?.(ctx);
@@ -160,6 +183,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     http,
     io,
     service,
+    feed,
     listen: (port, host) =>
       new Promise((resolveListen, reject) => {
         http.once('error', reject);
@@ -171,10 +195,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     close: async () => {
       day.stop();
       revocations.stop();
-      feed.close();
+      feed.stop();
+      liveFeed.close();
       await new Promise<void>((r) => io.close(() => r()));
       if (http.listening) await new Promise<void>((r) => http.close(() => r()));
-      await repo.close();
+      await feed.settled();
+      await store.close();
     },
   };
 }

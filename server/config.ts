@@ -14,6 +14,8 @@ const ConfigSchema = z.object({
   INGEST_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
   /** failed authentications from one address per 5 minutes before it gets 429s */
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(30),
+  /** /healthz answers 503 (a balancer takes the node out) once it has been behind the database's head this long */
+  READY_MAX_LAG_MS: z.coerce.number().int().min(100).default(3000),
   /** serve the built client from here */
   CLIENT_DIR: z.string().default('dist/client'),
   /** express "trust proxy": a hop count (1), addresses or names (loopback, 10.0.0.0/8), or true (trust all: spoofable) */

@@ -19,7 +19,7 @@ async function demoTokens(): Promise<{ feed: string; display: string; admin: str
   const store = await openStore(loadConfig({ DATA_DIR: DEMO_DIR }));
   const make = (role: 'reporter' | 'display' | 'admin', name: string) => store.tokens.create({ role, name }).then((t) => t.token);
   const tokens = { feed: await make('reporter', '演示数据模拟器'), display: await make('display', '演示大屏'), admin: await make('admin', '演示管理员') };
-  await store.repo.close();
+  await store.close();
   writeFileSync(file, JSON.stringify(tokens, null, 2), { mode: 0o600 });
   return tokens;
 }
@@ -32,7 +32,7 @@ async function run(): Promise<void> {
   const { app, port } = await main({ demo: true, env });
   const local = `http://127.0.0.1:${port}`;
   const sim = new Simulator(local, tokens.feed);
-  if (app.service.live.appliedSeq < 10) {
+  if (app.feed.status().seq < 10) {
     console.log('演示数据: back-filling 60 days of simulated reports through the API …');
     const n = await sim.backfill(Number(process.env.DEMO_BACKFILL_DAYS ?? 60));
     console.log(`演示数据: back-filled ${n} hazards`);

@@ -5,12 +5,12 @@
 import type { Router } from 'express';
 import type { AppContext } from './app';
 import { BriefingService } from './briefing/briefing.service';
-import { briefingRouter } from './http/briefing.router';
+import { briefingRouter } from './briefing/briefing.router';
 import { attachPresent } from './realtime/present';
 import { importRouter } from './import/import.router';
 
 export function featureRoutes(ctx: AppContext): Router[] {
-  const briefings = new BriefingService(ctx.service.repo, ctx.config.TZ_REGION, () => ctx.service.live.today);
+  const briefings = new BriefingService(ctx.facts, ctx.config.TZ_REGION, () => ctx.service.today);
   // importRouter before the hazards router: /hazards/export and /hazards/import/… must not be taken for /hazards/:id
   return [briefingRouter(briefings), importRouter(ctx)];
 }

@@ -9,7 +9,7 @@ export async function main(opts: { demo?: boolean; env?: NodeJS.ProcessEnv } = {
   const config = loadConfig(opts.env ?? process.env, opts.demo ?? false);
   const log = createLogger(config.LOG_LEVEL);
   const store = await openStore(config);
-  const app = await createApp({ config, repo: store.repo, tokens: store.tokens, log, extraRoutes: featureRoutes, extraSockets: featureSockets });
+  const app = await createApp({ config, store, log, extraRoutes: featureRoutes, extraSockets: featureSockets });
   const port = await app.listen(config.PORT, config.HOST);
   log.info({ port, host: config.HOST, store: store.describe, demo: config.demo }, 'listening');
   // the test harness and scripts read this line to find a random port

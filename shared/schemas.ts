@@ -173,7 +173,11 @@ export const HazardReportedSchema = z.object({
 });
 export type HazardReported = z.infer<typeof HazardReportedSchema>;
 
-export const HeartbeatSchema = z.object({ version: z.number(), at: z.string() });
+/**
+ * `version`: the newest change this server has applied (what its summaries show); `head` (ext): the newest change
+ * committed by any node, as far as this server knows. head > version for more than a moment means this node lags.
+ */
+export const HeartbeatSchema = z.object({ version: z.number(), head: z.number().optional(), at: z.string() });
 export type Heartbeat = z.infer<typeof HeartbeatSchema>;
 
 export const SubscribeArgsSchema = z.strictObject({ region: RegionCodeSchema });

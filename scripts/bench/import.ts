@@ -15,6 +15,7 @@ import ExcelJS from 'exceljs';
 import { SECTORS, SOURCES } from '../../shared/domain';
 import { COLUMNS } from '../../shared/import';
 import { ALL_REGIONS } from '../../shared/regions';
+import { ChangeFeed } from '../../server/aggregates/change-feed';
 import { LiveSummaries } from '../../server/aggregates/live-summaries';
 import { loadConfig } from '../../server/config';
 import { HazardService } from '../../server/hazards/hazards.service';
@@ -49,7 +50,8 @@ async function retainedHeap(file: string, dir: string): Promise<number> {
   const store = await openStore(config);
   try {
     const live = new LiveSummaries();
-    const service = new HazardService(store.repo, live, config.TZ_REGION);
+    // the feed is not started: one process, every change its own (as in createApp on SQLite)
+    const service = new HazardService(store.repo, live, new ChangeFeed(store.repo, live), config.TZ_REGION);
     live.rebuild(await store.repo.rebuildState());
     await service.checkDay();
     gc();
@@ -63,7 +65,7 @@ async function retainedHeap(file: string, dir: string): Promise<number> {
     clearInterval(timer);
     return (max - base) / 1024 / 1024;
   } finally {
-    await store.repo.close();
+    await store.close();
   }
 }
 

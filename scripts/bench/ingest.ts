@@ -3,6 +3,7 @@
  * and through HTTP batches against the real server as a child process.
  */
 import { rmSync } from 'node:fs';
+import { ChangeFeed } from '../../server/aggregates/change-feed';
 import { LiveSummaries } from '../../server/aggregates/live-summaries';
 import { loadConfig } from '../../server/config';
 import { HazardService } from '../../server/hazards/hazards.service';
@@ -37,7 +38,8 @@ export async function benchService(hazards: HazardInput[], batchSize: number): P
   const store = await openStore(config);
   try {
     const live = new LiveSummaries();
-    const service = new HazardService(store.repo, live, config.TZ_REGION);
+    // the feed is not started: one process, every change its own (as in createApp on SQLite)
+    const service = new HazardService(store.repo, live, new ChangeFeed(store.repo, live), config.TZ_REGION);
     // as createApp does at start-up, so the aggregates are live while ingesting
     live.rebuild(await store.repo.rebuildState());
     await service.checkDay();
@@ -54,7 +56,7 @@ export async function benchService(hazards: HazardInput[], batchSize: number): P
     const c = process.cpuUsage(c0);
     return { rate: (accepted / elapsedMs) * 1000, elapsedMs, accepted, cpuMs: (c.user + c.system) / 1000, steps };
   } finally {
-    await store.repo.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

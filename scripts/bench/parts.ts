@@ -206,7 +206,7 @@ export async function startupPart(flags: Flags): Promise<PartResult> {
     title: 'Start-up with a large store',
     rows,
     method: `A real store of ${int(store.hazards)} hazards and ${int(store.transitions)} workflow transitions (${int(store.headSeq)} changes ` +
-      `in the hash chain, ${mib(store.bytes)} on disk) generated through SqliteHazardRepository.ingest (10,000 per transaction) and .mutate ` +
+      `in the hash chain, ${mib(store.bytes)} on disk) generated through the chain store's ingest on SQLite (10,000 per transaction) and .mutate ` +
       `with the workflow's own transition decisions, then a day turn; kept in ${flags.startupDir} and reused while its size matches ` +
       `(${store.generatedMs === null ? 'reused in this run' : `generated in this run in ${secs(store.generatedMs)}`}). Each run spawns ` +
       '`node --import tsx server/index.ts` with DATA_DIR on it and times from spawn to the first 200 of /healthz (polled every 10 ms); ' +

@@ -6,11 +6,10 @@
  */
 import { join } from 'node:path';
 import { readFileSync, rmSync } from 'node:fs';
-import { LiveSummaries } from '../../server/aggregates/live-summaries';
 import { openSqlite } from '../../server/db/sqlite';
 import { GENESIS_HASH, sealChange, type ChangePayload } from '../../server/hazards/changes';
-import { HazardService } from '../../server/hazards/hazards.service';
-import { SqliteHazardRepository } from '../../server/hazards/sqlite.repository';
+import { normalise } from '../../server/hazards/hazards.service';
+import type { NewHazard } from '../../server/hazards/hazards.repository';
 import { getRegion } from '../../shared/regions';
 import type { HazardInput } from '../../shared/schemas';
 import { DEFAULT_TZ } from '../../shared/time';
@@ -23,12 +22,12 @@ export type RawResult = { rate: number; elapsedMs: number; rows: number; written
 
 type Params = { hazard: Record<string, unknown>; change: Record<string, unknown> };
 
-function buildParams(hazards: HazardInput[], normalise: HazardService['normalise']): Params[] {
+function buildParams(hazards: HazardInput[], prepare: (h: HazardInput) => NewHazard): Params[] {
   const recordedAt = new Date().toISOString();
   const actor = { tokenId: BENCH_AUTH.tokenId, name: BENCH_AUTH.name, role: BENCH_AUTH.role };
   let prev = GENESIS_HASH;
   return hazards.map((input, i) => {
-    const item = normalise(input);
+    const item = prepare(input);
     const region = getRegion(input.regionCode)!;
     const facts = { regionCode: input.regionCode, sector: input.sector, level: input.level, status: 'reported' as const, deadline: input.deadline ?? null, listed: false };
     const payload: ChangePayload = { data: { ...input }, before: null, after: facts };
@@ -58,8 +57,7 @@ export async function benchRaw(hazards: HazardInput[], batchSize: number, opts: 
   const db = openSqlite(opts.inMemory ? ':memory:' : join(dir, 'hazards.sqlite'));
   for (const index of opts.without ?? []) db.exec(`DROP INDEX ${index}`);
   try {
-    const service = new HazardService(new SqliteHazardRepository(db), new LiveSummaries(), DEFAULT_TZ);
-    const params = buildParams(hazards, (h) => service.normalise(h));
+    const params = buildParams(hazards, (h) => normalise(h, DEFAULT_TZ));
     const insertChange = db.prepare(
       `INSERT INTO changes (seq, hazard_id, kind, at, recorded_at, actor, payload, prev_hash, hash)
        VALUES (@seq, @hazard_id, @kind, @at, @recorded_at, @actor, @payload, @prev_hash, @hash)`,

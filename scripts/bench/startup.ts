@@ -6,10 +6,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { LiveSummaries } from '../../server/aggregates/live-summaries';
 import { openSqlite } from '../../server/db/sqlite';
-import { HazardService } from '../../server/hazards/hazards.service';
-import { SqliteHazardRepository } from '../../server/hazards/sqlite.repository';
+import { SqliteDriver } from '../../server/db/sqlite.driver';
+import { ChainStore } from '../../server/hazards/chain.store';
+import { normalise } from '../../server/hazards/hazards.service';
 import { transition } from '../../server/hazards/workflow';
 import type { Status } from '../../shared/domain';
 import { DEFAULT_TZ, dayOf } from '../../shared/time';
@@ -47,18 +47,17 @@ async function generate(dir: string, hazards: number, transitions: number): Prom
   const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('hazards', 'changes')")
     .all() as Array<{ name: string; sql: string }>;
   for (const ix of indexes) db.exec(`DROP INDEX ${ix.name}`);
-  const repo = new SqliteHazardRepository(db, DEFAULT_TZ);
-  const service = new HazardService(repo, new LiveSummaries(), DEFAULT_TZ);
+  const repo = await ChainStore.open(new SqliteDriver(db), DEFAULT_TZ);
   const actor = { tokenId: BENCH_AUTH.tokenId, name: BENCH_AUTH.name, role: BENCH_AUTH.role };
   const CHUNK = 10_000;
   for (let i = 0; i < hazards; i += CHUNK) {
     const inputs = benchHazards(Math.min(CHUNK, hazards - i), 1000 + i, 'S').map((h, j) => ({ ...h, id: idOf(i + j) }));
-    await repo.ingest(inputs.map((h) => service.normalise(h)), actor, new Date().toISOString());
+    await repo.ingest(inputs.map((h) => normalise(h, DEFAULT_TZ)), actor, new Date().toISOString());
     if ((i / CHUNK) % 20 === 19) log(`  start-up store: ${i + CHUNK} hazards`);
   }
   let done = 0;
   for (let k = 0; done < transitions && k < hazards; k++) {
-    // many mutations per outer transaction: each repo.mutate becomes a savepoint inside it
+    // many mutations per outer transaction: each repo.mutate becomes a savepoint inside it (sqlite.driver.ts)
     if (k % CHUNK === 0) db.exec('BEGIN IMMEDIATE');
     for (const to of stepsFor(k)) {
       if (done >= transitions) break;
@@ -74,7 +73,7 @@ async function generate(dir: string, hazards: number, transitions: number): Prom
   log(`  start-up store: building ${indexes.length} indexes`);
   for (const ix of indexes) db.exec(ix.sql);
   await repo.turnDay(dayOf(Date.now(), DEFAULT_TZ), new Date().toISOString());
-  const headSeq = repo.chainHead().seq;
+  const headSeq = (await repo.chainHead()).seq;
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   const info = { hazards, transitions: done, headSeq, bytes: 0, generatedMs: performance.now() - t0 };

@@ -45,7 +45,7 @@ async function tokensFor(dataDir: string): Promise<{ admin: string; display: str
   const store = await openStore(loadConfig({ DATA_DIR: dataDir }));
   const admin = (await store.tokens.create({ role: 'admin', name: 'soak-admin' })).token;
   const display = (await store.tokens.create({ role: 'display', name: 'soak-wall' })).token;
-  await store.repo.close();
+  await store.close();
   return { admin, display };
 }
 

@@ -9,8 +9,6 @@ import type { Counts, Summary, SummaryChanges } from '../../shared/schemas';
 import type { Change } from '../hazards/changes';
 import type { RebuildState } from '../hazards/hazards.repository';
 
-export type Dirty = { region: string; touches: Map<string, Touch> };
-
 export class LiveSummaries {
   readonly agg = new Aggregates();
   /** the day overdue is counted against: the newest `day` change applied */
@@ -19,8 +17,6 @@ export class LiveSummaries {
   private versions = new Map<string, number>();
   private asOfs = new Map<string, string>();
   private dirty = new Map<string, Map<string, Touch>>();
-  /** told when a region gets its first change since it was last taken (the live feed schedules a delta) */
-  onDirty?: (region: string) => void;
 
   constructor(private readonly demo = false) {}
 
@@ -67,38 +63,37 @@ export class LiveSummaries {
     for (const r of chainOf(regionCode)) if ((this.versions.get(r) ?? 0) < seq) this.versions.set(r, seq);
   }
 
-  private touch(t: Touch, change: Change): void {
+  private touch(t: Touch, change: Change, touched: Set<string>): void {
     this.versions.set(t.region, change.seq);
     this.asOfs.set(t.region, change.recordedAt);
     let d = this.dirty.get(t.region);
-    if (!d) {
-      this.dirty.set(t.region, (d = new Map()));
-      this.onDirty?.(t.region);
-    }
+    if (!d) this.dirty.set(t.region, (d = new Map()));
     d.set(`${t.child ?? ''}|${t.sector}`, t);
+    touched.add(t.region);
   }
 
   /**
-   * Applies the next change of the sequence. Returns false (and changes nothing) for a change already
-   * applied; throws on a gap, which the caller fills from the store.
+   * Applies the next change of the sequence and returns the regions it touched (whose versions moved). Returns
+   * null (and changes nothing) for a change already applied; throws on a gap, which the caller fills from the store.
    */
-  apply(change: Change): boolean {
-    if (change.seq <= this.appliedSeq) return false;
+  apply(change: Change): string[] | null {
+    if (change.seq <= this.appliedSeq) return null;
     if (change.seq !== this.appliedSeq + 1) throw new SequenceGapError(this.appliedSeq, change.seq);
     const { before, after } = change.payload;
+    const touched = new Set<string>();
     if (change.kind === 'day') {
       this.today = change.payload.day!;
       for (const g of change.payload.overdue ?? []) {
         this.agg.addCounter(g.regionCode, g.sector, { overdue: g.n });
-        for (const t of touchesOf(g.regionCode, g.sector)) this.touch(t, change);
+        for (const t of touchesOf(g.regionCode, g.sector)) this.touch(t, change, touched);
       }
     } else {
       if (before) this.agg.apply(before, this.today, -1);
       if (after) this.agg.apply(after, this.today, 1);
-      for (const f of [before, after]) if (f) for (const t of touchesOf(f.regionCode, f.sector)) this.touch(t, change);
+      for (const f of [before, after]) if (f) for (const t of touchesOf(f.regionCode, f.sector)) this.touch(t, change, touched);
     }
     this.appliedSeq = change.seq;
-    return true;
+    return [...touched];
   }
 
   version(region: string): number {

@@ -14,7 +14,7 @@ export type BriefingQuery = { region?: string; from?: string; to?: string; lang:
 
 export class BriefingService {
   constructor(
-    private readonly repo: HazardRepository,
+    private readonly repo: Pick<HazardRepository, 'periodFacts' | 'daily'>,
     private readonly tz: string,
     /** the aggregates' day in TZ_REGION */
     private readonly today: () => string,

@@ -41,7 +41,7 @@ async function run(argv: string[]): Promise<number> {
     console.error('usage: token create --role ROLE [--region CODE] [--name TEXT] | token list | token revoke ID');
     return 2;
   } finally {
-    await store.repo.close();
+    await store.close();
   }
 }
 

@@ -1,15 +1,17 @@
 /**
- * The PostgreSQL store (DATABASE_URL=postgres://…): a pool, the migrations, the repository and the tokens.
- * Several server processes may share one database; each write takes the chain lock (postgres.repository.ts).
+ * The PostgreSQL store (DATABASE_URL=postgres://…): a pool, the migrations, the chain store on the PostgreSQL
+ * driver and the tokens. Several server processes may share one database; each write takes the chain lock
+ * (postgres.driver.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import type { Store } from '../store';
-import { PostgresHazardRepository } from '../hazards/postgres.repository';
+import type { Store } from './store-type';
+import { ChainStore } from '../hazards/chain.store';
 import { PostgresTokenStore } from '../auth/tokens.postgres';
 import { createPool, describeUrl } from './pg-pool';
+import { PostgresDriver } from './postgres.driver';
 
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations', 'postgres');
 
@@ -52,8 +54,9 @@ export async function openPostgresStore(url: string, tz: string): Promise<Store>
   const pool = createPool(url);
   try {
     await migrate(pool);
-    const repo = await PostgresHazardRepository.open(pool, tz);
-    return { repo, tokens: new PostgresTokenStore(pool), describe: describeUrl(url) };
+    const repo = await ChainStore.open(new PostgresDriver(pool, url), tz);
+    // the pool is the driver's: closing the chain store closes it, tokens included
+    return { repo, tokens: new PostgresTokenStore(pool), describe: describeUrl(url), close: () => repo.close() };
   } catch (e) {
     await pool.end().catch(() => undefined);
     throw e;

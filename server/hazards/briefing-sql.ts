@@ -4,7 +4,6 @@
  * (@region, @from, @to), quoted camelCase aliases, no JSON functions (payloads are parsed here), counts read
  * with Number() — so a PostgreSQL store runs the same text through its own `query`.
  */
-import type Database from 'better-sqlite3';
 import type { Level, Sector, Source, Status } from '../../shared/domain';
 import type { PeriodFacts, StateFacts, UnsettledHazard } from '../../shared/briefing';
 import { getRegion } from '../../shared/regions';
@@ -75,12 +74,4 @@ export async function periodFactsWith(run: Query, region: string, from: string, 
     discovered: discovered.map((r) => ({ regionCode: r.regionCode, sector: r.sector, source: r.source, level: r.level, n: Number(r.n) })),
     closed: grouped(closed), onBooks: grouped(onBooks), closedBy: grouped(closedBy), unsettled, closures,
   };
-}
-
-/**
- * The embedded store's runner. better-sqlite3 is synchronous: every read runs before periodFactsWith first
- * awaits, with no write in between, so the reads see one state.
- */
-export function sqlitePeriodFacts(db: Database.Database, region: string, from: string, to: string): Promise<PeriodFacts> {
-  return periodFactsWith(async (sql, params) => db.prepare(sql).all(params), region, from, to);
 }

@@ -1,35 +1,51 @@
 /**
- * The hazard service: validates, asks the store to append changes, applies the committed changes to
- * the live aggregates and tells listeners. Routers and socket handlers call it; nothing else writes.
+ * The hazard service: validates, asks the store to append changes and hands the committed changes to the
+ * change feed (aggregates/change-feed.ts), which applies them to the live aggregates and tells listeners.
+ * Routers and socket handlers call it; nothing else writes. Its store and aggregates are its own: other
+ * consumers get the port they need from app.ts.
  */
 import { createHash } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { isWithin } from '../../shared/regions';
 import {
-  BatchEnvelopeSchema, HazardInputSchema, describeIssues, issueDetails, type BatchResult, type Hazard, type HazardInput, type ListQuery,
+  BatchEnvelopeSchema, HazardInputSchema, describeIssues, issueDetails, type BatchResult, type Hazard, type HazardInput, type ListFilter, type ListQuery,
 } from '../../shared/schemas';
 import { addDays, dayOf } from '../../shared/time';
 import { actorOf, readRegion, requireHazardInScope, requireWriter, type Auth } from '../auth/auth';
 import { ServiceError } from '../errors';
 import type { LiveSummaries } from '../aggregates/live-summaries';
-import { SequenceGapError } from '../aggregates/live-summaries';
 import { toHistoryEntry, type Change } from './changes';
 import type { HazardRepository, Mutation, NewHazard, StoredHazard } from './hazards.repository';
 import { decodeCursor } from './list-sql';
 import { isOverdue } from '../../shared/aggregation';
 
 export type ItemError = { code: string; message: string; details?: unknown };
-export type ServiceEvents = { applied: [Change] };
 
-export class HazardService extends EventEmitter<ServiceEvents> {
+/** What the service asks of the store. */
+export type HazardStore = Pick<HazardRepository, 'ingest' | 'mutate' | 'turnDay' | 'get' | 'history' | 'list' | 'iterate' | 'daily'>;
+/** What it reads from the live aggregates. */
+export type LiveReads = Pick<LiveSummaries, 'today' | 'summary'>;
+/** Where its committed changes go (the change feed). */
+export type Commits = { committed(changes: readonly Change[]): Promise<void>; wake(): void };
+
+/** What the store is handed for a valid input: its content hash (for dedupe) and its day of discovery in `tz`. */
+export function normalise(input: HazardInput, tz: string): NewHazard {
+  const contentHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+  return { input, contentHash, discoveredDay: dayOf(Date.parse(input.discoveredAt), tz) };
+}
+
+export class HazardService {
   constructor(
-    readonly repo: HazardRepository,
-    readonly live: LiveSummaries,
+    private readonly repo: HazardStore,
+    private readonly live: LiveReads,
+    private readonly commits: Commits,
     readonly tz: string,
     /** the one clock of the service: recorded times, "today", and what counts as the future */
     readonly now: () => number = Date.now,
-  ) {
-    super();
+  ) {}
+
+  /** The aggregates' day in TZ_REGION (overdue is counted against it). */
+  get today(): string {
+    return this.live.today;
   }
 
   /** Validates one raw item; a reason to reject it, or the normalised hazard. */
@@ -46,8 +62,7 @@ export class HazardService extends EventEmitter<ServiceEvents> {
   }
 
   normalise(input: HazardInput): NewHazard {
-    const contentHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
-    return { input, contentHash, discoveredDay: dayOf(Date.parse(input.discoveredAt), this.tz) };
+    return normalise(input, this.tz);
   }
 
   /** A body of one hazard or `{hazards: [...]}`. */
@@ -90,37 +105,10 @@ export class HazardService extends EventEmitter<ServiceEvents> {
         } else if (o.status === 'duplicate') result.duplicates++;
         else reject(validIndex[k]!, valid[k]!.input, { code: 'conflict', message: o.message });
       });
-      await this.applyAll(changes);
+      await this.commits.committed(changes);
     }
     result.rejected.sort((a, b) => (a.index ?? a.row ?? 0) - (b.index ?? b.row ?? 0));
     return result;
-  }
-
-  /** Applies committed changes in sequence order; a gap (another node's writes) is filled from the store. */
-  async applyAll(changes: readonly Change[]): Promise<void> {
-    for (const c of changes) {
-      try {
-        if (this.live.apply(c)) this.emit('applied', c);
-      } catch (e) {
-        if (!(e instanceof SequenceGapError)) throw e;
-        await this.catchUp();
-        if (this.live.apply(c)) this.emit('applied', c);
-      }
-    }
-  }
-
-  /** Reads and applies every change after the newest applied one. */
-  async catchUp(): Promise<number> {
-    let n = 0;
-    for (;;) {
-      const batch = await this.repo.changesSince(this.live.appliedSeq, 5000);
-      for (const c of batch) {
-        if (!this.live.apply(c)) continue;
-        n++;
-        this.emit('applied', c);
-      }
-      if (batch.length < 5000) return n;
-    }
   }
 
   /** Runs a workflow action on one hazard, scoped to the writer's region. */
@@ -132,7 +120,7 @@ export class HazardService extends EventEmitter<ServiceEvents> {
       return decide(h, recordedAt);
     });
     if (!r.ok) throw new ServiceError(r.status, r.code, r.message, r.details);
-    await this.applyAll([r.change]);
+    await this.commits.committed([r.change]);
     return this.view(r.hazard);
   }
 
@@ -172,9 +160,20 @@ export class HazardService extends EventEmitter<ServiceEvents> {
     const today = dayOf(this.now(), this.tz);
     if (today <= this.live.today) return false;
     const change = await this.repo.turnDay(today, new Date(this.now()).toISOString());
-    if (change) await this.applyAll([change]);
-    else await this.catchUp();
+    // null: another node turned it; the change feed brings that change here
+    if (change) await this.commits.committed([change]);
+    else this.commits.wake();
     return true;
+  }
+
+  /** Every hazard matching the filter (already scoped by the caller), as the API shows it, for exports. */
+  async *exportViews(filter: ListFilter): AsyncIterable<Hazard> {
+    for await (const h of this.repo.iterate(filter, this.live.today)) yield this.view(h);
+  }
+
+  /** The stored hazard without a scope check, for the import's "is this row the hazard as it stands" test. */
+  stored(id: string): Promise<StoredHazard | undefined> {
+    return this.repo.get(id);
   }
 
   view(h: StoredHazard): Hazard {

@@ -1,16 +1,21 @@
-/** The SQL of the list filters, shared by the stores (placeholders differ: `?` or `$n`). */
+/** The SQL of the list filters in the chain store's portable form (named parameters, chain-driver.ts). */
 import { OPEN_STATUSES } from '../../shared/domain';
 import { getRegion } from '../../shared/regions';
 import type { ListFilter } from '../../shared/schemas';
+import type { Params } from './chain-driver';
 import type { Page, StoredHazard } from './hazards.repository';
 
-export function filterSql(f: ListFilter, today: string, ph: '?' | '$'): { where: string[]; params: unknown[] } {
+/** Adds a value to the named parameters and returns its placeholder (`@f0`, `@f1`, …). */
+const bind = (params: Params, v: unknown): string => {
+  const name = `f${Object.keys(params).length}`;
+  params[name] = v;
+  return `@${name}`;
+};
+
+export function filterSql(f: ListFilter, today: string): { where: string[]; params: Params } {
   const where: string[] = [];
-  const params: unknown[] = [];
-  const p = (v: unknown) => {
-    params.push(v);
-    return ph === '?' ? '?' : `$${params.length}`;
-  };
+  const params: Params = {};
+  const p = (v: unknown) => bind(params, v);
   const region = f.region ? getRegion(f.region) : undefined;
   if (region?.level === 'city') where.push(`city_code = ${p(region.code)}`);
   if (region?.level === 'county') where.push(`region_code = ${p(region.code)}`);
@@ -18,7 +23,6 @@ export function filterSql(f: ListFilter, today: string, ph: '?' | '$'): { where:
   if (f.level) where.push(`level = ${p(f.level)}`);
   if (f.status) where.push(`status = ${p(f.status)}`);
   if (f.source) where.push(`source = ${p(f.source)}`);
-  // built only when used: every placeholder must have its parameter and no parameter may be left over
   const overdue = () => `status IN (${OPEN_STATUSES.map((s) => p(s)).join(', ')}) AND deadline IS NOT NULL AND deadline < ${p(today)}`;
   if (f.overdue === true) where.push(overdue());
   if (f.overdue === false) where.push(`NOT (${overdue()})`);
@@ -46,8 +50,9 @@ export function decodeCursor(cursor: string): { at: string; id: string } | null 
  * earliest deadline first (hazards without a deadline are left out), so the most overdue lead.
  */
 export function pageSql(
-  order: ListFilter['order'], cursor: string | undefined, p: (v: unknown) => string,
+  order: ListFilter['order'], cursor: string | undefined, params: Params,
 ): { where: string[]; orderBy: string; cursorOf: (h: StoredHazard) => string } {
+  const p = (v: unknown) => bind(params, v);
   const after = cursor ? decodeCursor(cursor) : null;
   if (order === 'deadline') {
     return {

@@ -1,15 +1,12 @@
 /**
- * SQL helpers of the PostgreSQL store. Multi-row inserts: one statement per table whatever the batch size,
+ * SQL helpers of the PostgreSQL driver (server/db/postgres.driver.ts). Multi-row inserts: one statement per table whatever the batch size,
  * each column sent as one array and expanded by unnest — a fixed number of parameters (no 65535 limit), one
- * round trip. And the dialect bridge for the SQL the stores share (briefing-sql.ts).
+ * round trip. And the dialect bridge for the chain store's portable SQL (chain-driver.ts).
  */
 import type { Db } from '../db/pg-pool';
+import type { NewHazardRow } from './chain-driver';
 import type { ChangeRow } from './changes';
 
-export type NewHazardRow = {
-  id: string; regionCode: string; cityCode: string; sector: string; level: string; source: string; deadline: string | null;
-  discoveredAt: string; discoveredDay: string; contentHash: string; input: string; seq: number;
-};
 
 export async function insertChanges(db: Db, rows: readonly ChangeRow[]): Promise<void> {
   if (!rows.length) return;

@@ -5,12 +5,11 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { regionName } from '../../shared/regions';
-import { ListQuerySchema, type Hazard, type ListFilter } from '../../shared/schemas';
+import { ListQuerySchema } from '../../shared/schemas';
 import { dayOf } from '../../shared/time';
 import type { AppContext } from '../app';
 import { readRegion, requireWriter } from '../auth/auth';
-import type { HazardService } from '../hazards/hazards.service';
-import { parseOr400 } from '../http/hazards.router';
+import { parseOr400 } from '../http/validate';
 import { IngestLimiter, asyncRoute } from '../http/middleware';
 import { contentDisposition, writeCsv, writeXlsx } from './export';
 import { importFile } from './import.service';
@@ -26,10 +25,6 @@ const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.s
 export const ExportQuerySchema = ListQuerySchema.omit({ limit: true, cursor: true }).extend({
   format: z.enum(['csv', 'xlsx']).default('csv'),
 });
-
-async function* views(service: HazardService, filter: ListFilter): AsyncGenerator<Hazard> {
-  for await (const h of service.repo.iterate(filter, service.live.today)) yield service.view(h);
-}
 
 const auth = (req: Request) => req.auth!;
 
@@ -81,7 +76,7 @@ export function importRouter(ctx: AppContext): Router {
     res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE);
     res.setHeader('Content-Disposition', contentDisposition(`隐患台账_${regionName(region)}_${day}.${format}`, `hazards-${region}-${day}.${format}`));
     res.setHeader('Cache-Control', 'no-store');
-    const hazards = views(service, { ...q, region });
+    const hazards = service.exportViews({ ...q, region });
     if (format === 'csv') {
       await writeCsv(res, hazards);
       res.end();

@@ -108,7 +108,7 @@ class ImportRun {
    * So is a row whose only difference is CRLF against LF inside a text.
    */
   private async isCurrent(raw: Record<string, unknown> | undefined): Promise<boolean> {
-    const h = typeof raw?.id === 'string' ? await this.deps.service.repo.get(raw.id) : undefined;
+    const h = typeof raw?.id === 'string' ? await this.deps.service.stored(raw.id) : undefined;
     const parsed = HazardInputSchema.safeParse(raw);
     if (!h || !parsed.success || !isWithin(h.regionCode, this.auth.region)) return false;
     return canonical(parsed.data) === canonical({ ...h.input, level: h.level, deadline: h.deadline ?? undefined });

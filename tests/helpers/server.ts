@@ -63,8 +63,9 @@ export type ChildServer = {
   pid(): number;
 };
 
-function spawnServer(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; out: string[] }> {
+function spawnServer(env: Record<string, string>, onLine?: (line: string) => void): Promise<{ child: ChildProcess; port: number; out: string[] }> {
   const out: string[] = [];
+  let partial = '';
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, env.HZ_ENTRY ?? 'server/index.ts')], {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -74,6 +75,11 @@ function spawnServer(env: Record<string, string>): Promise<{ child: ChildProcess
     const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${out.join('')}`)), 30_000);
     const onData = (b: Buffer) => {
       out.push(b.toString());
+      if (onLine) {
+        const lines = (partial + b.toString()).split('\n');
+        partial = lines.pop()!;
+        for (const line of lines) onLine(line);
+      }
       if (out.length > 400) out.splice(0, 200);
       const m = /LISTENING (\d+)/.exec(out.join(''));
       if (m) {
@@ -97,11 +103,12 @@ const waitExit = (child: ChildProcess, signal: NodeJS.Signals) =>
     child.kill(signal);
   });
 
-export async function startServer(opts: { dataDir?: string; env?: Record<string, string> } = {}): Promise<ChildServer> {
+/** `onLine` gets every line the server writes to stdout (its log), whole and in order. */
+export async function startServer(opts: { dataDir?: string; env?: Record<string, string>; onLine?: (line: string) => void } = {}): Promise<ChildServer> {
   const dataDir = opts.dataDir ?? tempDir();
   const tokens = await defaultTokens(dataDir);
   const env = { HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...opts.env };
-  let proc = await spawnServer(env);
+  let proc = await spawnServer(env, opts.onLine);
   const port = proc.port;
   const server: ChildServer = {
     url: `http://127.0.0.1:${port}`,
@@ -112,7 +119,7 @@ export async function startServer(opts: { dataDir?: string; env?: Record<string,
     kill: () => waitExit(proc.child, 'SIGKILL'),
     restart: async () => {
       await waitExit(proc.child, 'SIGKILL');
-      proc = await spawnServer({ ...env, PORT: String(port) });
+      proc = await spawnServer({ ...env, PORT: String(port) }, opts.onLine);
     },
     output: () => proc.out.join(''),
     pid: () => proc.child.pid!,
@@ -128,7 +135,7 @@ export async function startApp(opts: { dataDir?: string; env?: Record<string, st
   const store = await openStore(config);
   // in the store the app uses: the SQLite file in DATA_DIR, or PostgreSQL when env has DATABASE_URL
   const tokens = (await tokensIn(store.tokens, DEFAULT_TOKENS)) as Tokens;
-  const app = await createApp({ config, repo: store.repo, tokens: store.tokens, log: createLogger(config.LOG_LEVEL), extraRoutes: featureRoutes, extraSockets: featureSockets, now: opts.now });
+  const app = await createApp({ config, store, log: createLogger(config.LOG_LEVEL), extraRoutes: featureRoutes, extraSockets: featureSockets, now: opts.now });
   const port = await app.listen(0, '127.0.0.1');
   return { url: `http://127.0.0.1:${port}`, port, dataDir, tokens, app, close: () => app.close() };
 }

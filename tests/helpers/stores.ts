@@ -5,8 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import { openStore, type Store } from '../../server/store';
-import { LiveSummaries } from '../../server/aggregates/live-summaries';
-import { HazardService } from '../../server/hazards/hazards.service';
+import { normalise } from '../../server/hazards/hazards.service';
 import type { NewHazard } from '../../server/hazards/hazards.repository';
 import { HazardInputSchema, type Actor } from '../../shared/schemas';
 import { freshDatabase } from './postgres';
@@ -59,6 +58,5 @@ export function fixedHazard(n: number, over: Over = {}) {
 
 /** What the service would hand the store for these inputs (its own normalise: content hash and day). */
 export function prepared(inputs: ReturnType<typeof fixedHazard>[]): NewHazard[] {
-  const service = new HazardService(undefined as never, new LiveSummaries(), TZ);
-  return inputs.map((i) => service.normalise(i));
+  return inputs.map((i) => normalise(i, TZ));
 }

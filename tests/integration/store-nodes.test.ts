@@ -53,7 +53,7 @@ describe.skipIf(pgMissing !== null)('several nodes on one PostgreSQL database', 
 
   it('migrates once when three nodes start at the same moment', async () => {
     const stores = await Promise.all([1, 2, 3].map(() => openStore({ DATA_DIR: 'unused', DATABASE_URL: db.url, TZ_REGION: TZ })));
-    for (const s of stores) await s.repo.close();
+    for (const s of stores) await s.close();
     const done = await query<{ version: string }>(db.url, 'SELECT version FROM schema_migrations ORDER BY version');
     expect(done.map((r) => r.version)).toEqual(['001_init.sql', '002_rebuild_indexes.sql']);
   });
@@ -93,10 +93,9 @@ describe.skipIf(pgMissing !== null)('several nodes on one PostgreSQL database', 
     expect(report.problems).toEqual([]);
     expect(report).toMatchObject({ ok: true, changes: rows.length, hazards: sent.length });
 
-    await a.app.service.catchUp();
-    await b.app.service.catchUp();
-    expect(a.app.service.live.appliedSeq).toBe(rows.length);
-    expect(b.app.service.live.appliedSeq).toBe(rows.length);
+    // no catch-up asked for: each node's change feed hears the other's commits (LISTEN/NOTIFY) by itself
+    await expect.poll(() => a.app.feed.status().seq, { timeout: 5000 }).toBe(rows.length);
+    await expect.poll(() => b.app.feed.status().seq, { timeout: 5000 }).toBe(rows.length);
     for (const region of [PROVINCE_CODE, '141100', '140100']) {
       const [sa, sb] = await Promise.all([a, b].map(async (n) => (await api(n.url, n.tokens.viewer, 'GET', `/api/v1/summary?region=${region}`)).body));
       const { asOf: _x, ...ra } = sa;
@@ -127,7 +126,7 @@ describe.skipIf(pgMissing !== null)('several nodes on one PostgreSQL database', 
       await expect(openStore({ DATA_DIR: 'unused', DATABASE_URL: db.url, TZ_REGION: TZ })).rejects.toThrow(/changed outside the application/);
       expect(audit(db.url).code).toBe(1);
     } finally {
-      await store.repo.close();
+      await store.close();
     }
   });
 });

@@ -2,10 +2,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { RegionCodeSchema, RegionQuerySchema } from '../../shared/schemas';
-import type { HazardService } from '../hazards/hazards.service';
+import type { HazardService } from './hazards.service';
 import { ServiceError } from '../errors';
-import { asyncRoute } from './middleware';
-import { parseOr400 } from './hazards.router';
+import { asyncRoute } from '../http/middleware';
+import { parseOr400 } from '../http/validate';
 
 const TrendQuerySchema = z.strictObject({
   region: RegionCodeSchema.optional(),
@@ -15,7 +15,7 @@ const TrendQuerySchema = z.strictObject({
 export function readRouter(service: HazardService, opts: { demo: boolean; tz: string; chainHead: () => Promise<{ seq: number; hash: string }> }): Router {
   const r = Router();
   r.get('/session', (req, res) => {
-    res.json({ ...req.auth, demo: opts.demo, tz: opts.tz, today: service.live.today, serverTime: new Date().toISOString() });
+    res.json({ ...req.auth, demo: opts.demo, tz: opts.tz, today: service.today, serverTime: new Date().toISOString() });
   });
   r.get('/summary', (req, res) => {
     const q = parseOr400(RegionQuerySchema, req.query, 'query');

@@ -1,0 +1,108 @@
+/**
+ * The chain store's SQLite driver: better-sqlite3 on one connection, one process. Every call goes through one
+ * queue, so a write transaction (BEGIN IMMEDIATE … COMMIT) is never interleaved with another statement of the
+ * chain store even though the port is asynchronous; every statement itself runs synchronously.
+ */
+import type Database from 'better-sqlite3';
+import type { ChainDriver, ChangeSignals, NewHazardRow, Params, Query, WriteTx } from '../hazards/chain-driver';
+import type { ChangeRow } from '../hazards/changes';
+
+/** Prepared statements kept by SQL text; list filters make a few hundred shapes at most. */
+const STATEMENT_CACHE = 500;
+
+export class SqliteDriver implements ChainDriver {
+  readonly kind = 'sqlite';
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly insertChange: Database.Statement;
+  private readonly insertHazard: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.insertChange = db.prepare(
+      `INSERT INTO changes (seq, hazard_id, kind, at, recorded_at, actor, payload, prev_hash, hash)
+       VALUES (@seq, @hazard_id, @kind, @at, @recorded_at, @actor, @payload, @prev_hash, @hash)`,
+    );
+    this.insertHazard = db.prepare(
+      `INSERT INTO hazards (id, region_code, city_code, sector, level, status, source, deadline, listed_by, discovered_at,
+         discovered_day, reported_at, updated_at, closed_at, closed_day, extensions, created_seq, updated_seq, content_hash, input)
+       VALUES (@id, @regionCode, @cityCode, @sector, @level, 'reported', @source, @deadline, NULL, @discoveredAt,
+         @discoveredDay, @recordedAt, @recordedAt, NULL, NULL, 0, @seq, @seq, @contentHash, @input)`,
+    );
+  }
+
+  private statement(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      if (this.statements.size >= STATEMENT_CACHE) this.statements.clear();
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
+  /** Runs synchronously; only ever called from inside the queue. */
+  private exec<T>(sql: string, params?: Params): T[] {
+    const st = this.statement(sql);
+    const args = params && Object.keys(params).length ? [params] : [];
+    if (st.reader) return st.all(...args) as T[];
+    st.run(...args);
+    return [];
+  }
+
+  private serial<T>(fn: () => Promise<T> | T): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  readonly query: Query = <T>(sql: string, params?: Params) => this.serial(() => this.exec<T>(sql, params));
+
+  write<T>(fn: (tx: WriteTx) => Promise<{ out: T; headSeq: number | null }>): Promise<T> {
+    const tx: WriteTx = {
+      query: async <R>(sql: string, params?: Params) => this.exec<R>(sql, params),
+      insertChanges: async (rows: readonly ChangeRow[]) => {
+        for (const r of rows) this.insertChange.run(r);
+      },
+      insertHazards: async (rows: readonly NewHazardRow[], recordedAt: string) => {
+        for (const r of rows) this.insertHazard.run({ ...r, recordedAt });
+      },
+    };
+    return this.serial(async () => {
+      // inside a caller's own transaction (a benchmark generating a store in large transactions): a savepoint
+      const nested = this.db.inTransaction;
+      this.db.exec(nested ? 'SAVEPOINT chain_write' : 'BEGIN IMMEDIATE');
+      try {
+        const { out } = await fn(tx);
+        this.db.exec(nested ? 'RELEASE chain_write' : 'COMMIT');
+        return out;
+      } catch (e) {
+        if (nested) this.db.exec('ROLLBACK TO chain_write; RELEASE chain_write');
+        else if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw e;
+      }
+    });
+  }
+
+  /** Queued behind any write, in one read transaction (another process — the audit, the token CLI — may write). */
+  snapshot<T>(fn: (q: Query) => Promise<T>): Promise<T> {
+    return this.serial(async () => {
+      const own = !this.db.inTransaction;
+      if (own) this.db.exec('BEGIN');
+      try {
+        return await fn(async <R>(sql: string, params?: Params) => this.exec<R>(sql, params));
+      } finally {
+        if (own && this.db.inTransaction) this.db.exec('COMMIT');
+      }
+    });
+  }
+
+  /** One process writes a SQLite store: every change it applies is its own, so there is nothing to hear. */
+  listen(signals: ChangeSignals): () => void {
+    signals.onListening();
+    return () => undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.serial(() => this.db.close());
+  }
+}
