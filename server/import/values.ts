@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { LEVELS, SECTORS, SOURCES, type Level, type Sector, type Source } from '../../shared/domain';
-import { ALL_REGIONS, PROVINCE_CODE, resolveRegion } from '../../shared/regions';
+import { ALL_REGIONS, PROVINCE_CODE, resolveRegion, withdrawnCode, withdrawnMessage } from '../../shared/regions';
 import { DEFAULT_TZ, startOfDay } from '../../shared/time';
 
 /** A cell as the readers hand it over: text, a number, a date (Excel date cells), or nothing. */
@@ -183,11 +183,17 @@ export const parseSource = (t: string) => fromVocabulary(SOURCE_WORDS, t, '隐�
 export function parseRegion(c: Cell): Parsed<string> {
   const t = cellText(c).replace(/\s/g, '');
   const r = resolveRegion(t);
-  if (r?.code === PROVINCE_CODE) return bad('应填区县或市，不能填全省', 'report against a county or a city, not the province');
+  if (r?.code === PROVINCE_CODE) return bad('应填县（市、区）或市，不能填全省', 'report against a county or a city, not the province');
   if (r) return ok(r.code);
+  // old ledgers carry the codes withdrawn in 2018–2019: name the successor
+  const w = withdrawnCode(t);
+  if (w) {
+    const m = withdrawnMessage(w);
+    return bad(m.zh, m.en);
+  }
   const same = ALL_REGIONS.filter((x) => x.name === t.replace(/^山西省/, ''));
   if (same.length > 1) {
     return bad(`地区名称“${t}”不唯一，请写全称，如 ${same.map((x) => x.fullName).join('、')}`, `ambiguous region name "${t}"`);
   }
-  return bad(`无法识别的地区“${t}”，请填区县或市的全称或 6 位行政区划代码`, `unknown region "${t}"`);
+  return bad(`无法识别的地区“${t}”，请填县（市、区）或市的全称或 6 位行政区划代码`, `unknown region "${t}"`);
 }

@@ -34,10 +34,13 @@ describe('统一社会信用代码 check character (GB 32100-2015)', () => {
     expect(creditCheckChar(body)).toBe(check);
   });
 
-  it('names the check digit in the error, in Chinese and English', () => {
+  it('names the check character and the standard in the error, with the rule for the import\'s Chinese reason', () => {
     const r = EnterpriseSchema.safeParse({ name: '某公司', creditCode: '914403001922038215' });
     expect(r.success).toBe(false);
-    if (!r.success) expect(r.error.issues[0]!.message).toMatch(/校验位不正确.*check character/);
+    if (!r.success) {
+      expect(r.error.issues[0]!.message).toMatch(/check character.*GB 32100/);
+      expect(r.error.issues[0]).toMatchObject({ params: { rule: 'credit_check' } });
+    }
     expect(isValidCreditCode('91440300708461136I')).toBe(false); // I is not in the alphabet
   });
 });
