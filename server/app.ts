@@ -19,7 +19,7 @@ import { hazardsRouter } from './hazards/hazards.router';
 import { AuthGate, IngestLimiter, guardJsonDepth, refuseForbiddenKeys, tokenFrom } from './http/middleware';
 import { pagesRouter } from './http/pages';
 import { readRouter } from './hazards/read.router';
-import { createMetrics } from './metrics';
+import { createMetrics, sampleAtScrape, type Metrics } from './metrics';
 import { LiveFeed, type IO } from './realtime/realtime';
 import { DEFAULT_SOCKET_LIMITS, boundOutput } from './realtime/socket-bounds';
 import { DayClock, RevocationWatcher } from './clocks';
@@ -45,6 +45,8 @@ export type AppContext = {
   tokens: TokenStore;
   /** the store's period reads, for briefings */
   facts: Pick<HazardRepository, 'periodFacts' | 'daily'>;
+  /** this node's Prometheus metrics: a feature sets its own (imports, integrity) */
+  metrics: Metrics;
 };
 
 export type App = {
@@ -123,11 +125,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         const auth = await gate.check(tokenFrom(req.headers.authorization, req.headers.cookie), req.ip ?? '');
         if (auth.role !== 'admin') throw new ServiceError(403, 'forbidden_role', 'metrics are for admin tokens or loopback');
       }
-      const head = await repo.chainHead();
-      metrics.chainHead.reset();
-      metrics.chainHead.set({ hash: head.hash }, head.seq);
-      metrics.changesApplied.set(live.appliedSeq);
-      metrics.sockets.set(io.engine.clientsCount);
+      sampleAtScrape(metrics, { head: await repo.chainHead(), feed: feed.status(), sockets: io.engine.clientsCount });
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     } catch (e) {
       next(e);
@@ -137,7 +135,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const http = createServer(app);
   http.on('clientError', answerClientError);
   const io: IO = new Server(http, { serveClient: false, maxHttpBufferSize: 1e5, pingInterval: 20_000, pingTimeout: 20_000 });
-  const ctx: AppContext = { service, io, config, log, tokens, facts: repo };
+  const ctx: AppContext = { service, io, config, log, tokens, facts: repo, metrics };
 
   const api = express.Router();
   // strict: false lets requireJson say "must be an object" instead of calling `null` invalid JSON
@@ -156,7 +154,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     if (change.kind === 'reported') metrics.hazards.inc({ outcome: 'accepted' });
   });
 
-  const liveFeed = new LiveFeed(io, live, feed, { log });
+  const liveFeed = new LiveFeed(io, live, feed, { log, deltasSent: metrics.deltasSent });
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown })?.token;
     gate
