@@ -24,10 +24,8 @@ else skipped.push(`e2e (browser tests): no Chromium at ${chromium} — apt-get i
 // the /metrics scrape is checked with promtool (tests/integration/metrics.test.ts skips that check without it)
 if (!existsSync(process.env.PROMTOOL_PATH ?? '/usr/bin/promtool')) skipped.push('promtool check of /metrics: no /usr/bin/promtool — apt-get install -y prometheus');
 
-// PostgreSQL store tests (tests/integration/store-*.test.ts) run when a server answers on 127.0.0.1:5432;
-// they read HZ_PG_URL and skip themselves, with a message, when it is not set and nothing answers
-const pgUp = await new Promise((resolve) => {
-  const socket = connect({ host: '127.0.0.1', port: 5432, timeout: 2000 });
+const answers = (port) => new Promise((resolve) => {
+  const socket = connect({ host: '127.0.0.1', port, timeout: 2000 });
   const done = (up) => {
     socket.destroy();
     resolve(up);
@@ -36,8 +34,14 @@ const pgUp = await new Promise((resolve) => {
   socket.once('error', () => done(false));
   socket.once('timeout', () => done(false));
 });
-if (pgUp) process.env.HZ_PG_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
+
+// PostgreSQL store tests (tests/integration/store-*.test.ts) run when a server answers on 127.0.0.1:5432;
+// they read HZ_PG_URL and skip themselves, with a message, when it is not set and nothing answers
+if (await answers(5432)) process.env.HZ_PG_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
 else if (!process.env.HZ_PG_URL) skipped.push('PostgreSQL store tests: nothing answers on 127.0.0.1:5432 — start PostgreSQL (.ci/run does) or set HZ_PG_URL');
+// Redis cluster tests (tests/integration/redis-*.test.ts): the same, on 127.0.0.1:6379 (keys under a random prefix, never flushed)
+if (await answers(6379)) process.env.HZ_REDIS_URL ??= 'redis://127.0.0.1:6379';
+else if (!process.env.HZ_REDIS_URL) skipped.push('Redis cluster tests: nothing answers on 127.0.0.1:6379 — start redis-server (.ci/run does) or set HZ_REDIS_URL');
 
 if (skipped.length && requireAll) {
   console.error(`required suites cannot run:\n  ${skipped.join('\n  ')}`);

@@ -13,6 +13,7 @@ import { createApp, type App } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { openStore } from '../../server/store';
+import { openCluster } from '../../server/cluster';
 import { featureRoutes, featureSockets } from '../../server/features';
 import type { Role } from '../../shared/schemas';
 
@@ -61,7 +62,7 @@ export type ChildServer = {
   output(): string;
 };
 
-function spawnServer(env: Record<string, string>, onLine?: (line: string) => void): Promise<{ child: ChildProcess; port: number; out: string[] }> {
+export function spawnServer(env: Record<string, string>, onLine?: (line: string) => void): Promise<{ child: ChildProcess; port: number; out: string[] }> {
   const out: string[] = [];
   let partial = '';
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, env.HZ_ENTRY ?? 'server/index.ts')], {
@@ -132,7 +133,11 @@ export async function startApp(opts: { dataDir?: string; env?: Record<string, st
   const store = await openStore(config);
   // in the store the app uses: the SQLite file in DATA_DIR, or PostgreSQL when env has DATABASE_URL
   const tokens = (await tokensIn(store.tokens, DEFAULT_TOKENS)) as Tokens;
-  const app = await createApp({ config, store, log: createLogger(config.LOG_LEVEL), extraRoutes: featureRoutes, extraSockets: featureSockets, now: opts.now });
+  const log = createLogger(config.LOG_LEVEL);
+  // with REDIS_URL the in-process app joins that cluster; without it, it stays local (several in-process apps
+  // on one PostgreSQL database are the store tests' business: the production node lock is index.ts's)
+  const cluster = config.REDIS_URL ? await openCluster(config, log) : undefined;
+  const app = await createApp({ config, store, log, cluster, extraRoutes: featureRoutes, extraSockets: featureSockets, now: opts.now });
   const port = await app.listen(0, '127.0.0.1');
   return { url: `http://127.0.0.1:${port}`, port, dataDir, tokens, app, close: () => app.close() };
 }
