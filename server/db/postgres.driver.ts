@@ -7,9 +7,8 @@
 import pg from 'pg';
 import type { ChainDriver, ChangeSignals, NewHazardRow, Params, Query, WriteTx } from '../hazards/chain-driver';
 import type { ChangeRow } from '../hazards/changes';
-import { StoreUnavailableError } from '../errors';
 import { insertChanges, insertHazards, pgDialect } from '../hazards/postgres.sql';
-import { PG_TYPES, rows, snapshot, writeTransaction, type Db } from './pg-pool';
+import { PG_TYPES, rows, snapshot, surface, writeTransaction, type Db } from './pg-pool';
 
 /** The advisory lock every chain write holds until it commits ('hzchn' as digits; below 2^53, so exact as a JS number). */
 export const CHAIN_LOCK = 0x687a63686e;
@@ -18,22 +17,6 @@ export const CHANNEL = 'hz_changes';
 
 const RECONNECT_MIN_MS = 200;
 const RECONNECT_MAX_MS = 5000;
-
-/**
- * Errors that mean "the database is not reachable now" rather than "this statement is wrong": the socket
- * (refused, reset, timed out, terminated), and SQLSTATE classes 08 (connection exception) and 57P (operator
- * intervention: shutdown, crash shutdown, cannot connect now).
- */
-export function isConnectionError(e: unknown): boolean {
-  if (!(e instanceof Error)) return false;
-  const code = (e as { code?: unknown }).code;
-  if (typeof code === 'string' && (/^08/.test(code) || /^57P0[1-3]$/.test(code) || /^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH|AI_AGAIN)$/.test(code))) return true;
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(e.message);
-}
-
-const surface = (e: unknown): never => {
-  throw isConnectionError(e) ? new StoreUnavailableError(e) : e;
-};
 
 const portable = (db: pg.Pool | Db): Query => async <T>(sql: string, params: Params = {}) => {
   const { text, values } = pgDialect(sql, params);

@@ -2,7 +2,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { ServiceError } from '../errors';
+import { ServiceError, StoreUnavailableError } from '../errors';
 
 const BODY_ERRORS: Record<string, [number, string]> = {
   'entity.too.large': [413, 'too_large'],
@@ -23,6 +23,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (res.headersSent) return void res.end();
     if (err instanceof ServiceError) return void res.status(err.status).json(err.toBody());
+    // the database is gone for a moment (restart, failover): nothing the client sees was changed; try again
+    if (err instanceof StoreUnavailableError) {
+      log.warn({ path: req.path, cause: err.message }, 'store unavailable');
+      return void res.status(503).setHeader('Retry-After', '2').json({ error: { code: err.code, message: 'the database is unavailable; try again shortly' } });
+    }
     const e = err as { type?: string; status?: number; message?: string };
     const known = e.type ? BODY_ERRORS[e.type] : undefined;
     if (known) {

@@ -117,6 +117,21 @@ export async function startServer(opts: { dataDir?: string; env?: Record<string,
   return server;
 }
 
+/** A server process on any store (`env` names it, e.g. DATABASE_URL), no tokens made: for several nodes on one database. */
+export type ChildNode = { url: string; port: number; pid: number; kill(): Promise<void>; stop(): Promise<void>; output(): string };
+
+export async function startNode(env: Record<string, string>): Promise<ChildNode> {
+  const proc = await spawnServer({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', DATA_DIR: tempDir('hz-node-'), ...env });
+  return {
+    url: `http://127.0.0.1:${proc.port}`,
+    port: proc.port,
+    pid: proc.child.pid!,
+    kill: () => waitExit(proc.child, 'SIGKILL'),
+    stop: () => waitExit(proc.child, 'SIGTERM'),
+    output: () => proc.out.join(''),
+  };
+}
+
 export type InProcessServer = { url: string; port: number; dataDir: string; tokens: Tokens; app: App; close(): Promise<void> };
 
 export async function startApp(opts: { dataDir?: string; env?: Record<string, string>; demo?: boolean; now?: () => number } = {}): Promise<InProcessServer> {

@@ -1,0 +1,24 @@
+/** The server's start: configuration → store → app → listen. Run by index.ts (`npm start`) and demo.ts. */
+import { createApp, type App } from './app';
+import { loadConfig } from './config';
+import { createLogger } from './logger';
+import { openStore } from './store';
+import { featureRoutes, featureSockets } from './features';
+
+export async function main(opts: { demo?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<{ app: App; port: number }> {
+  const config = loadConfig(opts.env ?? process.env, opts.demo ?? false);
+  const log = createLogger(config.LOG_LEVEL);
+  const store = await openStore(config);
+  const app = await createApp({ config, store, log, extraRoutes: featureRoutes, extraSockets: featureSockets });
+  const port = await app.listen(config.PORT, config.HOST);
+  log.info({ port, host: config.HOST, store: store.describe, demo: config.demo }, 'listening');
+  // the test harness and scripts read this line to find a random port
+  console.log(`LISTENING ${port}`);
+  const stop = () => {
+    log.info('shutting down');
+    app.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  return { app, port };
+}
