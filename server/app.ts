@@ -156,7 +156,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     if (change.kind === 'reported') metrics.hazards.inc({ outcome: 'accepted' });
   });
 
-  const liveFeed = new LiveFeed(io, live, feed);
+  const liveFeed = new LiveFeed(io, live, feed, { log });
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown })?.token;
     gate

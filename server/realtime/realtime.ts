@@ -10,6 +10,8 @@ import type { Auth } from '../auth/auth';
 import type { Applied, ChangeFeed } from '../aggregates/change-feed';
 import type { LiveSummaries } from '../aggregates/live-summaries';
 import type { Change } from '../hazards/changes';
+import { systemTimers, type Cancel, type Timers } from '../timers';
+import type { Logger } from 'pino';
 import { DEFAULT_SOCKET_LIMITS, Quota } from './socket-bounds';
 
 export type SocketData = { auth: Auth };
@@ -42,35 +44,44 @@ export function argsAndAck<A>(params: readonly unknown[]): [unknown, ((r: A) => 
 export class LiveFeed {
   private lastEmitted = new Map<string, number>();
   private lastFlushAt = new Map<string, number>();
-  private scheduled = new Map<string, NodeJS.Timeout | NodeJS.Immediate>();
+  private scheduled = new Map<string, Cancel>();
   private pending = new Map<string, Pending[]>();
-  private heartbeatTimer: NodeJS.Timeout;
+  private stopHeartbeat: Cancel;
+  private readonly timers: Timers;
+  private readonly log: Logger | undefined;
   private readonly subscriptions: Quota;
   private readonly onApplied = ({ change, regions }: Applied) => {
     for (const region of regions) this.schedule(region);
     this.pushMajor(change);
   };
 
+  /** `opts.log` gets a debug line per delta sent, with the clock's time of sending. */
   constructor(
     private readonly io: IO,
     /** the node's aggregates, read here: versions, summaries, what changed since the last delta */
     private readonly live: LiveSummaries,
     /** every applied change with the regions it touched, and this node's position against the head */
     private readonly feed: Pick<ChangeFeed, 'on' | 'off' | 'status'>,
-    maxSubscriptions = DEFAULT_SOCKET_LIMITS.maxSubscriptions,
+    opts: { maxSubscriptions?: number; timers?: Timers; log?: Logger } = {},
   ) {
-    this.subscriptions = new Quota(maxSubscriptions, 'summary subscriptions');
+    this.timers = opts.timers ?? systemTimers;
+    this.log = opts.log;
+    this.subscriptions = new Quota(opts.maxSubscriptions ?? DEFAULT_SOCKET_LIMITS.maxSubscriptions, 'summary subscriptions');
     feed.on('applied', this.onApplied);
     // changes applied before the feed existed (the day turn at start-up) still go out
     for (const region of live.dirtyRegions()) this.schedule(region);
-    this.heartbeatTimer = setInterval(() => this.heartbeat(), HEARTBEAT_MS);
+    this.stopHeartbeat = this.timers.every(HEARTBEAT_MS, () => this.heartbeat());
   }
 
   private schedule(region: string): void {
     if (this.scheduled.has(region)) return;
-    const wait = (this.lastFlushAt.get(region) ?? 0) + FLUSH_MS - Date.now();
-    const run = () => this.flushRegion(region);
-    this.scheduled.set(region, wait > 0 ? setTimeout(run, wait) : setImmediate(run));
+    const due = (this.lastFlushAt.get(region) ?? 0) + FLUSH_MS;
+    this.scheduled.set(region, this.timers.after(due - this.timers.now(), () => {
+      // Node counts a timeout from its cached loop time, so it can fire early against the clock: re-arm
+      if (this.timers.now() >= due) return this.flushRegion(region);
+      this.scheduled.delete(region);
+      this.schedule(region);
+    }));
   }
 
   attach(socket: AppSocket): void {
@@ -128,7 +139,9 @@ export class LiveFeed {
       const fromVersion = this.lastEmitted.get(region) ?? d.version;
       if (fromVersion !== d.version) {
         this.io.local.to(room(region)).emit('summary:delta', { region, fromVersion, version: d.version, asOf: d.asOf, today: live.today, changes: d.changes });
-        this.lastFlushAt.set(region, Date.now());
+        const at = this.timers.now();
+        this.lastFlushAt.set(region, at);
+        this.log?.debug({ region, fromVersion, version: d.version, at }, 'delta sent');
       }
     }
     this.lastEmitted.set(region, live.version(region));
@@ -146,7 +159,7 @@ export class LiveFeed {
   private heartbeat(socket?: AppSocket): void {
     const { seq, head } = this.feed.status();
     // version: what this node shows; head: the newest change any node committed (a screen on a lagging node can tell)
-    const beat = { version: seq, head, at: new Date().toISOString() };
+    const beat = { version: seq, head, at: new Date(this.timers.now()).toISOString() };
     if (socket) socket.emit('server:heartbeat', beat);
     else this.io.local.emit('server:heartbeat', beat);
   }
@@ -165,11 +178,8 @@ export class LiveFeed {
   }
 
   close(): void {
-    clearInterval(this.heartbeatTimer);
-    for (const t of this.scheduled.values()) {
-      clearTimeout(t as NodeJS.Timeout);
-      clearImmediate(t as NodeJS.Immediate);
-    }
+    this.stopHeartbeat();
+    for (const cancel of this.scheduled.values()) cancel();
     this.scheduled.clear();
     this.feed.off('applied', this.onApplied);
   }

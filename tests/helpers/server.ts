@@ -61,8 +61,9 @@ export type ChildServer = {
   output(): string;
 };
 
-function spawnServer(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; out: string[] }> {
+function spawnServer(env: Record<string, string>, onLine?: (line: string) => void): Promise<{ child: ChildProcess; port: number; out: string[] }> {
   const out: string[] = [];
+  let partial = '';
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, env.HZ_ENTRY ?? 'server/index.ts')], {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -72,6 +73,11 @@ function spawnServer(env: Record<string, string>): Promise<{ child: ChildProcess
     const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${out.join('')}`)), 30_000);
     const onData = (b: Buffer) => {
       out.push(b.toString());
+      if (onLine) {
+        const lines = (partial + b.toString()).split('\n');
+        partial = lines.pop()!;
+        for (const line of lines) onLine(line);
+      }
       if (out.length > 400) out.splice(0, 200);
       const m = /LISTENING (\d+)/.exec(out.join(''));
       if (m) {
@@ -95,11 +101,12 @@ const waitExit = (child: ChildProcess, signal: NodeJS.Signals) =>
     child.kill(signal);
   });
 
-export async function startServer(opts: { dataDir?: string; env?: Record<string, string> } = {}): Promise<ChildServer> {
+/** `onLine` gets every line the server writes to stdout (its log), whole and in order. */
+export async function startServer(opts: { dataDir?: string; env?: Record<string, string>; onLine?: (line: string) => void } = {}): Promise<ChildServer> {
   const dataDir = opts.dataDir ?? tempDir();
   const tokens = await defaultTokens(dataDir);
   const env = { HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...opts.env };
-  let proc = await spawnServer(env);
+  let proc = await spawnServer(env, opts.onLine);
   const port = proc.port;
   const server: ChildServer = {
     url: `http://127.0.0.1:${port}`,
@@ -110,7 +117,7 @@ export async function startServer(opts: { dataDir?: string; env?: Record<string,
     kill: () => waitExit(proc.child, 'SIGKILL'),
     restart: async () => {
       await waitExit(proc.child, 'SIGKILL');
-      proc = await spawnServer({ ...env, PORT: String(port) });
+      proc = await spawnServer({ ...env, PORT: String(port) }, opts.onLine);
     },
     output: () => proc.out.join(''),
   };
