@@ -36,6 +36,8 @@ export function getSocket(): SocketPort {
   if (shared) return shared;
   const s: Socket<ServerToClientEvents, ClientToServerEvents> = io({
     path: '/socket.io',
+    // WebSocket only, as the server (server/app.ts): long-polling breaks behind a round-robin balancer
+    transports: ['websocket'],
     withCredentials: true,
     autoConnect: false,
     reconnection: true,

@@ -21,10 +21,8 @@ const skipped = [];
 if (existsSync(chromium)) projects.push('e2e');
 else skipped.push(`e2e (browser tests): no Chromium at ${chromium} — apt-get install -y chromium fonts-noto-cjk`);
 
-// PostgreSQL store tests (tests/integration/store-*.test.ts) run when a server answers on 127.0.0.1:5432;
-// they read HZ_PG_URL and skip themselves, with a message, when it is not set and nothing answers
-const pgUp = await new Promise((resolve) => {
-  const socket = connect({ host: '127.0.0.1', port: 5432, timeout: 2000 });
+const answers = (port) => new Promise((resolve) => {
+  const socket = connect({ host: '127.0.0.1', port, timeout: 2000 });
   const done = (up) => {
     socket.destroy();
     resolve(up);
@@ -33,8 +31,14 @@ const pgUp = await new Promise((resolve) => {
   socket.once('error', () => done(false));
   socket.once('timeout', () => done(false));
 });
-if (pgUp) process.env.HZ_PG_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
+
+// PostgreSQL store tests (tests/integration/store-*.test.ts) run when a server answers on 127.0.0.1:5432;
+// they read HZ_PG_URL and skip themselves, with a message, when it is not set and nothing answers
+if (await answers(5432)) process.env.HZ_PG_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
 else if (!process.env.HZ_PG_URL) skipped.push('PostgreSQL store tests: nothing answers on 127.0.0.1:5432 — start PostgreSQL (.ci/run does) or set HZ_PG_URL');
+// Redis cluster tests (tests/integration/redis-*.test.ts): the same, on 127.0.0.1:6379 (keys under a random prefix, never flushed)
+if (await answers(6379)) process.env.HZ_REDIS_URL ??= 'redis://127.0.0.1:6379';
+else if (!process.env.HZ_REDIS_URL) skipped.push('Redis cluster tests: nothing answers on 127.0.0.1:6379 — start redis-server (.ci/run does) or set HZ_REDIS_URL');
 
 if (skipped.length && requireAll) {
   console.error(`required suites cannot run:\n  ${skipped.join('\n  ')}`);

@@ -11,14 +11,15 @@ import { LiveSummaries } from './aggregates/live-summaries';
 import type { TokenStore } from './auth/tokens';
 import type { Config } from './config';
 import type { Store } from './db/store-type';
-import { ServiceError } from './errors';
+import { ServiceError, isStoreUnavailable } from './errors';
+import { localCluster, type Cluster } from './cluster';
 import type { HazardRepository } from './hazards/hazards.repository';
 import { HazardService } from './hazards/hazards.service';
 import { answerClientError, errorHandler, notFound } from './http/errors';
-import { hazardsRouter } from './http/hazards.router';
+import { hazardsRouter } from './hazards/hazards.router';
 import { AuthGate, IngestLimiter, guardJsonDepth, refuseForbiddenKeys, tokenFrom } from './http/middleware';
 import { pagesRouter } from './http/pages';
-import { readRouter } from './http/read.router';
+import { readRouter } from './hazards/read.router';
 import { createMetrics } from './metrics';
 import { LiveFeed, type IO } from './realtime/realtime';
 import { DEFAULT_SOCKET_LIMITS, boundOutput } from './realtime/socket-bounds';
@@ -35,6 +36,8 @@ export type AppDeps = {
   extraSockets?: (ctx: AppContext) => void;
   /** the clock (ms since epoch) that days, deadlines and recorded times are read from; tests move it */
   now?: () => number;
+  /** what the nodes share (Redis adapter, rooms, budgets): index.ts opens it from the config; default: this process only */
+  cluster?: Cluster;
 };
 
 export type AppContext = {
@@ -45,6 +48,9 @@ export type AppContext = {
   tokens: TokenStore;
   /** the store's period reads, for briefings */
   facts: Pick<HazardRepository, 'periodFacts' | 'daily'>;
+  cluster: Cluster;
+  /** the one per-token ingest budget: every way in (JSON, spreadsheet import) spends from it */
+  ingest: IngestLimiter;
 };
 
 export type App = {
@@ -60,6 +66,7 @@ export type App = {
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, store, log } = deps;
   const { repo, tokens } = store;
+  const cluster = deps.cluster ?? localCluster();
   const metrics = createMetrics();
   const live = new LiveSummaries(config.demo);
   const feed = new ChangeFeed(repo, live, (err, what) => log.warn({ err }, what));
@@ -73,7 +80,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // from here on, other nodes' changes arrive by the change feed (a SQLite store has no other writer)
   feed.start();
 
-  const gate = new AuthGate(tokens, config.AUTH_FAILURE_LIMIT);
+  const gate = new AuthGate(tokens, config.AUTH_FAILURE_LIMIT, cluster.budgets);
+  const ingest = new IngestLimiter(config.INGEST_LIMIT_PER_MINUTE, cluster.budgets);
   const app = express();
   app.disable('x-powered-by');
   if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
@@ -136,15 +144,21 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const http = createServer(app);
   http.on('clientError', answerClientError);
-  const io: IO = new Server(http, { serveClient: false, maxHttpBufferSize: 1e5, pingInterval: 20_000, pingTimeout: 20_000 });
-  const ctx: AppContext = { service, io, config, log, tokens, facts: repo };
+  const io: IO = new Server(http, {
+    serveClient: false, maxHttpBufferSize: 1e5, pingInterval: 20_000, pingTimeout: 20_000,
+    // WebSocket only, on both ends (client/socket.ts): HTTP long-polling needs every request of a session on
+    // one node, which a round-robin balancer breaks ("xhr poll error"); docs/OPERATIONS.md
+    transports: ['websocket'],
+    ...(cluster.adapter ? { adapter: cluster.adapter } : {}),
+  });
+  const ctx: AppContext = { service, io, config, log, tokens, facts: repo, cluster, ingest };
 
   const api = express.Router();
   // strict: false lets requireJson say "must be an object" instead of calling `null` invalid JSON
   api.use(express.json({ limit: '16mb', strict: false, reviver: refuseForbiddenKeys, verify: guardJsonDepth }));
   api.use(gate.middleware());
   for (const extra of deps.extraRoutes?.(ctx) ?? []) api.use(extra);
-  api.use('/hazards', hazardsRouter(service, new IngestLimiter(config.INGEST_LIMIT_PER_MINUTE)));
+  api.use('/hazards', hazardsRouter(service, ingest));
   api.use(readRouter(service, { demo: config.demo, tz: config.TZ_REGION, chainHead: async () => repo.chainHead() }));
   app.use('/api/v1', api);
   app.use('/api', notFound);
@@ -165,7 +179,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         socket.data.auth = auth;
         next();
       })
-      .catch((e: unknown) => next(new Error(e instanceof ServiceError ? `${e.code}: ${e.message}` : 'authentication failed')));
+      .catch((e: unknown) => next(new Error(e instanceof ServiceError ? `${e.code}: ${e.message}` : isStoreUnavailable(e) ? 'store_unavailable: retry shortly' : 'authentication failed')));
   });
   const revocations = new RevocationWatcher(tokens, io, log);
   io.on('connection', (socket) => {
@@ -201,6 +215,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       if (http.listening) await new Promise<void>((r) => http.close(() => r()));
       await feed.settled();
       await store.close();
+      await cluster.close();
     },
   };
 }

@@ -5,8 +5,9 @@
 import type { Router } from 'express';
 import type { AppContext } from './app';
 import { BriefingService } from './briefing/briefing.service';
-import { briefingRouter } from './http/briefing.router';
+import { briefingRouter } from './briefing/briefing.router';
 import { attachPresent } from './realtime/present';
+import { PresentRooms } from './realtime/present-rooms';
 import { importRouter } from './import/import.router';
 
 export function featureRoutes(ctx: AppContext): Router[] {
@@ -16,5 +17,5 @@ export function featureRoutes(ctx: AppContext): Router[] {
 }
 
 export function featureSockets(ctx: AppContext): void {
-  attachPresent(ctx.io);
+  attachPresent(ctx.io, new PresentRooms(ctx.cluster.rooms));
 }

@@ -3,15 +3,21 @@ import { createApp, type App } from './app';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { openStore } from './store';
+import { openCluster } from './cluster';
 import { featureRoutes, featureSockets } from './features';
 
 export async function main(opts: { demo?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<{ app: App; port: number }> {
   const config = loadConfig(opts.env ?? process.env, opts.demo ?? false);
   const log = createLogger(config.LOG_LEVEL);
   const store = await openStore(config);
-  const app = await createApp({ config, store, log, extraRoutes: featureRoutes, extraSockets: featureSockets });
+  // before the app: a second node on PostgreSQL without Redis stops here, with the reason
+  const cluster = await openCluster(config, log).catch(async (e: unknown) => {
+    await store.close();
+    throw e;
+  });
+  const app = await createApp({ config, store, log, cluster, extraRoutes: featureRoutes, extraSockets: featureSockets });
   const port = await app.listen(config.PORT, config.HOST);
-  log.info({ port, host: config.HOST, store: store.describe, demo: config.demo }, 'listening');
+  log.info({ port, host: config.HOST, store: store.describe, cluster: cluster.describe, demo: config.demo }, 'listening');
   // the test harness and scripts read this line to find a random port
   console.log(`LISTENING ${port}`);
   const stop = () => {

@@ -4,7 +4,7 @@
  * must agree with each other — a rebuild's counts and its head — see one moment even while other nodes write.
  */
 import pg from 'pg';
-import { StoreUnavailableError } from '../errors';
+import { StoreUnavailableError, isConnectionError } from '../errors';
 
 const INT8 = 20;
 
@@ -13,18 +13,6 @@ export const PG_TYPES: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
-
-/**
- * Errors that mean "the database is not reachable now" rather than "this statement is wrong": the socket
- * (refused, reset, timed out, terminated), and SQLSTATE classes 08 (connection exception) and 57P (operator
- * intervention: shutdown, crash shutdown, cannot connect now).
- */
-export function isConnectionError(e: unknown): boolean {
-  if (!(e instanceof Error)) return false;
-  const code = (e as { code?: unknown }).code;
-  if (typeof code === 'string' && (/^08/.test(code) || /^57P0[1-3]$/.test(code) || /^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH|AI_AGAIN)$/.test(code))) return true;
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(e.message);
-}
 
 /** Rethrows a connection failure as StoreUnavailableError (server/errors.ts), anything else as it is. */
 export const surface = (e: unknown): never => {

@@ -1,8 +1,8 @@
 /** Every error leaves as `{error: {code, message}}`: a 4xx for what the client can fix, never a stack trace. */
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { ServiceError, StoreUnavailableError } from '../errors';
+import { ServiceError, isStoreUnavailable, storeUnavailable } from '../errors';
 
 const BODY_ERRORS: Record<string, [number, string]> = {
   'entity.too.large': [413, 'too_large'],
@@ -19,14 +19,18 @@ export const notFound: RequestHandler = (req, res) => {
   res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.path}` } });
 };
 
+function sendServiceError(res: Response, err: ServiceError): void {
+  if (err.retryAfterMs !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
+  res.status(err.status).json(err.toBody());
+}
+
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (res.headersSent) return void res.end();
-    if (err instanceof ServiceError) return void res.status(err.status).json(err.toBody());
-    // the database is gone for a moment (restart, failover): nothing the client sees was changed; try again
-    if (err instanceof StoreUnavailableError) {
-      log.warn({ path: req.path, cause: err.message }, 'store unavailable');
-      return void res.status(503).setHeader('Retry-After', '2').json({ error: { code: err.code, message: 'the database is unavailable; try again shortly' } });
+    if (err instanceof ServiceError) return void sendServiceError(res, err);
+    if (isStoreUnavailable(err)) {
+      log.warn({ err: (err as Error).message, path: req.path }, 'store unavailable');
+      return void sendServiceError(res, storeUnavailable());
     }
     const e = err as { type?: string; status?: number; message?: string };
     const known = e.type ? BODY_ERRORS[e.type] : undefined;

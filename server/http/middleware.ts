@@ -1,10 +1,10 @@
 /** Authentication, throttling and body checks shared by the API routes. */
 import { parse as parseCookie } from 'cookie';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Auth } from '../auth/auth';
 import type { TokenStore } from '../auth/tokens';
 import { ServiceError } from '../errors';
+import { memoryBudgets, type Budget, type Budgets } from './budget';
 
 export const SESSION_COOKIE = 'hz_session';
 export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -24,21 +24,17 @@ export function tokenFrom(authorization: string | undefined, cookieHeader: strin
 
 /** Failed authentication is counted per address; a valid token always passes, whatever its address sent. */
 export class AuthGate {
-  private readonly failures: RateLimiterMemory;
-  constructor(private readonly tokens: TokenStore, failureLimit: number) {
-    this.failures = new RateLimiterMemory({ points: failureLimit, duration: 300, blockDuration: 300 });
+  private readonly failures: Budget;
+  constructor(private readonly tokens: TokenStore, failureLimit: number, budgets: Budgets = memoryBudgets) {
+    this.failures = budgets({ name: 'auth-failures', points: failureLimit, durationS: 300, blockS: 300 });
   }
 
   async check(token: string | undefined, address: string): Promise<Auth> {
     const auth = token ? await this.tokens.authenticate(token) : null;
     if (auth) return auth;
-    try {
-      await this.failures.consume(address || 'unknown');
-    } catch (e) {
-      if (e instanceof RateLimiterRes) {
-        throw new ServiceError(429, 'too_many_failures', `too many failed authentications from this address; retry in ${Math.ceil(e.msBeforeNext / 1000)} s`);
-      }
-      throw e;
+    const spent = await this.failures.take(address || 'unknown');
+    if (!spent.ok) {
+      throw new ServiceError(429, 'too_many_failures', `too many failed authentications from this address; retry in ${Math.ceil(spent.retryMs / 1000)} s`, undefined, spent.retryMs);
     }
     throw new ServiceError(401, 'unauthenticated', token ? 'the token is not valid (unknown or revoked)' : 'a token is required: Authorization: Bearer <token>');
   }
@@ -55,21 +51,20 @@ export class AuthGate {
   }
 }
 
-/** Per-token ingest budget, counted in hazards; admin tokens are never limited. */
+/**
+ * Per-token ingest budget, counted in hazards; admin tokens are never limited. One instance per app, so
+ * every way of sending hazards (JSON, spreadsheet import) can spend from the same budget.
+ */
 export class IngestLimiter {
-  private readonly limiter: RateLimiterMemory;
-  constructor(perMinute: number) {
-    this.limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
+  private readonly budget: Budget;
+  constructor(perMinute: number, budgets: Budgets = memoryBudgets) {
+    this.budget = budgets({ name: 'ingest', points: perMinute, durationS: 60 });
   }
   async take(auth: Auth, n: number): Promise<void> {
     if (auth.role === 'admin' || n <= 0) return;
-    try {
-      await this.limiter.consume(auth.tokenId, n);
-    } catch (e) {
-      if (e instanceof RateLimiterRes) {
-        throw new ServiceError(429, 'rate_limited', `ingest limit of this token reached; retry in ${Math.ceil(e.msBeforeNext / 1000)} s`);
-      }
-      throw e;
+    const spent = await this.budget.take(auth.tokenId, n);
+    if (!spent.ok) {
+      throw new ServiceError(429, 'rate_limited', `ingest limit of this token reached; retry in ${Math.ceil(spent.retryMs / 1000)} s`, undefined, spent.retryMs);
     }
   }
 }

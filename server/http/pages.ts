@@ -23,7 +23,9 @@ export function pagesRouter(clientDir: string, gate: AuthGate): Router {
       try {
         await gate.check(token, req.ip ?? '');
       } catch (e) {
-        const status = e instanceof ServiceError ? e.status : 401;
+        // the database away is not a bad token: the error handler answers 503
+        if (!(e instanceof ServiceError) || e.status === 503) throw e;
+        const status = e.status;
         res.status(status).type('text/plain; charset=utf-8').send('令牌无效或已吊销 / The token is not valid or was revoked.');
         return;
       }

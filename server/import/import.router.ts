@@ -9,8 +9,8 @@ import { ListQuerySchema } from '../../shared/schemas';
 import { dayOf } from '../../shared/time';
 import type { AppContext } from '../app';
 import { readRegion, requireWriter } from '../auth/auth';
-import { parseOr400 } from '../http/hazards.router';
-import { IngestLimiter, asyncRoute } from '../http/middleware';
+import { parseOr400 } from '../http/validate';
+import { asyncRoute } from '../http/middleware';
 import { contentDisposition, writeCsv, writeXlsx } from './export';
 import { importFile } from './import.service';
 import { sniff } from './sniff';
@@ -28,8 +28,8 @@ const auth = (req: Request) => req.auth!;
 
 export function importRouter(ctx: AppContext): Router {
   const { service, config } = ctx;
-  // the import's own budget, as large as the JSON intake's (admin tokens are never limited)
-  const limiter = new IngestLimiter(config.INGEST_LIMIT_PER_MINUTE);
+  // the same per-token budget as the JSON intake (shared by every node with REDIS_URL; admin tokens are never limited)
+  const limiter = ctx.ingest;
   let template: Promise<Buffer> | null = null;
   const r = Router();
 

@@ -1,6 +1,7 @@
 /**
  * Socket handlers of the presentation rooms: validate → PresentRooms → ack → emit. Followers get
- * `present:changed` for every move; a presenter that was taken over gets `present:superseded`.
+ * `present:changed` for every move; a presenter that was taken over gets `present:superseded`. The emits go
+ * through the Socket.IO adapter, so with REDIS_URL a presenter on one node drives followers on every node.
  */
 import { PresentGoSchema, PresentJoinSchema, type PresentAck } from '../../shared/present';
 import { describeIssues } from '../../shared/schemas';
@@ -13,7 +14,7 @@ export const presentRoom = (name: string) => `present:${name}`;
 const invalid = (issues: Parameters<typeof describeIssues>[0]): PresentAck => ({ ok: false, error: { code: 'invalid_request', message: describeIssues(issues) } });
 
 function attach(io: IO, rooms: PresentRooms, joined: Quota, socket: AppSocket): void {
-  socket.on('present:join', (...params: unknown[]) => {
+  socket.on('present:join', async (...params: unknown[]) => {
     const [args, ack] = argsAndAck<PresentAck>(params);
     if (!ack) return;
     const parsed = PresentJoinSchema.safeParse(args);
@@ -21,11 +22,13 @@ function attach(io: IO, rooms: PresentRooms, joined: Quota, socket: AppSocket): 
     const { room, role, region } = parsed.data;
     const refused = joined.take(socket.id, room);
     if (refused) return ack({ ok: false, error: { code: 'too_many_rooms', message: refused } });
-    const r = rooms.join(room, role, region, socket.data.auth, socket.id);
+    const r = await rooms.join(room, role, region, socket.data.auth, socket.id);
     if (!r.ok) {
       joined.release(socket.id, room);
       return ack(r);
     }
+    // a socket that went away while the rooms answered: its disconnect handler has already run, so leave no presenter behind
+    if (!socket.connected) return void rooms.left(socket.id);
     void socket.join(presentRoom(room));
     if (r.superseded) {
       io.to(r.superseded).emit('present:superseded', { room, message: `another presenter (${socket.data.auth.name}) took over room ${room}` });
@@ -34,24 +37,27 @@ function attach(io: IO, rooms: PresentRooms, joined: Quota, socket: AppSocket): 
     if (role === 'presenter') socket.to(presentRoom(room)).emit('present:changed', r.state);
   });
 
-  socket.on('present:go', (...params: unknown[]) => {
+  socket.on('present:go', async (...params: unknown[]) => {
     const [args, ack] = argsAndAck<PresentAck>(params);
     const reply = ack ?? (() => {});
     const parsed = PresentGoSchema.safeParse(args);
     if (!parsed.success) return reply(invalid(parsed.error.issues));
-    const r = rooms.go(parsed.data.room, socket.id, parsed.data);
+    const r = await rooms.go(parsed.data.room, socket.id, parsed.data);
     reply(r);
     if (r.ok) io.to(presentRoom(parsed.data.room)).emit('present:changed', r.state);
   });
 
-  socket.on('disconnect', () => {
+  socket.on('disconnect', async () => {
     joined.forget(socket.id);
-    for (const state of rooms.left(socket.id)) io.to(presentRoom(state.room)).emit('present:changed', state);
+    for (const state of await rooms.left(socket.id)) io.to(presentRoom(state.room)).emit('present:changed', state);
   });
 }
 
 export function attachPresent(io: IO, rooms = new PresentRooms(), maxRoomsPerSocket = DEFAULT_SOCKET_LIMITS.maxPresentRooms): PresentRooms {
   const joined = new Quota(maxRoomsPerSocket, 'presentation rooms');
   io.on('connection', (socket) => attach(io, rooms, joined, socket));
+  rooms.onRestored = (states) => {
+    for (const state of states) io.to(presentRoom(state.room)).emit('present:changed', state);
+  };
   return rooms;
 }

@@ -67,6 +67,7 @@ export class Follower {
     applyChanges(next, d.changes);
     next.version = d.version;
     next.asOf = d.asOf;
+    if (d.today) next.today = d.today;
     this.arrivals.set(d.version, performance.now());
     this.show(next);
   }

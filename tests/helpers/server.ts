@@ -13,6 +13,7 @@ import { createApp, type App } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { openStore } from '../../server/store';
+import { openCluster } from '../../server/cluster';
 import { featureRoutes, featureSockets } from '../../server/features';
 import type { Role } from '../../shared/schemas';
 
@@ -61,7 +62,7 @@ export type ChildServer = {
   output(): string;
 };
 
-function spawnServer(env: Record<string, string>, onLine?: (line: string) => void): Promise<{ child: ChildProcess; port: number; out: string[] }> {
+export function spawnServer(env: Record<string, string>, onLine?: (line: string) => void): Promise<{ child: ChildProcess; port: number; out: string[] }> {
   const out: string[] = [];
   let partial = '';
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, env.HZ_ENTRY ?? 'server/index.ts')], {
@@ -124,21 +125,6 @@ export async function startServer(opts: { dataDir?: string; env?: Record<string,
   return server;
 }
 
-/** A server process on any store (`env` names it, e.g. DATABASE_URL), no tokens made: for several nodes on one database. */
-export type ChildNode = { url: string; port: number; pid: number; kill(): Promise<void>; stop(): Promise<void>; output(): string };
-
-export async function startNode(env: Record<string, string>): Promise<ChildNode> {
-  const proc = await spawnServer({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', DATA_DIR: tempDir('hz-node-'), ...env });
-  return {
-    url: `http://127.0.0.1:${proc.port}`,
-    port: proc.port,
-    pid: proc.child.pid!,
-    kill: () => waitExit(proc.child, 'SIGKILL'),
-    stop: () => waitExit(proc.child, 'SIGTERM'),
-    output: () => proc.out.join(''),
-  };
-}
-
 export type InProcessServer = { url: string; port: number; dataDir: string; tokens: Tokens; app: App; close(): Promise<void> };
 
 export async function startApp(opts: { dataDir?: string; env?: Record<string, string>; demo?: boolean; now?: () => number } = {}): Promise<InProcessServer> {
@@ -147,7 +133,11 @@ export async function startApp(opts: { dataDir?: string; env?: Record<string, st
   const store = await openStore(config);
   // in the store the app uses: the SQLite file in DATA_DIR, or PostgreSQL when env has DATABASE_URL
   const tokens = (await tokensIn(store.tokens, DEFAULT_TOKENS)) as Tokens;
-  const app = await createApp({ config, store, log: createLogger(config.LOG_LEVEL), extraRoutes: featureRoutes, extraSockets: featureSockets, now: opts.now });
+  const log = createLogger(config.LOG_LEVEL);
+  // with REDIS_URL the in-process app joins that cluster; without it, it stays local (several in-process apps
+  // on one PostgreSQL database are the store tests' business: the production node lock is index.ts's)
+  const cluster = config.REDIS_URL ? await openCluster(config, log) : undefined;
+  const app = await createApp({ config, store, log, cluster, extraRoutes: featureRoutes, extraSockets: featureSockets, now: opts.now });
   const port = await app.listen(0, '127.0.0.1');
   return { url: `http://127.0.0.1:${port}`, port, dataDir, tokens, app, close: () => app.close() };
 }

@@ -6,16 +6,16 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../server/store';
 import { PROVINCE_CODE } from '../../shared/regions';
 import { makeHazard, rng } from '../helpers/hazards';
 import { sleep } from '../helpers/live';
 import { Follower, until } from '../helpers/multinode';
 import { clusterMissing, startCluster, type Cluster } from '../helpers/pg-cluster';
-import { api, startNode, tokensIn, type ChildNode } from '../helpers/server';
-import { TZ } from '../helpers/stores';
+import { pgTokens, startNode, type Node } from '../helpers/cluster';
+import { REDIS_URL, dropPrefix, randomPrefix, redisMissing } from '../helpers/redis';
+import { api } from '../helpers/server';
 
-const missing = clusterMissing();
+const missing = clusterMissing() ?? (await redisMissing());
 
 async function dbCount(url: string): Promise<{ n: number; ids: Set<string> }> {
   const c = new pg.Client({ connectionString: url });
@@ -30,18 +30,18 @@ async function dbCount(url: string): Promise<{ n: number; ids: Set<string> }> {
 
 describe.skipIf(missing !== null)('a PostgreSQL restart under two nodes', () => {
   let cluster: Cluster;
-  let nodes: ChildNode[] = [];
+  let nodes: Node[] = [];
   let tokens: Record<string, string>;
+  const prefix = randomPrefix();
   beforeAll(async () => {
     cluster = await startCluster();
-    const store = await openStore({ DATA_DIR: 'unused', DATABASE_URL: cluster.url, TZ_REGION: TZ });
-    tokens = await tokensIn(store.tokens, { reporter: { role: 'reporter', name: 'rs-reporter' }, viewer: { role: 'viewer', name: 'rs-viewer' } });
-    await store.close();
-    nodes = await Promise.all([0, 1].map(() => startNode({ DATABASE_URL: cluster.url })));
+    tokens = await pgTokens(cluster.url, { reporter: { role: 'reporter', name: 'rs-reporter' }, viewer: { role: 'viewer', name: 'rs-viewer' } });
+    nodes = await Promise.all([0, 1].map(() => startNode({ DATABASE_URL: cluster.url, REDIS_URL, REDIS_PREFIX: prefix })));
   }, 90_000);
   afterAll(async () => {
     await Promise.all(nodes.map((x) => x.kill()));
     cluster?.destroy();
+    await dropPrefix(prefix);
   });
 
   it('answers 200 or 503 throughout, reports it on /healthz, and converges after', async () => {
@@ -54,7 +54,7 @@ describe.skipIf(missing !== null)('a PostgreSQL restart under two nodes', () => 
     const bad: string[] = [];
     let writing = true;
     let i = 0;
-    const writer = async (node: ChildNode) => {
+    const writer = async (node: Node) => {
       while (writing) {
         const h = makeHazard(r, i++, { id: `RS-${i}` });
         const res = await api(node.url, tokens.reporter, 'POST', '/api/v1/hazards', h);

@@ -3,35 +3,38 @@
  * every change without writing itself (the change feed: LISTEN/NOTIFY + head poll), so every screen's snapshot +
  * deltas equal a count the test keeps itself from what was acknowledged; heartbeats and /healthz report the head;
  * and when one node is killed with -9, its screens move through a TCP round-robin balancer to the others and
- * never show a total lower than one they showed. Skipped with a message without PostgreSQL (fails under
- * HZ_REQUIRE_ALL=1).
+ * never show a total lower than one they showed. Skipped with a message without PostgreSQL or Redis (fails under
+ * HZ_REQUIRE_ALL=1); Redis only because several nodes need it (server/cluster.ts), under a prefix of this test's own.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../server/store';
 import { PROVINCE_CODE } from '../../shared/regions';
 import type { HazardInput } from '../../shared/schemas';
 import { makeHazard, rng } from '../helpers/hazards';
 import { sleep } from '../helpers/live';
 import { Follower, roundRobin, until } from '../helpers/multinode';
 import { freshDatabase, postgresMissing, type TestDatabase } from '../helpers/postgres';
-import { api, postHazards, startNode, tokensIn, type ChildNode } from '../helpers/server';
+import { pgTokens, startNode, type Node } from '../helpers/cluster';
+import { REDIS_URL, dropPrefix, randomPrefix, redisMissing } from '../helpers/redis';
+import { api, postHazards } from '../helpers/server';
 import { modelOf, tally, type ModelHazard } from '../helpers/stream';
-import { TZ } from '../helpers/stores';
 
-const pgMissing = await postgresMissing();
+const missing = (await postgresMissing()) ?? (await redisMissing());
 const REGIONS = [PROVINCE_CODE, '141100', '140100', '141102'];
 
-describe.skipIf(pgMissing !== null)('three nodes on one PostgreSQL database', () => {
+describe.skipIf(missing !== null)('three nodes on one PostgreSQL database', () => {
   let db: TestDatabase;
-  let nodes: ChildNode[] = [];
+  let nodes: Node[] = [];
   let tokens: Record<string, string>;
+  // several nodes need REDIS_URL (the node guard, server/cluster.ts); this test's keys under a prefix of its own
+  const prefix = randomPrefix();
   const followers: Follower[] = [];
   const model = new Map<string, ModelHazard>();
   const r = rng(20241201);
   let n = 0;
 
   const batch = (size: number): HazardInput[] => Array.from({ length: size }, () => makeHazard(r, n++, { id: `MN-${n}` }));
-  async function write(node: ChildNode, items: HazardInput[]): Promise<void> {
+  async function write(node: Node, items: HazardInput[]): Promise<void> {
     const res = items.length === 1
       ? await api(node.url, tokens.reporter, 'POST', '/api/v1/hazards', items[0])
       : await postHazards(node.url, tokens.reporter!, items);
@@ -39,27 +42,29 @@ describe.skipIf(pgMissing !== null)('three nodes on one PostgreSQL database', ()
     expect(res.body).toMatchObject({ accepted: items.length });
     for (const h of items) model.set(h.id, modelOf(h));
   }
-  /** Every follower shows exactly the independent count of every acknowledged write. */
+  /** Every follower shows exactly the independent count of every acknowledged write (key order aside). */
   async function allAgree(list: Follower[], timeoutMs: number): Promise<void> {
-    const expected = (region: string, today: string) => JSON.stringify(tally(region, model.values(), today));
-    const body = (f: Follower) => (f.state ? JSON.stringify({ totals: f.state.totals, byRegion: f.state.byRegion, bySector: f.state.bySector, matrix: f.state.matrix }) : '');
-    await until(() => list.every((f) => f.state && body(f) === expected(f.region, f.state.today)), timeoutMs, () => {
-      const off = list.filter((f) => !f.state || body(f) !== expected(f.region, f.state.today));
+    const agrees = (f: Follower) => {
+      if (!f.state) return false;
+      const { totals, byRegion, bySector, matrix } = f.state;
+      return isDeepStrictEqual({ totals, byRegion, bySector, matrix }, tally(f.region, model.values(), f.state.today));
+    };
+    await until(() => list.every(agrees), timeoutMs, () => {
+      const off = list.filter((f) => !agrees(f));
       return `${off.length} of ${list.length} screens differ, e.g. ${off[0]?.region} total ${off[0]?.state?.totals.total} (want ${tally(off[0]!.region, model.values(), off[0]?.state?.today ?? '').totals.total})`;
     });
   }
 
   beforeAll(async () => {
     db = await freshDatabase();
-    const store = await openStore({ DATA_DIR: 'unused', DATABASE_URL: db.url, TZ_REGION: TZ });
-    tokens = await tokensIn(store.tokens, { reporter: { role: 'reporter', name: 'mn-reporter' }, viewer: { role: 'viewer', name: 'mn-viewer' } });
-    await store.close();
-    nodes = await Promise.all([0, 1, 2].map(() => startNode({ DATABASE_URL: db.url })));
+    tokens = await pgTokens(db.url, { reporter: { role: 'reporter', name: 'mn-reporter' }, viewer: { role: 'viewer', name: 'mn-viewer' } });
+    nodes = await Promise.all([0, 1, 2].map(() => startNode({ DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: prefix })));
   }, 90_000);
   afterAll(async () => {
     for (const f of followers) f.close();
     await Promise.all(nodes.map((x) => x.kill()));
     await db?.drop();
+    await dropPrefix(prefix);
   });
 
   it('applies writes spread over the nodes, and writes on one node only, on every node without its writing', async () => {

@@ -3,9 +3,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { LANGS } from '../../shared/briefing';
 import { RegionCodeSchema } from '../../shared/schemas';
-import type { BriefingService } from '../briefing/briefing.service';
-import { asyncRoute } from './middleware';
-import { parseOr400 } from './hazards.router';
+import type { BriefingService } from './briefing.service';
+import { asyncRoute } from '../http/middleware';
+import { parseOr400 } from '../http/validate';
 
 const day = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
 

@@ -1,20 +1,12 @@
 /** /api/v1/hazards: intake, the list, one hazard, and its workflow actions. */
 import { Router, type Request } from 'express';
-import type { z } from 'zod';
 import {
-  EscalationInputSchema, ExtensionInputSchema, ListQuerySchema, ListingInputSchema, TransitionInputSchema, describeIssues,
+  EscalationInputSchema, ExtensionInputSchema, ListQuerySchema, ListingInputSchema, TransitionInputSchema,
 } from '../../shared/schemas';
-import { ServiceError } from '../errors';
-import type { HazardService } from '../hazards/hazards.service';
-import { escalation, extension, listing, transition } from '../hazards/workflow';
-import { asyncRoute, requireJson, type IngestLimiter } from './middleware';
-
-/** Parses with the schema or answers 400 naming what is wrong. */
-export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, what = 'body'): z.infer<S> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new ServiceError(400, `invalid_${what}`, describeIssues(r.error.issues), r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  return r.data;
-}
+import type { HazardService } from './hazards.service';
+import { escalation, extension, listing, transition } from './workflow';
+import { asyncRoute, requireJson, type IngestLimiter } from '../http/middleware';
+import { parseOr400 } from '../http/validate';
 
 const STATUS_OF: Record<string, 400 | 403 | 409> = { forbidden_region: 403, conflict: 409 };
 const auth = (req: Request) => req.auth!;

@@ -2,10 +2,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { RegionCodeSchema, RegionQuerySchema } from '../../shared/schemas';
-import type { HazardService } from '../hazards/hazards.service';
+import type { HazardService } from './hazards.service';
 import { ServiceError } from '../errors';
-import { asyncRoute } from './middleware';
-import { parseOr400 } from './hazards.router';
+import { asyncRoute } from '../http/middleware';
+import { parseOr400 } from '../http/validate';
 
 const TrendQuerySchema = z.strictObject({
   region: RegionCodeSchema.optional(),
