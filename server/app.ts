@@ -19,6 +19,9 @@ import { answerClientError, errorHandler, notFound } from './http/errors';
 import { hazardsRouter } from './hazards/hazards.router';
 import { AuthGate, IngestLimiter, guardJsonDepth, refuseForbiddenKeys, tokenFrom } from './http/middleware';
 import { pagesRouter } from './http/pages';
+import { requirePasswordChanged, sessionRouter } from './http/session.router';
+import { attachmentsRouter } from './attachments/attachments.router';
+import { blobStore } from './attachments/blobs';
 import { readRouter } from './hazards/read.router';
 import { createMetrics } from './metrics';
 import { LiveFeed, type IO } from './realtime/realtime';
@@ -156,7 +159,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const api = express.Router();
   // strict: false lets requireJson say "must be an object" instead of calling `null` invalid JSON
   api.use(express.json({ limit: '16mb', strict: false, reviver: refuseForbiddenKeys, verify: guardJsonDepth }));
+  api.use(sessionRouter(tokens, gate));
   api.use(gate.middleware());
+  api.use(requirePasswordChanged);
+  api.use('/hazards', attachmentsRouter(service, blobStore(tokens.sql, config.DATA_DIR)));
   for (const extra of deps.extraRoutes?.(ctx) ?? []) api.use(extra);
   api.use('/hazards', hazardsRouter(service, ingest));
   api.use(readRouter(service, { demo: config.demo, tz: config.TZ_REGION, chainHead: async () => repo.chainHead() }));

@@ -52,11 +52,27 @@ export const BatchEnvelopeSchema = z.strictObject({
   hazards: z.array(z.unknown()).min(1, 'at least one hazard').max(MAX_BATCH, `at most ${MAX_BATCH} hazards per request`),
 });
 
-export const TransitionInputSchema = z.strictObject({
-  to: z.enum(STATUS_CODES),
-  at: isoInstant.optional(),
-  note: text(2000).optional(),
+/** 五落实: the rectification plan recorded when a hazard moves into rectification (责任、措施、资金、时限、预案). */
+export const PlanSchema = z.strictObject({
+  responsible: text(200).min(1, 'the person responsible is required'),
+  measures: text(2000).min(1, 'the measures are required'),
+  funds: text(200).min(1, 'the funds are required'),
+  deadline: isoDay.optional(),
+  contingency: text(2000).min(1, 'the contingency plan is required'),
 });
+export type Plan = z.infer<typeof PlanSchema>;
+
+export const TransitionInputSchema = z
+  .strictObject({
+    to: z.enum(STATUS_CODES),
+    at: isoInstant.optional(),
+    note: text(2000).optional(),
+    /** (ext) with `to: "rectifying"`: the 五落实 plan */
+    plan: PlanSchema.optional(),
+    /** (ext) from `rectified` (验收): the acceptor's opinion, recorded with the result */
+    opinion: text(2000).optional(),
+  })
+  .refine((t) => !t.plan || t.to === 'rectifying', { path: ['plan'], message: 'a plan goes with to: "rectifying"' });
 export type TransitionInput = z.infer<typeof TransitionInputSchema>;
 
 export const EscalationInputSchema = z
@@ -75,6 +91,12 @@ export const ListingInputSchema = z.strictObject({
   document: text(500).optional(),
 });
 export type ListingInput = z.infer<typeof ListingInputSchema>;
+
+/** (ext) 摘牌: lifting a supervised listing always says why. */
+export const DelistingInputSchema = z.strictObject({
+  note: text(2000).min(1, 'a note is required to lift a listing'),
+});
+export type DelistingInput = z.infer<typeof DelistingInputSchema>;
 
 export const ExtensionInputSchema = z.strictObject({
   deadline: isoDay,
@@ -158,16 +180,21 @@ export type Heartbeat = z.infer<typeof HeartbeatSchema>;
 
 export const SubscribeArgsSchema = z.strictObject({ region: RegionCodeSchema });
 
-export type Actor = { tokenId: string; name: string; role: Role };
+/** Who made a change, inside the hash chain: a named person, or a machine token (systems, wall screens). */
+export type Actor =
+  | { kind: 'user'; username: string; displayName: string; role: Role; region: string }
+  | { kind: 'token'; tokenId: string; name: string; role: Role; region: string };
+/** The actor of history written before people had accounts: the token's id, name and role. */
+export type LegacyActor = { tokenId: string; name: string; role: Role };
 export const ROLES = ['admin', 'reporter', 'viewer', 'display'] as const;
 export type Role = (typeof ROLES)[number];
 
 export type HistoryEntry = {
   seq: number;
-  kind: 'reported' | 'transition' | 'escalation' | 'listing' | 'extension';
+  kind: 'reported' | 'transition' | 'escalation' | 'listing' | 'extension' | 'delisting' | 'evidence';
   at: string;
   recordedAt: string;
-  actor: Actor | null;
+  actor: Actor | LegacyActor | null;
   data: Record<string, unknown>;
   hash: string;
 };

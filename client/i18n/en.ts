@@ -4,6 +4,9 @@ export const en: Messages = {
   app: { title: 'Shanxi major accident hazards', subtitle: 'Live', province: 'Province' },
   demo: '演示数据 / DEMO',
   freshness: {
+    lagging: 'LAGGING',
+    behind: 'this server is {n} changes behind',
+    catchingUp: 'this server is catching up',
     live: 'LIVE',
     stale: 'DATA STALE',
     connecting: 'Connecting',

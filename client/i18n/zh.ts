@@ -3,6 +3,9 @@ export const zh = {
   app: { title: '山西省重大事故隐患排查整治', subtitle: '实时监测', province: '全省' },
   demo: '演示数据 / DEMO',
   freshness: {
+    lagging: '数据滞后',
+    behind: '本服务器落后 {n} 条更新',
+    catchingUp: '本服务器正在追赶最新数据',
     live: '实时',
     stale: '数据已过期',
     connecting: '连接中',

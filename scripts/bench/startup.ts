@@ -6,6 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { actorOf } from '../../server/auth/auth';
 import { openSqlite } from '../../server/db/sqlite';
 import { SqliteDriver } from '../../server/db/sqlite.driver';
 import { ChainStore } from '../../server/hazards/chain.store';
@@ -48,7 +49,7 @@ async function generate(dir: string, hazards: number, transitions: number): Prom
     .all() as Array<{ name: string; sql: string }>;
   for (const ix of indexes) db.exec(`DROP INDEX ${ix.name}`);
   const repo = await ChainStore.open(new SqliteDriver(db), DEFAULT_TZ);
-  const actor = { tokenId: BENCH_AUTH.tokenId, name: BENCH_AUTH.name, role: BENCH_AUTH.role };
+  const actor = actorOf(BENCH_AUTH);
   const CHUNK = 10_000;
   for (let i = 0; i < hazards; i += CHUNK) {
     const inputs = benchHazards(Math.min(CHUNK, hazards - i), 1000 + i, 'S').map((h, j) => ({ ...h, id: idOf(i + j) }));

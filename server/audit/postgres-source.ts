@@ -7,6 +7,7 @@ import pg from 'pg';
 import { PG_TYPES } from '../db/pg-pool';
 import type { ChangeRow } from '../hazards/changes';
 import type { AuditSource, HazardTableRow } from './verify';
+import { portAuditSource } from '../auth/auth-chain';
 
 const PAGE = 5000;
 
@@ -27,6 +28,7 @@ export async function openPostgresAuditSource(url: string): Promise<{ source: Au
     changes: () => pages<ChangeRow>('SELECT * FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2', (r) => r.seq, 0),
     hazards: () => pages<HazardTableRow>('SELECT * FROM hazards WHERE id > $1 ORDER BY id LIMIT $2', (r) => r.id, ''),
     meta: async (key) => ((await client.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key])).rows[0]?.value ?? null),
+    auth: portAuditSource(async <T>(sql: string) => (await client.query(sql)).rows as T[]),
   };
   return {
     source,

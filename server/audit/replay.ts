@@ -49,8 +49,15 @@ function sameJson(a: unknown, b: unknown): boolean {
   return ka.every((k) => Object.hasOwn(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
-const isActor = (a: unknown): boolean =>
-  typeof a === 'object' && a !== null && ['tokenId', 'name', 'role'].every((k) => typeof (a as Record<string, unknown>)[k] === 'string');
+/** A person (kind user), a token (kind token), or the token actor of history written before accounts. */
+const isActor = (a: unknown): boolean => {
+  if (typeof a !== 'object' || a === null) return false;
+  const r = a as Record<string, unknown>;
+  const has = (...keys: string[]) => keys.every((k) => typeof r[k] === 'string');
+  if (r.kind === 'user') return has('username', 'displayName', 'role', 'region');
+  if (r.kind === 'token') return has('tokenId', 'name', 'role', 'region');
+  return has('tokenId', 'name', 'role');
+};
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
@@ -97,6 +104,9 @@ const STEPS: Record<string, Step> = {
     return { ...cur, level: d.to as Level, deadline: str(d.deadline) ?? cur.deadline };
   }),
   listing: mutation((cur, d) => ({ ...cur, listedBy: d.by as ListingLevel })),
+  delisting: mutation((cur, d) => (d.from !== cur.listedBy ? `says the listing by ${String(d.from)} was lifted, but it was ${String(cur.listedBy)}` : { ...cur, listedBy: null })),
+  // evidence of rectification: its SHA-256 in the chain, no change of state
+  evidence: mutation((cur) => cur),
   extension: mutation((cur, d) => {
     if ((d.from ?? null) !== cur.deadline) return `says the deadline was ${String(d.from)}, but it was ${String(cur.deadline)}`;
     return { ...cur, deadline: str(d.to), extensions: cur.extensions + 1 };
@@ -116,7 +126,7 @@ export class Projection {
     const step = STEPS[c.row.kind];
     if (!step) return `kind "${c.row.kind}" is not one this audit knows`;
     if (!c.row.hazard_id) return 'a hazard change without a hazard_id';
-    if (!isActor(c.actor)) return 'no actor (token id, name and role) recorded';
+    if (!isActor(c.actor)) return 'no actor (the person or token, role and region) recorded';
     return step(this, c, this.hazards.get(c.row.hazard_id));
   }
 

@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import type { ChangeRow } from '../hazards/changes';
 import type { AuditSource, HazardTableRow } from './verify';
+import { portAuditSource } from '../auth/auth-chain';
 
 export function openSqliteAuditSource(file: string): { source: AuditSource; close(): void } {
   const db = new Database(file, { readonly: true, fileMustExist: true });
@@ -15,6 +16,7 @@ export function openSqliteAuditSource(file: string): { source: AuditSource; clos
     changes: () => db.prepare('SELECT * FROM changes ORDER BY seq').iterate() as Iterable<ChangeRow>,
     hazards: () => db.prepare('SELECT * FROM hazards ORDER BY id').iterate() as Iterable<HazardTableRow>,
     meta: (key) => (meta.get(key) as string | undefined) ?? null,
+    auth: portAuditSource(async <T>(sql: string) => db.prepare(sql).all() as T[]),
   };
   return {
     source,

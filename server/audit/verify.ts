@@ -13,6 +13,7 @@ import { dayOf } from '../../shared/time';
 import { cityOf } from '../../shared/regions';
 import { GENESIS_HASH, hashRow, type ChangePayload, type ChangeRow } from '../hazards/changes';
 import { Projection, sha256, type Parsed, type Projected } from './replay';
+import { verifyAuth, type AuthAuditSource } from '../auth/auth-chain';
 
 /** A stored hazard row, as the table holds it (columns the audit checks). */
 export type HazardTableRow = {
@@ -27,11 +28,26 @@ export interface AuditSource {
   changes(): AsyncIterable<ChangeRow> | Iterable<ChangeRow>;
   hazards(): AsyncIterable<HazardTableRow> | Iterable<HazardTableRow>;
   meta(key: string): Promise<string | null> | string | null;
+  /** the tokens, users, sessions and their auth chain (server/auth/auth-chain.ts), in the same snapshot */
+  auth?: AuthAuditSource;
 }
 
 export type Head = { seq: number; hash: string };
 export type Problem = { record: string; message: string };
-export type AuditReport = { ok: boolean; changes: number; hazards: number; head: Head; problems: Problem[] };
+export type AuditReport = { ok: boolean; changes: number; hazards: number; head: Head; problems: Problem[]; authChanges?: number };
+
+/** The auth chain and the tables it vouches for; a store from before accounts (no such tables) has none. */
+async function checkAuth(src: AuditSource, problems: Problem[]): Promise<number | undefined> {
+  if (!src.auth) return undefined;
+  try {
+    const r = await verifyAuth(src.auth);
+    problems.push(...r.problems.slice(0, MAX_PROBLEMS));
+    return r.changes;
+  } catch (e) {
+    if (/no such table|does not exist/.test(e instanceof Error ? e.message : '')) return undefined;
+    throw e;
+  }
+}
 
 const MAX_PROBLEMS = 20;
 
@@ -150,5 +166,6 @@ export async function verify(src: AuditSource, tz: string, expect: Head | null =
     problems.push({ record: 'meta day', message: `is ${String(dayMeta)}, the newest day change says ${String(projection.day)}` });
   }
   const hazards = problems.length ? 0 : await checkState(src, projection, tz, problems);
-  return { ok: problems.length === 0, changes: head.seq, hazards, head, problems };
+  const authChanges = await checkAuth(src, problems);
+  return { ok: problems.length === 0, changes: head.seq, hazards, head, problems, authChanges };
 }

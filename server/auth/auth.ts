@@ -1,11 +1,19 @@
 import { PROVINCE_CODE, isWithin } from '../../shared/regions';
+import type { Source } from '../../shared/domain';
 import type { Actor, Role } from '../../shared/schemas';
 import { ServiceError } from '../errors';
 
-/** Who is asking: a token's identity, role and region scope. */
-export type Auth = { tokenId: string; name: string; role: Role; region: string };
+/** The person behind a session (absent for machine tokens). */
+export type Person = { username: string; displayName: string; source: Source; mustChangePassword: boolean };
 
-export const actorOf = (a: Auth): Actor => ({ tokenId: a.tokenId, name: a.name, role: a.role });
+/** Who is asking: a token's (or a person's session's) identity, role and region scope. */
+export type Auth = { tokenId: string; name: string; role: Role; region: string; user?: Person };
+
+/** The actor a change records: the person by username, or the token (by id too: names need not be unique). */
+export const actorOf = (a: Auth): Actor =>
+  a.user
+    ? { kind: 'user', username: a.user.username, displayName: a.user.displayName, role: a.role, region: a.region }
+    : { kind: 'token', tokenId: a.tokenId, name: a.name, role: a.role, region: a.region };
 
 export const canWrite = (a: Auth): boolean => a.role === 'admin' || a.role === 'reporter';
 

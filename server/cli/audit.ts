@@ -39,7 +39,10 @@ async function run(argv: string[]): Promise<number> {
       return report.ok ? 0 : 1;
     }
     if (values.json) console.log(JSON.stringify(report));
-    else if (report.ok) console.log(`verified ${report.changes} changes, ${report.hazards} hazards, head ${report.head.seq}:${report.head.hash}`);
+    else if (report.ok) {
+      const auth = report.authChanges === undefined ? '' : `, ${report.authChanges} auth records`;
+      console.log(`verified ${report.changes} changes, ${report.hazards} hazards${auth}, head ${report.head.seq}:${report.head.hash}`);
+    }
     else {
       const [first, ...rest] = report.problems;
       console.error(`NOT VERIFIED: ${first!.record}: ${first!.message}`);

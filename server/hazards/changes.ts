@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Facts } from '../../shared/aggregation';
-import type { Actor, HistoryEntry } from '../../shared/schemas';
+import type { Actor, HistoryEntry, LegacyActor } from '../../shared/schemas';
 
 export type HazardChangeKind = HistoryEntry['kind'];
 export type ChangeKind = HazardChangeKind | 'day';
@@ -31,7 +31,7 @@ export type Change = {
   kind: ChangeKind;
   at: string;
   recordedAt: string;
-  actor: Actor | null;
+  actor: Actor | LegacyActor | null;
   payload: ChangePayload;
   prevHash: string;
   hash: string;
@@ -81,7 +81,7 @@ export function rowToChange(r: ChangeRow): Change {
     kind: r.kind as ChangeKind,
     at: r.at,
     recordedAt: r.recorded_at,
-    actor: JSON.parse(r.actor) as Actor | null,
+    actor: JSON.parse(r.actor) as Actor | LegacyActor | null,
     payload: JSON.parse(r.payload) as ChangePayload,
     prevHash: r.prev_hash,
     hash: r.hash,

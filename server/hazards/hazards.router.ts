@@ -1,10 +1,10 @@
 /** /api/v1/hazards: intake, the list, one hazard, and its workflow actions. */
 import { Router, type Request } from 'express';
 import {
-  EscalationInputSchema, ExtensionInputSchema, ListQuerySchema, ListingInputSchema, TransitionInputSchema,
+  DelistingInputSchema, EscalationInputSchema, ExtensionInputSchema, ListQuerySchema, ListingInputSchema, TransitionInputSchema,
 } from '../../shared/schemas';
 import type { HazardService } from './hazards.service';
-import { escalation, extension, listing, transition } from './workflow';
+import { delisting, escalation, extension, listing, transition } from './workflow';
 import { asyncRoute, requireJson, type IngestLimiter } from '../http/middleware';
 import { parseOr400 } from '../http/validate';
 
@@ -39,9 +39,13 @@ export function hazardsRouter(service: HazardService, ingestLimit: IngestLimiter
       res.json(await run(req));
     }));
 
-  action('transitions', (req) => service.mutate(String(req.params.id), auth(req), transition(parseOr400(TransitionInputSchema, req.body), service.now())));
-  action('escalations', (req) => service.mutate(String(req.params.id), auth(req), escalation(parseOr400(EscalationInputSchema, req.body))));
+  action('transitions', (req) => service.mutate(String(req.params.id), auth(req), transition(parseOr400(TransitionInputSchema, req.body), service.now(), auth(req))));
+  action('escalations', (req) => service.mutate(String(req.params.id), auth(req), escalation(parseOr400(EscalationInputSchema, req.body), auth(req))));
   action('listing', (req) => service.mutate(String(req.params.id), auth(req), listing(parseOr400(ListingInputSchema, req.body), auth(req))));
-  action('extensions', (req) => service.mutate(String(req.params.id), auth(req), extension(parseOr400(ExtensionInputSchema, req.body))));
+  action('extensions', (req) => service.mutate(String(req.params.id), auth(req), extension(parseOr400(ExtensionInputSchema, req.body), auth(req))));
+  // 摘牌 (ext): DELETE with a JSON body {note}
+  r.delete('/:id/listing', requireJson, asyncRoute(async (req, res) => {
+    res.json(await service.mutate(String(req.params.id), auth(req), delisting(parseOr400(DelistingInputSchema, req.body), auth(req))));
+  }));
   return r;
 }

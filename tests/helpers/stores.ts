@@ -34,7 +34,7 @@ export async function openTestStore(kind: StoreKind): Promise<TestStore> {
   return { ...store, kind, env, dispose };
 }
 
-export const ACTOR: Actor = { tokenId: 'tok-test', name: '测试管理员', role: 'admin' };
+export const ACTOR: Actor = { kind: 'token', tokenId: 'tok-test', name: '测试管理员', role: 'admin', region: '140000' };
 export const T0 = Date.parse('2024-12-01T02:00:00Z');
 /** recordedAt of the n-th write of a scenario: fixed, so two stores seal the same hashes */
 export const at = (n: number) => new Date(T0 + n * 60_000).toISOString();

@@ -242,9 +242,9 @@ describe('accountability', () => {
     const h = await api(s.url, t.viewerTY, 'GET', '/api/v1/hazards/TY-ACC');
     expect(h.body.history.map((e: { kind: string }) => e.kind)).toEqual(['reported', 'transition', 'listing']);
     expect(h.body.history.map((e: { actor: unknown }) => e.actor)).toEqual([
-      { tokenId: reporterId, name: '太原市应急管理局', role: 'reporter' },
-      { tokenId: reporterId, name: '太原市应急管理局', role: 'reporter' },
-      { tokenId: adminId, name: 'test-admin', role: 'admin' },
+      { kind: 'token', tokenId: reporterId, name: '太原市应急管理局', role: 'reporter', region: '140100' },
+      { kind: 'token', tokenId: reporterId, name: '太原市应急管理局', role: 'reporter', region: '140100' },
+      { kind: 'token', tokenId: adminId, name: 'test-admin', role: 'admin', region: '140000' },
     ]);
     for (const e of h.body.history) {
       expect(Date.parse(e.recordedAt)).toBeGreaterThanOrEqual(before - 1000);

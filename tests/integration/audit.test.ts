@@ -106,7 +106,7 @@ describe('audit verify', () => {
     const r = await audit(pristine, 'verify');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    const m = /^verified (\d+) changes, (\d+) hazards, head (\d+):([0-9a-f]{64})$/m.exec(r.out)!;
+    const m = /^verified (\d+) changes, (\d+) hazards(?:, \d+ auth records)?, head (\d+):([0-9a-f]{64})$/m.exec(r.out)!;
     expect(m).not.toBeNull();
     expect(Number(m[2])).toBe(31);
     expect(Number(m[1])).toBe(head.seq + 1);
@@ -119,7 +119,7 @@ describe('audit verify', () => {
   it('is wired as `npm run audit -- verify`', () => {
     const r = spawnSync('npm', ['run', '--silent', 'audit', '--', 'verify'], { cwd: ROOT, env: { ...process.env, DATA_DIR: pristine }, encoding: 'utf8' });
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^verified \d+ changes, 31 hazards, head \d+:[0-9a-f]{64}$/m);
+    expect(r.stdout).toMatch(/^verified \d+ changes, 31 hazards(?:, \d+ auth records)?, head \d+:[0-9a-f]{64}$/m);
   });
 
   it.concurrent.each<[string, (db: Database.Database) => string, RegExp, 'cli' | 'in-process']>([

@@ -109,7 +109,7 @@ describe.skipIf(pgMissing !== null)('several nodes on one PostgreSQL database', 
     const ok = audit(db.url);
     expect(ok.err).toBe('');
     expect(ok.code).toBe(0);
-    expect(ok.out).toMatch(/^verified \d+ changes, 480 hazards, head \d+:[0-9a-f]{64}/);
+    expect(ok.out).toMatch(/^verified \d+ changes, 480 hazards(?:, \d+ auth records)?, head \d+:[0-9a-f]{64}/);
     const [victim] = await query<{ id: string }>(db.url, "SELECT id FROM hazards WHERE status = 'reported' ORDER BY id LIMIT 1");
     await query(db.url, "UPDATE hazards SET status = 'closed' WHERE id = $1", [victim!.id]);
     const bad = audit(db.url);

@@ -125,7 +125,7 @@ describe('supervised listing (挂牌督办)', () => {
 
   it('counts `listed` for open hazards in summaries and in live deltas, and is upgraded, not repeated', async () => {
     await report(hazard('LST-1', { level: 'major', deadline: addDays(today(), 20) }));
-    await report(hazard('LST-CITY', { regionCode: CITY }));
+    await report(hazard('LST-CITY', { regionCode: CITY, level: 'major', deadline: addDays(today(), 20) }));
     const [prov, city] = [await totals(PROVINCE_CODE), await totals(CITY)];
     await until(CITY, (t) => t.total === city.total);
 
@@ -157,9 +157,10 @@ describe('supervised listing (挂牌督办)', () => {
   });
 
   it('only for open hazards; a listed hazard that is rectified leaves `listed`', async () => {
-    await report(hazard('LST-2', { deadline: addDays(today(), 3) }));
+    await report(hazard('LST-2', { level: 'major', deadline: addDays(today(), 3) }));
     expect((await post('/api/v1/hazards/LST-2/listing', { by: 'city' })).status).toBe(200);
     const before = await totals(CITY);
+    expect((await post('/api/v1/hazards/LST-2/transitions', { to: 'rectifying' })).status).toBe(200);
     expect((await post('/api/v1/hazards/LST-2/transitions', { to: 'rectified' })).status).toBe(200);
     expect((await totals(CITY)).listed).toBe(before.listed - 1);
     await until(CITY, (t) => t.listed === before.listed - 1);
