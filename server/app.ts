@@ -17,12 +17,14 @@ import { HazardService } from './hazards/hazards.service';
 import { answerClientError, errorHandler, notFound } from './http/errors';
 import { hazardsRouter } from './hazards/hazards.router';
 import { AuthGate, IngestLimiter, guardJsonDepth, refuseForbiddenKeys, tokenFrom } from './http/middleware';
+import { forbiddenOrigin, originGuard, parseAllowedOrigins, sameOrigin, usesSessionCookie } from './http/origin';
 import { pagesRouter } from './http/pages';
 import { requirePasswordChanged, sessionRouter } from './http/session.router';
 import { attachmentsRouter } from './attachments/attachments.router';
 import { blobStore } from './attachments/blobs';
 import { readRouter } from './hazards/read.router';
-import { createMetrics } from './metrics';
+import { openApiRouter } from './http/openapi-page';
+import { createMetrics, sampleAtScrape, type Metrics } from './metrics';
 import { LiveFeed, type IO } from './realtime/realtime';
 import { DEFAULT_SOCKET_LIMITS, boundOutput } from './realtime/socket-bounds';
 import { DayClock, RevocationWatcher } from './clocks';
@@ -54,6 +56,8 @@ export type AppContext = {
   cluster: Cluster;
   /** the one per-token ingest budget: every way in (JSON, spreadsheet import) spends from it */
   ingest: IngestLimiter;
+  /** this node's Prometheus metrics: a feature sets its own (imports, integrity) */
+  metrics: Metrics;
 };
 
 export type App = {
@@ -85,6 +89,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   feed.start();
 
   const gate = new AuthGate(tokens, config.AUTH_FAILURE_LIMIT, cluster.budgets);
+  const allowedOrigins = parseAllowedOrigins(config.ALLOWED_ORIGINS);
   const ingest = new IngestLimiter(config.INGEST_LIMIT_PER_MINUTE, cluster.budgets);
   const app = express();
   app.disable('x-powered-by');
@@ -112,7 +117,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.on('finish', () => {
       metrics.httpRequests.inc({ method: req.method, status: String(res.statusCode) });
       // every write request, by token: shipped off the host, the log corroborates (or contradicts) the history
-      if (req.method !== 'GET' && req.auth) log.info({ method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, token: req.auth.tokenId, role: req.auth.role }, 'write');
+      // (the demo's simulator writes every few seconds: there they are debug lines)
+      if (req.method !== 'GET' && req.auth) log[config.demo ? 'debug' : 'info']({ method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, token: req.auth.tokenId, role: req.auth.role }, 'write');
     });
     next();
   });
@@ -135,11 +141,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         const auth = await gate.check(tokenFrom(req.headers.authorization, req.headers.cookie), req.ip ?? '');
         if (auth.role !== 'admin') throw new ServiceError(403, 'forbidden_role', 'metrics are for admin tokens or loopback');
       }
-      const head = await repo.chainHead();
-      metrics.chainHead.reset();
-      metrics.chainHead.set({ hash: head.hash }, head.seq);
-      metrics.changesApplied.set(live.appliedSeq);
-      metrics.sockets.set(io.engine.clientsCount);
+      sampleAtScrape(metrics, { head: await repo.chainHead(), feed: feed.status(), sockets: io.engine.clientsCount });
       const load = reads.load();
       metrics.heavyReads.set({ state: 'running' }, load.running);
       metrics.heavyReads.set({ state: 'waiting' }, load.waiting);
@@ -158,21 +160,23 @@ export async function createApp(deps: AppDeps): Promise<App> {
     transports: ['websocket'],
     ...(cluster.adapter ? { adapter: cluster.adapter } : {}),
   });
-  const ctx: AppContext = { service, io, config, log, tokens, reads, cluster, ingest };
+  const ctx: AppContext = { service, io, config, log, tokens, reads, cluster, ingest, metrics };
 
   const api = express.Router();
   // strict: false lets requireJson say "must be an object" instead of calling `null` invalid JSON
   api.use(express.json({ limit: '16mb', strict: false, reviver: refuseForbiddenKeys, verify: guardJsonDepth }));
   api.use(sessionRouter(tokens, gate));
+  api.use(originGuard(allowedOrigins));
   api.use(gate.middleware());
   api.use(requirePasswordChanged);
   api.use('/hazards', attachmentsRouter(service, blobStore(tokens.sql, config.DATA_DIR)));
   for (const extra of deps.extraRoutes?.(ctx) ?? []) api.use(extra);
   api.use('/hazards', hazardsRouter(service, ingest));
   api.use(readRouter(service, { demo: config.demo, tz: config.TZ_REGION, chainHead: async () => repo.chainHead() }));
+  app.use(openApiRouter(process.env.npm_package_version ?? '0.1.0'));
   app.use('/api/v1', api);
   app.use('/api', notFound);
-  app.use(pagesRouter(config.CLIENT_DIR, gate));
+  app.use(pagesRouter(config.CLIENT_DIR, gate, allowedOrigins));
   app.use(notFound);
   app.use(errorHandler(log));
 
@@ -180,9 +184,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     if (change.kind === 'reported') metrics.hazards.inc({ outcome: 'accepted' });
   });
 
-  const liveFeed = new LiveFeed(io, live, feed, { log });
+  const liveFeed = new LiveFeed(io, live, feed, { log, deltasSent: metrics.deltasSent });
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown })?.token;
+    const { headers } = socket.handshake;
+    if (typeof token !== 'string' && usesSessionCookie(undefined, headers.cookie) && !sameOrigin(headers.origin, headers.host, allowedOrigins)) {
+      const e = forbiddenOrigin(headers.origin);
+      return next(new Error(`${e.code}: ${e.message}`));
+    }
     gate
       .check(typeof token === 'string' ? token : tokenFrom(undefined, socket.handshake.headers.cookie), socket.handshake.address)
       .then((auth) => {

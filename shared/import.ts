@@ -50,7 +50,10 @@ export type ImportRejected = {
 };
 
 export type ImportResult = Omit<BatchResult, 'rejected'> & {
+  /** the first rejected rows by row number (at most 1,000; cells cut to 200 characters) */
   rejected: ImportRejected[];
+  /** every rejected row, listed or not */
+  rejectedCount: number;
   /** data rows read (blank rows not counted) */
   rows: number;
   format: 'xlsx' | 'csv';

@@ -4,31 +4,70 @@
  */
 import { z } from 'zod';
 import { LEVEL_CODES, LISTING_LEVELS, SECTOR_CODES, SOURCE_CODES, STATUS_CODES } from './domain';
-import { PROVINCE_CODE, isRegionCode } from './regions';
+import { PROVINCE_CODE, isRegionCode, withdrawnCode, withdrawnMessage } from './regions';
+import { CREDIT_CODE_PATTERN, isValidCreditCode } from './credit-code';
 
 export const FUTURE_SKEW_MS = 5 * 60_000;
 export const MAX_BATCH = 5000;
 
-const text = (max: number) => z.string().trim().max(max, `at most ${max} characters`);
-const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time with an offset or Z' });
-const isoDay = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
+// ---- text and date rules (docs/API.md "Text and dates"): each refusal carries params.rule, which the
+// spreadsheet import turns into its Chinese reason without reading the English message
+/** C0 controls except tab, LF, CR; DEL; C1 controls. Single-line texts refuse tab, LF and CR too. */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const LINE_BREAK = /[\t\n\r]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** whitespace and the characters that print nothing: zero-width, joiners, bidi marks, soft hyphen, BOM, fillers */
+const INVISIBLE = /[\s\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]/gu;
+/** nothing in this system happened before 2000: an earlier date is a typing or conversion error (year 0001) */
+export const DATE_FLOOR = '2000-01-01';
+const FLOOR_MS = Date.parse(`${DATE_FLOOR}T00:00:00Z`);
+
+export type TextRule = 'control_char' | 'lone_surrogate' | 'invisible_only' | 'date_floor';
+const rule = (r: TextRule, message: string) => ({ message, params: { rule: r } });
+
+const text = (max: number, multiline = false) =>
+  z
+    .string()
+    .trim()
+    .max(max, `at most ${max} characters`)
+    .refine((v) => !CONTROL.test(v) && (multiline || !LINE_BREAK.test(v)), rule('control_char', multiline ? 'must not contain control characters (tab and line breaks are allowed)' : 'must not contain control characters, tabs or line breaks'))
+    .refine((v) => !LONE_SURROGATE.test(v), rule('lone_surrogate', 'must not contain unpaired UTF-16 surrogates'))
+    .refine((v) => v === '' || v.replace(INVISIBLE, '') !== '', rule('invisible_only', 'must contain a visible character'));
+const isoInstant = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 time with an offset or Z' })
+  .refine((v) => Date.parse(v) >= FLOOR_MS, rule('date_floor', `must not be before ${DATE_FLOOR}`));
+const isoDay = z.iso.date({ message: 'must be a date YYYY-MM-DD' }).refine((v) => v >= DATE_FLOOR, rule('date_floor', `must not be before ${DATE_FLOOR}`));
 
 export const HazardIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, '1–64 characters of A–Z a–z 0–9 . _ : -');
-export const RegionCodeSchema = z.string().refine(isRegionCode, 'unknown region code (GB/T 2260, this province)');
+/** The issue param that marks a withdrawn region code, so callers can answer `withdrawn_region`. */
+export const WITHDRAWN_REGION = 'withdrawn_region';
+export const RegionCodeSchema = z.string().superRefine((code, ctx) => {
+  if (isRegionCode(code)) return;
+  const w = withdrawnCode(code);
+  if (!w) {
+    ctx.addIssue({ code: 'custom', message: 'unknown region code (GB/T 2260, this province)', params: { rule: 'unknown_region' } });
+    return;
+  }
+  // old ledgers still carry the pre-2018 codes: say where they went, in both languages
+  const m = withdrawnMessage(w);
+  ctx.addIssue({ code: 'custom', message: `${m.zh} / ${m.en}`, params: { rule: WITHDRAWN_REGION, successors: w.successors } });
+});
 
 export const EnterpriseSchema = z.strictObject({
   name: text(200).min(1, 'enterprise name is required'),
-  creditCode: z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, 'unified social credit code: 18 characters').optional(),
+  creditCode: z.string().regex(CREDIT_CODE_PATTERN, 'unified social credit code: 18 characters')
+    .refine(isValidCreditCode, { message: 'unified social credit code: check character does not match (GB 32100)', params: { rule: 'credit_check' } })
+    .optional(),
 });
 
 export const HazardInputSchema = z
   .strictObject({
     id: HazardIdSchema,
-    regionCode: RegionCodeSchema.refine((c) => c !== PROVINCE_CODE, 'report against a county or a city, not the province'),
+    regionCode: RegionCodeSchema.refine((c) => c !== PROVINCE_CODE, { message: 'report against a county or a city, not the province', params: { rule: 'not_province' } }),
     sector: z.enum(SECTOR_CODES),
     level: z.enum(LEVEL_CODES),
     title: text(200).min(1, 'title is required'),
-    description: text(4000).optional(),
+    description: text(4000, true).optional(),
     enterprise: EnterpriseSchema.optional(),
     source: z.enum(SOURCE_CODES).default('inspection'),
     discoveredAt: isoInstant,
@@ -37,13 +76,13 @@ export const HazardInputSchema = z
   })
   .superRefine((h, ctx) => {
     if (Date.parse(h.discoveredAt) > Date.now() + FUTURE_SKEW_MS) {
-      ctx.addIssue({ code: 'custom', path: ['discoveredAt'], message: 'is in the future' });
+      ctx.addIssue({ code: 'custom', path: ['discoveredAt'], message: 'is in the future', params: { rule: 'future' } });
     }
     if (h.level === 'major' && !h.deadline) {
-      ctx.addIssue({ code: 'custom', path: ['deadline'], message: 'is required for a major hazard' });
+      ctx.addIssue({ code: 'custom', path: ['deadline'], message: 'is required for a major hazard', params: { rule: 'major_deadline' } });
     }
     if (h.deadline && h.deadline < h.discoveredAt.slice(0, 10) && Date.parse(`${h.deadline}T23:59:59+14:00`) < Date.parse(h.discoveredAt)) {
-      ctx.addIssue({ code: 'custom', path: ['deadline'], message: 'is before the hazard was discovered' });
+      ctx.addIssue({ code: 'custom', path: ['deadline'], message: 'is before the hazard was discovered', params: { rule: 'deadline_before' } });
     }
   });
 export type HazardInput = z.infer<typeof HazardInputSchema>;
@@ -55,10 +94,10 @@ export const BatchEnvelopeSchema = z.strictObject({
 /** 五落实: the rectification plan recorded when a hazard moves into rectification (责任、措施、资金、时限、预案). */
 export const PlanSchema = z.strictObject({
   responsible: text(200).min(1, 'the person responsible is required'),
-  measures: text(2000).min(1, 'the measures are required'),
+  measures: text(2000, true).min(1, 'the measures are required'),
   funds: text(200).min(1, 'the funds are required'),
   deadline: isoDay.optional(),
-  contingency: text(2000).min(1, 'the contingency plan is required'),
+  contingency: text(2000, true).min(1, 'the contingency plan is required'),
 });
 export type Plan = z.infer<typeof PlanSchema>;
 
@@ -66,11 +105,11 @@ export const TransitionInputSchema = z
   .strictObject({
     to: z.enum(STATUS_CODES),
     at: isoInstant.optional(),
-    note: text(2000).optional(),
+    note: text(2000, true).optional(),
     /** (ext) with `to: "rectifying"`: the 五落实 plan */
     plan: PlanSchema.optional(),
     /** (ext) from `rectified` (验收): the acceptor's opinion, recorded with the result */
-    opinion: text(2000).optional(),
+    opinion: text(2000, true).optional(),
   })
   .refine((t) => !t.plan || t.to === 'rectifying', { path: ['plan'], message: 'a plan goes with to: "rectifying"' });
 export type TransitionInput = z.infer<typeof TransitionInputSchema>;
@@ -78,7 +117,7 @@ export type TransitionInput = z.infer<typeof TransitionInputSchema>;
 export const EscalationInputSchema = z
   .strictObject({
     level: z.enum(LEVEL_CODES),
-    note: text(2000).optional(),
+    note: text(2000, true).optional(),
     /** a hazard raised to major without a deadline needs one */
     deadline: isoDay.optional(),
   })
@@ -94,13 +133,13 @@ export type ListingInput = z.infer<typeof ListingInputSchema>;
 
 /** (ext) 摘牌: lifting a supervised listing always says why. */
 export const DelistingInputSchema = z.strictObject({
-  note: text(2000).min(1, 'a note is required to lift a listing'),
+  note: text(2000, true).min(1, 'a note is required to lift a listing'),
 });
 export type DelistingInput = z.infer<typeof DelistingInputSchema>;
 
 export const ExtensionInputSchema = z.strictObject({
   deadline: isoDay,
-  reason: text(2000).min(1, 'a reason is required'),
+  reason: text(2000, true).min(1, 'a reason is required'),
 });
 export type ExtensionInput = z.infer<typeof ExtensionInputSchema>;
 
@@ -127,7 +166,10 @@ export const RegionQuerySchema = z.strictObject({ region: RegionCodeSchema.optio
 
 export const CountsSchema = z.object({
   total: z.number(), major: z.number(), open: z.number(), majorOpen: z.number(),
-  overdue: z.number(), rectified: z.number(), closed: z.number(),
+  overdue: z.number(), rectified: z.number(),
+  /** (ext) major hazards rectified and waiting for acceptance: 重大隐患整改率 = (majorRectified + majorClosed) ÷ major */
+  majorRectified: z.number(),
+  closed: z.number(),
   /** (ext) closed major hazards: the major-only rectification rate is majorClosed ÷ major */
   majorClosed: z.number(),
   listed: z.number(),
@@ -219,6 +261,23 @@ export type BatchResult = {
   duplicates: number;
   rejected: Array<{ index?: number; row?: number; id?: string; error: { code: string; message: string; details?: unknown } }>;
 };
+
+/** True when the issues include a withdrawn region code (answered as `withdrawn_region`, not `invalid_…`). */
+export const hasWithdrawnRegion = (issues: readonly z.core.$ZodIssue[]): boolean =>
+  issues.some((i) => i.code === 'custom' && (i.params as { rule?: string } | undefined)?.rule === WITHDRAWN_REGION);
+
+/** What a rejected field broke, for machines: the zod issue code, the rule of a refinement, the limit of a size. */
+export type IssueDetail = { path: string; message: string; code: string; rule?: string; limit?: number; format?: string };
+export function issueDetails(issues: readonly z.core.$ZodIssue[]): IssueDetail[] {
+  return issues.slice(0, 20).map((i) => {
+    const d: IssueDetail = { path: i.path.join('.'), message: i.message, code: i.code };
+    if (i.code === 'custom' && typeof i.params?.rule === 'string') d.rule = i.params.rule;
+    if (i.code === 'too_big') d.limit = Number(i.maximum);
+    if (i.code === 'too_small') d.limit = Number(i.minimum);
+    if (i.code === 'invalid_format') d.format = i.format;
+    return d;
+  });
+}
 
 /** A readable one-line message from zod issues: `deadline: is required for a major hazard; …`. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {

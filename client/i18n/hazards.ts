@@ -48,6 +48,7 @@ export const hazardsZh = {
     summary: {
       title: '导入结果', rows: '读取行数', accepted: '新登记', duplicates: '重复（已登记）', rejected: '未导入',
       format: '文件：{name}（{format}{encoding}）', ignored: '以下列不在模板中，未导入：{cols}', allGood: '全部行已处理，没有错误。',
+      truncated: '未导入的行共 {n} 行，下面仅列出前 {shown} 行；请改正后重新导入。',
     },
     rejected: {
       title: '未导入的行', row: '行号', column: '列', id: '隐患编号', reason: '原因', download: '下载未导入的行（CSV）',
@@ -108,6 +109,7 @@ export const hazardsEn: Shape<typeof hazardsZh> = {
     summary: {
       title: 'Result', rows: 'Rows read', accepted: 'Registered', duplicates: 'Duplicates', rejected: 'Not imported',
       format: 'File: {name} ({format}{encoding})', ignored: 'Columns not in the template, not imported: {cols}', allGood: 'Every row was processed without error.',
+      truncated: '{n} rows were not imported; only the first {shown} are listed. Fix them and import again.',
     },
     rejected: {
       title: 'Rows not imported', row: 'Row', column: 'Column', id: 'ID', reason: 'Reason', download: 'Download rejected rows (CSV)',

@@ -1,7 +1,10 @@
 /**
  * Live summaries of the regions on screen: a snapshot from `summary:subscribe`, then deltas. A delta that does
- * not start at our version means we missed something: re-subscribe and take a fresh snapshot. Every heartbeat,
- * delta or snapshot is a sign of life; freshness is derived from the newest one and the page clock.
+ * not start at our version means we missed something: re-subscribe and take a fresh snapshot. What is shown
+ * never goes back to an older version: a snapshot older than it (a node that lags, after a reconnect to
+ * another node) is refused and asked for again. Every heartbeat, delta or snapshot is a sign of life;
+ * freshness is stale 15 s after the newest one, or 0.5 s after the socket reports a disconnect, and lagging
+ * while the node says (heartbeat `head` vs `version`) or shows (a version below ours) that it is behind.
  */
 import { computed, ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
@@ -9,10 +12,12 @@ import { HeartbeatSchema, SummaryDeltaSchema, SummarySchema, type Summary } from
 import type { SubscribeAck } from '../../shared/events';
 import type { SocketPort } from '../socket';
 import { useClockStore } from './clock.store';
-import { applyDelta, freshnessAt, STALE_AFTER_MS } from './summary-sync';
+import { applyDelta, freshnessAt, LagWatch, DISCONNECT_STALE_MS, STALE_AFTER_MS, type Freshness } from './summary-sync';
 
 export const ACK_TIMEOUT_MS = 15_000;
 export const SUBSCRIBE_RETRY_MS = 5_000;
+/** After a snapshot older than what is shown: ask again this soon (the node is catching up). */
+export const OLDER_RETRY_MS = 1_000;
 
 export const useLiveSummaryStore = defineStore('liveSummary', () => {
   const clock = useClockStore();
@@ -23,6 +28,16 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
   const resyncs = ref(0);
   const rejected = ref(0);
   const lastError = ref<string | null>(null);
+  /** a disconnect reported by the socket has lasted DISCONNECT_STALE_MS; cleared by the next sign of life */
+  const down = ref(false);
+  const lagging = ref(false);
+  /** how many changes the node says it is behind the newest one committed (0 when not lagging) */
+  const behind = ref(0);
+  const olderSnapshots = ref(0);
+  const lag = new LagWatch();
+  let downTimer: ReturnType<typeof setTimeout> | null = null;
+  /** regions whose next snapshot may be older than what is shown: the whole store went back (reset) */
+  const acceptOlder = new Set<string>();
 
   const wanted = new Set<string>();
   const inflight = new Map<string, number>();
@@ -30,10 +45,16 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
   let seq = 0;
   let port: SocketPort | null = null;
 
-  const freshness = computed(() => freshnessAt(lastSignalAt.value, clock.now, STALE_AFTER_MS));
+  const newestShown = computed(() => Math.max(-1, ...Object.values(summaries.value).map((s) => s.version)));
+  const freshness = computed<Freshness>(() => {
+    if (down.value || freshnessAt(lastSignalAt.value, clock.now, STALE_AFTER_MS) === 'stale') return 'stale';
+    const nodeBehindUs = serverVersion.value !== null && serverVersion.value < newestShown.value;
+    return lagging.value || nodeBehindUs ? 'lagging' : 'live';
+  });
 
   function signal(): void {
     lastSignalAt.value = Date.now();
+    down.value = false;
   }
 
   function put(region: string, s: Summary | null): void {
@@ -83,8 +104,16 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
       return;
     }
     lastError.value = null;
-    put(region, parsed.data);
     signal();
+    const cur = summaries.value[region];
+    if (cur && parsed.data.version < cur.version && !acceptOlder.has(region)) {
+      // this node has not yet applied what we show: keep ours, ask again shortly
+      olderSnapshots.value += 1;
+      later(region, OLDER_RETRY_MS);
+      return;
+    }
+    acceptOlder.delete(region);
+    put(region, parsed.data);
   }
 
   function onDelta(raw: unknown): void {
@@ -107,9 +136,20 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
     if (!parsed.success) return;
     signal();
     clock.syncServer(parsed.data.at);
-    serverVersion.value = parsed.data.version;
-    // A server whose sequence is behind what we show has been reset: our numbers are not its numbers.
-    for (const s of Object.values(summaries.value)) if (s.version > parsed.data.version) resync(s.region);
+    const { version } = parsed.data;
+    serverVersion.value = version;
+    // the newest change committed anywhere, as this node knows it (a server without `head` is its own head)
+    const head = parsed.data.head ?? version;
+    lag.beat(version, head);
+    lagging.value = lag.lagging;
+    behind.value = lag.behind;
+    // Even the newest change committed anywhere is behind what we show: the store was reset, our numbers are
+    // not its numbers. (A node merely behind the head is lagging: we keep ours until it catches up.)
+    for (const s of Object.values(summaries.value)) {
+      if (s.version <= head) continue;
+      acceptOlder.add(s.region);
+      resync(s.region);
+    }
   }
 
   function resync(region: string): void {
@@ -118,7 +158,14 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
     subscribe(region);
   }
 
+  function clearDownTimer(): void {
+    if (downTimer) clearTimeout(downTimer);
+    downTimer = null;
+  }
+
   const onConnect = (): void => {
+    // a quick reconnect never showed stale; after a longer one, `down` holds until the server's first signal
+    clearDownTimer();
     inflight.clear();
     for (const r of wanted) {
       clearTimer(r);
@@ -128,6 +175,15 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
   const onDisconnect = (): void => {
     inflight.clear();
     for (const r of [...timers.keys()]) clearTimer(r);
+    lag.reset();
+    lagging.value = false;
+    behind.value = 0;
+    if (!downTimer && !down.value) {
+      downTimer = setTimeout(() => {
+        downTimer = null;
+        down.value = true;
+      }, DISCONNECT_STALE_MS);
+    }
   };
 
   /** Shows exactly these regions: subscribes to new ones, drops the others. */
@@ -159,7 +215,9 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
   }
 
   function unbind(): void {
-    onDisconnect();
+    inflight.clear();
+    for (const r of [...timers.keys()]) clearTimer(r);
+    clearDownTimer();
     if (!port) return;
     port.off('connect', onConnect);
     port.off('disconnect', onDisconnect);
@@ -169,7 +227,7 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
   }
 
   return {
-    summaries, lastSignalAt, serverVersion, resyncs, rejected, lastError, freshness,
+    summaries, lastSignalAt, serverVersion, resyncs, rejected, lastError, freshness, behind, olderSnapshots,
     show, bind, unbind, signal,
   };
 });

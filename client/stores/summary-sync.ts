@@ -31,10 +31,40 @@ export function applyDelta(cur: Summary, d: SummaryDelta): { outcome: DeltaOutco
   return { outcome: 'applied', summary: next };
 }
 
-export type Freshness = 'live' | 'stale';
+/**
+ * A disconnect the socket reports (server gone, network down) turns the screen stale after this: long enough
+ * that a reconnect within the same moment does not flash, short enough to be within 2 s of the event.
+ */
+export const DISCONNECT_STALE_MS = 500;
 
-export function freshnessAt(lastSignalAt: number | null, now: number, staleAfterMs = STALE_AFTER_MS): Freshness {
+/** live: signals arrive and the node is not behind; lagging: signals arrive but the node reports being behind; stale: no signal. */
+export type Freshness = 'live' | 'lagging' | 'stale';
+
+export function freshnessAt(lastSignalAt: number | null, now: number, staleAfterMs = STALE_AFTER_MS): 'live' | 'stale' {
   return lastSignalAt !== null && now - lastSignalAt <= staleAfterMs ? 'live' : 'stale';
+}
+
+/**
+ * Lag from heartbeats (`version`: what the node shows, `head`: the newest change any node committed). One
+ * heartbeat ahead of its version is a write in flight; a node is lagging when a heartbeat's version has not
+ * reached the head the previous heartbeat (5 s earlier) already knew.
+ */
+export class LagWatch {
+  private target: number | null = null;
+  lagging = false;
+  behind = 0;
+
+  beat(version: number, head: number = version): void {
+    this.lagging = this.target !== null && version < this.target;
+    this.target = head > version ? head : null;
+    this.behind = Math.max(0, head - version);
+  }
+
+  reset(): void {
+    this.target = null;
+    this.lagging = false;
+    this.behind = 0;
+  }
 }
 
 /** Capped exponential backoff with jitter in [0.5, 1.5): attempt 0 → ~base. */

@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { crossNodePart } from './crossnode';
 import { HEAVY_FILE, benchHeavy } from './heavy';
 import { ingestParts, importPart, latencyPart, startupPart } from './parts';
 import { renderReport, writeReport } from './report';
@@ -37,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
   if (want('latency')) await run('ack → delta latency', () => latencyPart(flags));
   if (want('startup')) await run('Start-up', () => startupPart(flags));
   if (want('import')) await run('Spreadsheet import', () => importPart());
+  if (want('crossnode')) await run('Several nodes', () => crossNodePart());
   if (want('heavy')) {
     await run('Heavy reads', async () => {
       const r = await benchHeavy(flags.startupDir, flags.startupHazards, flags.transitions);

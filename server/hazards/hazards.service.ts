@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { isWithin } from '../../shared/regions';
 import {
-  BatchEnvelopeSchema, HazardInputSchema, describeIssues, type BatchResult, type Hazard, type HazardInput, type ListQuery,
+  BatchEnvelopeSchema, HazardInputSchema, describeIssues, hasWithdrawnRegion, issueDetails, type BatchResult, type Hazard, type HazardInput, type ListFilter, type ListQuery,
 } from '../../shared/schemas';
 import { addDays, dayOf } from '../../shared/time';
 import { actorOf, readRegion, requireHazardInScope, requireWriter, type Auth } from '../auth/auth';
@@ -55,7 +55,7 @@ export class HazardService {
   validate(raw: unknown, auth: Auth): { ok: true; item: NewHazard } | { ok: false; error: ItemError } {
     const parsed = HazardInputSchema.safeParse(raw);
     if (!parsed.success) {
-      return { ok: false, error: { code: 'invalid_hazard', message: describeIssues(parsed.error.issues), details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } };
+      return { ok: false, error: { code: hasWithdrawnRegion(parsed.error.issues) ? 'withdrawn_region' : 'invalid_hazard', message: describeIssues(parsed.error.issues), details: issueDetails(parsed.error.issues) } };
     }
     const input = parsed.data;
     if (!isWithin(input.regionCode, auth.region)) {
@@ -82,14 +82,14 @@ export class HazardService {
   }
 
   /** Validates every item, commits the valid ones in one transaction, then applies them live. */
-  async ingest(raws: readonly unknown[], auth: Auth, rowOf?: (index: number) => number): Promise<BatchResult> {
+  async ingest(raws: readonly unknown[], auth: Auth): Promise<BatchResult> {
     requireWriter(auth);
     const result: BatchResult = { accepted: 0, duplicates: 0, rejected: [] };
     const valid: NewHazard[] = [];
     const validIndex: number[] = [];
     const reject = (i: number, raw: unknown, error: ItemError) => {
       const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : undefined;
-      result.rejected.push({ ...(rowOf ? { row: rowOf(i) } : { index: i }), ...(id !== undefined ? { id: id.slice(0, 64) } : {}), error });
+      result.rejected.push({ index: i, ...(id !== undefined ? { id: id.slice(0, 64) } : {}), error });
     };
     raws.forEach((raw, i) => {
       const v = this.validate(raw, auth);

@@ -1,4 +1,5 @@
 /** Authentication, throttling and body checks shared by the API routes. */
+import { isUtf8 } from 'node:buffer';
 import { parse as parseCookie } from 'cookie';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Auth } from '../auth/auth';
@@ -91,6 +92,8 @@ const tooDeep = () => new ServiceError(400, 'too_deep', `JSON nested deeper than
  * sequences never contain ASCII bytes, so a byte scan is exact.
  */
 export function guardJsonDepth(_req: unknown, _res: unknown, buf: Buffer): void {
+  // a body that is not UTF-8 would be decoded with U+FFFD in place of the bad bytes, and stored so
+  if (!isUtf8(buf)) throw new ServiceError(400, 'invalid_utf8', 'the body is not valid UTF-8: send JSON encoded as UTF-8');
   let depth = 0;
   let inString = false;
   for (let i = 0; i < buf.length; i++) {

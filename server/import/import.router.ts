@@ -13,6 +13,8 @@ import { parseOr400 } from '../http/validate';
 import { asyncRoute } from '../http/middleware';
 import { contentDisposition } from './export';
 import { importFile } from './import.service';
+import { IMPORT_LIMITS } from './limits';
+import { ServiceError } from '../errors';
 import { sniff } from './sniff';
 import { buildTemplate } from './template';
 import { receiveUpload } from './upload';
@@ -42,9 +44,19 @@ export function importRouter(ctx: AppContext): Router {
     res.send(buf);
   }));
 
+  // an import holds a file on disk, a parser and a chunk of rows: a few at a time per node, the rest wait their turn
+  let running = 0;
   r.post('/hazards/import', asyncRoute(async (req, res) => {
     requireWriter(auth(req));
-    const upload = await receiveUpload(req, MAX_UPLOAD_BYTES);
+    if (running >= IMPORT_LIMITS.maxConcurrent) {
+      res.setHeader('Retry-After', '5');
+      throw new ServiceError(429, 'import_busy', `本节点已有 ${running} 个导入在进行，请稍后重试 / ${running} imports are running on this node (at most ${IMPORT_LIMITS.maxConcurrent}); retry shortly`);
+    }
+    running++;
+    const upload = await receiveUpload(req, MAX_UPLOAD_BYTES).catch((e: unknown) => {
+      running--;
+      throw e;
+    });
     try {
       const kind = await sniff(upload.path);
       const t0 = Date.now();
@@ -52,6 +64,7 @@ export function importRouter(ctx: AppContext): Router {
       ctx.log.info({ file: upload.filename, bytes: upload.size, rows: result.rows, accepted: result.accepted, ms: Date.now() - t0 }, 'import');
       res.json(result);
     } finally {
+      running--;
       await upload.cleanup();
     }
   }));

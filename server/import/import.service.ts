@@ -8,9 +8,10 @@ import type { Auth } from '../auth/auth';
 import { requireWriter } from '../auth/auth';
 import { ServiceError } from '../errors';
 import type { HazardService } from '../hazards/hazards.service';
-import type { IngestLimiter } from '../http/middleware';
 import { detectDelimiter, detectEncoding, readCsv } from './read-csv';
 import { readXlsx, type SheetRow } from './read-xlsx';
+import { preflightCsv, preflightXlsx } from './preflight';
+import { IMPORT_LIMITS as L, echo, tooManyColumns, tooManyRows } from './limits';
 import { errorsOfItem, mapRow, matchHeader, missingColumns, rejection, valuesOf, type HeaderMap } from './rows';
 import { unsupported, type FileKind } from './sniff';
 import { TEMPLATE_EXAMPLE } from './template';
@@ -18,7 +19,9 @@ import { COLUMNS, EXPORT_ONLY_HEADERS } from '../../shared/import';
 import { isWithin } from '../../shared/regions';
 import { HazardInputSchema } from '../../shared/schemas';
 
-export type ImportDeps = { service: HazardService; tz: string; limiter?: IngestLimiter; chunkSize?: number };
+/** The per-token ingest budget the JSON intake spends from too (one instance per app): throws 429 when spent. */
+export type IngestBudget = { take(auth: Auth, n: number): Promise<void> };
+export type ImportDeps = { service: HazardService; tz: string; limiter?: IngestBudget; chunkSize?: number };
 type Tally = Omit<ImportResult, 'format' | 'encoding'>;
 
 /**
@@ -43,15 +46,31 @@ class ImportRun {
   private savedThrough = 0;
 
   constructor(private readonly header: HeaderMap, private readonly auth: Auth, private readonly deps: ImportDeps) {
-    this.tally = { accepted: 0, duplicates: 0, rejected: [], rows: 0, ignoredColumns: header.ignored.filter((h) => !EXPORT_ONLY.has(h)) };
+    this.tally = { accepted: 0, duplicates: 0, rejected: [], rejectedCount: 0, rows: 0, ignoredColumns: header.ignored.filter((h) => !EXPORT_ONLY.has(h)).map(echo) };
+  }
+
+  /**
+   * Keeps the first rejected rows by row number (rows of a chunk are rejected after later bad cells), so
+   * a file of two million bad rows answers with a thousand and the count, not with all of them.
+   */
+  private reject(r: ImportRejected): void {
+    this.tally.rejectedCount++;
+    const list = this.tally.rejected;
+    list.push(r);
+    if (list.length >= 2 * L.maxRejectedListed) this.trimRejected();
+  }
+
+  trimRejected(): void {
+    this.tally.rejected.sort((a, b) => a.row - b.row);
+    this.tally.rejected.length = Math.min(this.tally.rejected.length, L.maxRejectedListed);
   }
 
   async add(r: SheetRow): Promise<void> {
     const m = mapRow(r.cells, this.header, this.deps.tz);
     if (m.kind === 'empty') return;
     if (m.kind === 'ok' && m.raw.id === TEMPLATE_EXAMPLE.id && m.raw.title === TEMPLATE_EXAMPLE.title) return; // the template's example
-    this.tally.rows++;
-    if (m.kind === 'bad') this.tally.rejected.push(rejection(r.row, 'invalid_cell', m.errors, m.values, m.id));
+    if (++this.tally.rows > L.maxRows) throw tooManyRows();
+    if (m.kind === 'bad') this.reject(rejection(r.row, 'invalid_cell', m.errors, m.values, m.id));
     else this.chunk.push({ row: r.row, raw: m.raw, cells: r.cells });
     if (this.chunk.length >= (this.deps.chunkSize ?? 2000)) await this.flush();
   }
@@ -68,17 +87,17 @@ class ImportRun {
       throw new ServiceError(e.status, e.code, `${e.message}; ${saved}`, { savedThroughRow: this.savedThrough });
     }
     const byRow = new Map(batch.map((b) => [b.row, b]));
-    const r = await this.deps.service.ingest(batch.map((b) => b.raw), this.auth, (i) => batch[i]!.row);
+    const r = await this.deps.service.ingest(batch.map((b) => b.raw), this.auth);
     this.tally.accepted += r.accepted;
     this.tally.duplicates += r.duplicates;
     for (const x of r.rejected) {
-      const row = x.row ?? 0;
+      const row = batch[x.index ?? -1]?.row ?? 0;
       if (x.error.code === 'conflict' && (await this.isCurrent(byRow.get(row)?.raw))) {
         this.tally.duplicates++;
         continue;
       }
       const cells = byRow.get(row)?.cells;
-      this.tally.rejected.push(rejection(row, x.error.code, errorsOfItem(x.error), cells ? valuesOf(cells, this.header) : {}, x.id));
+      this.reject(rejection(row, x.error.code, errorsOfItem(x.error), cells ? valuesOf(cells, this.header) : {}, x.id));
     }
     this.savedThrough = batch[batch.length - 1]!.row;
   }
@@ -98,7 +117,7 @@ class ImportRun {
   /** A file that stops being readable part-way (an unclosed quote): what came before counts, the rest is named. */
   unreadableFrom(row: number, message: string): void {
     const rej: ImportRejected = { row, error: { code: 'unreadable', message: `从第 ${row} 行起无法读取 / the file cannot be read from row ${row}: ${message}` } };
-    this.tally.rejected.push(rej);
+    this.reject(rej);
   }
 }
 
@@ -126,6 +145,7 @@ async function importSheet(rows: AsyncIterable<SheetRow>, auth: Auth, deps: Impo
     header = matchHeader(next.value.cells, next.value.row);
   }
   if (!header) return null;
+  if (header.width > L.maxColumns) throw tooManyColumns(header.width);
   const missing = missingColumns(header);
   if (missing.length) {
     const names = missing.map((c) => c.header).join('、');
@@ -143,11 +163,12 @@ async function importSheet(rows: AsyncIterable<SheetRow>, auth: Auth, deps: Impo
     run.unreadableFrom(last + 1, e instanceof Error ? e.message : String(e));
   }
   await run.flush();
-  run.tally.rejected.sort((a, b) => a.row - b.row);
+  run.trimRejected();
   return run.tally;
 }
 
 async function importXlsx(path: string, auth: Auth, deps: ImportDeps): Promise<ImportResult> {
+  await preflightXlsx(path);
   let sheets = 0;
   try {
     for await (const sheet of readXlsx(path)) {
@@ -166,6 +187,7 @@ async function importXlsx(path: string, auth: Auth, deps: ImportDeps): Promise<I
 async function importCsv(path: string, auth: Auth, deps: ImportDeps): Promise<ImportResult> {
   const encoding = await detectEncoding(path);
   const delimiter = await detectDelimiter(path, encoding);
+  await preflightCsv(path, encoding, delimiter);
   const tally = await importSheet(readCsv(path, encoding, delimiter), auth, deps);
   if (!tally) throw new ServiceError(400, 'invalid_template', NO_HEADER);
   return { ...tally, format: 'csv', encoding };

@@ -8,6 +8,7 @@ import { open } from 'node:fs/promises';
 import { Transform, pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
 import { unguardFormula } from '../../shared/import';
+import { IMPORT_LIMITS } from './limits';
 import type { SheetRow } from './read-xlsx';
 
 export type CsvEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
@@ -71,6 +72,6 @@ export async function* readCsv(path: string, encoding: CsvEncoding, delimiter: s
   let row = 0;
   for await (const record of parser as AsyncIterable<string[]>) {
     row++;
-    yield { row, cells: record.map(unescapeFormula) };
+    yield { row, cells: record.slice(0, IMPORT_LIMITS.maxColumns + 1).map(unescapeFormula) };
   }
 }

@@ -3,6 +3,7 @@
  * so a 20,000-row workbook costs little more than a 20-row one.
  */
 import { excel } from './excel';
+import { IMPORT_LIMITS } from './limits';
 import type { Cell } from './values';
 
 export type SheetRow = { row: number; cells: Cell[] };
@@ -28,7 +29,9 @@ export function rowCells(values: unknown): Cell[] {
   // exceljs row.values is 1-based and sparse
   const out: Cell[] = [];
   if (!Array.isArray(values)) return out;
-  for (let i = 1; i < values.length; i++) out.push(plainCell(values[i]));
+  // one past the limit, so that a header wider than the limit is seen (and refused)
+  const end = Math.min(values.length, IMPORT_LIMITS.maxColumns + 2);
+  for (let i = 1; i < end; i++) out.push(plainCell(values[i]));
   return out;
 }
 

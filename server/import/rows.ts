@@ -4,10 +4,12 @@
  * that reads cleanly still goes through HazardService.ingest, and its reasons are mapped back to columns.
  */
 import { COLUMNS, normaliseHeader, type Column, type ColumnKey, type ImportRejected } from '../../shared/import';
+import { DATE_FLOOR, type IssueDetail } from '../../shared/schemas';
 import type { ItemError } from '../hazards/hazards.service';
+import { echo } from './limits';
 import { cellText, parseDay, parseInstant, parseLevel, parseRegion, parseSector, parseSource, type Cell, type Parsed } from './values';
 
-export type HeaderMap = { row: number; index: Map<ColumnKey, number>; ignored: string[] };
+export type HeaderMap = { row: number; index: Map<ColumnKey, number>; ignored: string[]; width: number };
 export type CellError = { column: string; message: string };
 export type MappedRow =
   | { kind: 'empty' }
@@ -29,7 +31,7 @@ export function matchHeader(cells: readonly Cell[], row: number): HeaderMap | nu
     if (col && !index.has(col.key)) index.set(col.key, i);
     else ignored.push(text);
   });
-  return index.has('id') && index.size >= 3 ? { row, index, ignored } : null;
+  return index.has('id') && index.size >= 3 ? { row, index, ignored, width: cells.length } : null;
 }
 
 export const missingColumns = (h: HeaderMap): Column[] => COLUMNS.filter((c) => c.required && !h.index.has(c.key));
@@ -60,7 +62,7 @@ const cellOf = (cells: readonly Cell[], h: HeaderMap, k: ColumnKey): Cell => {
 /** The row's cells as text, keyed by the template's headers (for the rejected-rows table and download). */
 export function valuesOf(cells: readonly Cell[], h: HeaderMap): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const c of COLUMNS) if (h.index.has(c.key)) values[c.header] = cellText(cellOf(cells, h, c.key));
+  for (const c of COLUMNS) if (h.index.has(c.key)) values[c.header] = echo(cellText(cellOf(cells, h, c.key)));
   return values;
 }
 
@@ -90,27 +92,44 @@ export function mapRow(cells: readonly Cell[], h: HeaderMap, tz: string): Mapped
   return errors.length ? { kind: 'bad', ...(id ? { id } : {}), errors, values: valuesOf(cells, h) } : { kind: 'ok', raw };
 }
 
-/** The schema's reasons, in Chinese first (the schema speaks English to API clients). */
-const REASONS: Array<[RegExp, (m: RegExpExecArray) => string]> = [
-  [/is in the future/, () => '晚于当前时间'],
-  [/is required for a major hazard/, () => '重大隐患必须填写整改期限'],
-  [/is before the hazard was discovered/, () => '早于发现时间'],
-  [/unknown region code/, () => '未知的行政区划代码'],
-  [/not the province/, () => '应填区县或市，不能填全省'],
-  [/1–64 characters/, () => '应为 1–64 个字母、数字或 . _ : -'],
-  [/18 characters/, () => '应为 18 位统一社会信用代码'],
-  [/at most (\d+) characters/, (m) => `不能超过 ${m[1]} 字`],
-  [/is required/, () => '必填'],
-  [/ISO 8601 time/, () => '时间格式不正确'],
-  [/must be a date/, () => '日期格式不正确'],
-];
-const translate = (en: string): string => {
-  for (const [re, zh] of REASONS) {
-    const m = re.exec(en);
-    if (m) return `${zh(m)} / ${en}`;
-  }
-  return en;
+/**
+ * The schema's reasons in Chinese first (the schema speaks English to API clients), chosen by what each
+ * issue is — its zod code and the rule or format it names — never by its English wording.
+ */
+const BY_RULE: Record<string, string> = {
+  future: '晚于当前时间',
+  major_deadline: '重大隐患必须填写整改期限',
+  deadline_before: '早于发现时间',
+  unknown_region: '未知的行政区划代码',
+  not_province: '应填县（市、区）或市，不能填全省',
+  credit_check: '统一社会信用代码校验位不正确（GB 32100）',
+  control_char: '含有控制字符（描述中只允许换行和制表符）',
+  lone_surrogate: '含有无效的字符编码（孤立的代理项）',
+  invisible_only: '只有不可见字符',
+  date_floor: `早于 ${DATE_FLOOR}`,
 };
+const BY_FORMAT: Record<string, string> = { datetime: '时间格式不正确', date: '日期格式不正确' };
+
+function reasonOf(d: IssueDetail): string {
+  if (d.rule && BY_RULE[d.rule]) return BY_RULE[d.rule]!;
+  switch (d.code) {
+    case 'too_big':
+      return `不能超过 ${d.limit} 字`;
+    case 'too_small':
+      return '必填';
+    case 'invalid_format':
+      if (d.format === 'regex') return d.path.endsWith('creditCode') ? '应为 18 位统一社会信用代码' : '应为 1–64 个字母、数字或 . _ : -';
+      return BY_FORMAT[d.format ?? ''] ?? '格式不正确';
+    case 'invalid_value':
+      return '不是可选的值';
+    case 'invalid_type':
+      return '类型不正确';
+    default:
+      return '不符合要求';
+  }
+}
+// a withdrawn region's message already names its successor in Chinese first
+const translate = (d: IssueDetail): string => (d.rule === 'withdrawn_region' ? d.message : `${reasonOf(d)} / ${d.message}`);
 
 const PATH_COLUMN: Record<string, ColumnKey> = {
   id: 'id', regionCode: 'regionCode', sector: 'sector', level: 'level', title: 'title', description: 'description',
@@ -120,11 +139,8 @@ const PATH_COLUMN: Record<string, ColumnKey> = {
 
 /** The cell errors of an item the service rejected. */
 export function errorsOfItem(e: ItemError): CellError[] {
-  if (e.code === 'invalid_hazard' && Array.isArray(e.details)) {
-    return (e.details as Array<{ path: string; message: string }>).map((d) => ({
-      column: COLUMN[PATH_COLUMN[d.path] ?? 'id'].header,
-      message: translate(d.message),
-    }));
+  if ((e.code === 'invalid_hazard' || e.code === 'withdrawn_region') && Array.isArray(e.details)) {
+    return (e.details as IssueDetail[]).map((d) => ({ column: COLUMN[PATH_COLUMN[d.path] ?? 'id'].header, message: translate(d) }));
   }
   if (e.code === 'forbidden_region') return [{ column: COLUMN.regionCode.header, message: `不在本账号的管辖范围内 / ${e.message}` }];
   if (e.code === 'conflict') {
@@ -133,7 +149,9 @@ export function errorsOfItem(e: ItemError): CellError[] {
   return [{ column: COLUMN.id.header, message: e.message }];
 }
 
-export function rejection(row: number, code: string, errors: CellError[], values: Record<string, string>, id?: string): ImportRejected {
+export function rejection(row: number, code: string, all: CellError[], values: Record<string, string>, id?: string): ImportRejected {
+  // a reason may quote its cell: quoted at most a few hundred characters, as the values are
+  const errors = all.slice(0, 20).map((e) => ({ column: e.column, message: e.message.length > 600 ? `${e.message.slice(0, 600)}…` : e.message }));
   return {
     row,
     ...(id ? { id: id.slice(0, 64) } : {}),

@@ -32,7 +32,7 @@ export async function receiveUpload(req: Request, maxBytes: number): Promise<Upl
     const received = await new Promise<{ path: string; filename: string; truncated: boolean } | null>((resolve, reject) => {
       let bb: busboy.Busboy;
       try {
-        bb = busboy({ headers: req.headers, limits: { fileSize: maxBytes, files: 1, fields: 20, parts: 25 } });
+        bb = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fileSize: maxBytes, files: 1, fields: 20, parts: 25 } });
       } catch (e) {
         return reject(parseError(e));
       }

@@ -5,7 +5,7 @@
 import type { Writable } from 'node:stream';
 import { buildBriefing } from '../../shared/briefing-build';
 import type { Briefing, Lang } from '../../shared/briefing';
-import { previousPeriod, trendPeriod, yearAgoPeriod, type Period } from '../../shared/briefing-period';
+import { CAMPAIGN_START, previousPeriod, trendPeriod, yearAgoPeriod, type Period } from '../../shared/briefing-period';
 import type { Hazard, ListFilter } from '../../shared/schemas';
 import type { HazardRepository, Page, StoredHazard } from '../hazards/hazards.repository';
 import { hazardView } from '../hazards/hazards.service';
@@ -23,15 +23,18 @@ export async function briefingFrom(repo: Reads, t: BriefingTask): Promise<Briefi
   const prev = previousPeriod(period);
   const ago = yearAgoPeriod(period);
   const trend = trendPeriod(period);
-  const [current, previous, yearAgo, rows] = await Promise.all([
+  // 专项整治以来: the text opens with the campaign-to-date figures a 汇报材料 needs
+  const campaignFrom = CAMPAIGN_START <= period.to ? CAMPAIGN_START : period.to;
+  const [current, previous, yearAgo, campaign, rows] = await Promise.all([
     repo.periodFacts(region, period.from, period.to),
     repo.periodFacts(region, prev.from, prev.to),
     repo.periodFacts(region, ago.from, ago.to),
+    repo.periodFacts(region, campaignFrom, period.to),
     repo.daily(region, trend.from, trend.to),
   ]);
   return buildBriefing({
     region, lang: t.lang, tz: t.tz, generatedAt: new Date(t.now).toISOString(),
-    current, previous, yearAgo, trend: { ...trend, rows },
+    current, previous, yearAgo, campaign, trend: { ...trend, rows },
   });
 }
 

@@ -60,6 +60,8 @@ export type ChildServer = {
   /** start again on the same port and data */
   restart(): Promise<void>;
   output(): string;
+  /** the server process's id (for /proc/PID/status: peak memory) */
+  pid(): number;
 };
 
 export function spawnServer(env: Record<string, string>, onLine?: (line: string) => void): Promise<{ child: ChildProcess; port: number; out: string[] }> {
@@ -121,6 +123,7 @@ export async function startServer(opts: { dataDir?: string; env?: Record<string,
       proc = await spawnServer({ ...env, PORT: String(port) }, opts.onLine);
     },
     output: () => proc.out.join(''),
+    pid: () => proc.child.pid!,
   };
   return server;
 }

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { useLiveSummaryStore } from '../../../client/stores/live-summary.store';
 import { useClockStore } from '../../../client/stores/clock.store';
-import { STALE_AFTER_MS } from '../../../client/stores/summary-sync';
+import { DISCONNECT_STALE_MS, LagWatch, STALE_AFTER_MS } from '../../../client/stores/summary-sync';
+import { OLDER_RETRY_MS } from '../../../client/stores/live-summary.store';
 import { FakeSocket } from './fake-socket';
 import { deltaTo, fact, summaryOf } from './fixtures';
 
@@ -153,5 +154,88 @@ describe('live summary store', () => {
     store.unbind();
     expect(socket.listenerCount()).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  const beat = (version: number, head?: number) => socket.fire('server:heartbeat', { version, ...(head === undefined ? {} : { head }), at: new Date().toISOString() });
+
+  it('a disconnect the socket reports turns the screen stale within 2 s, not 15 s later', () => {
+    const { store } = setup();
+    useClockStore().start();
+    beat(10, 10);
+    expect(store.freshness).toBe('live');
+    socket.drop();
+    vi.advanceTimersByTime(DISCONNECT_STALE_MS - 100);
+    expect(store.freshness).toBe('live');
+    vi.advanceTimersByTime(2_000 - (DISCONNECT_STALE_MS - 100));
+    expect(store.freshness).toBe('stale');
+  });
+
+  it('a reconnect within the moment does not flash stale; after a longer loss it is stale until the server speaks', () => {
+    const { store } = setup();
+    useClockStore().start();
+    socket.drop();
+    vi.advanceTimersByTime(200);
+    socket.connect();
+    vi.advanceTimersByTime(2_000);
+    expect(store.freshness).toBe('live');
+    socket.drop();
+    vi.advanceTimersByTime(3_000);
+    socket.onSubscribe = null; // the snapshot will not have come yet
+    socket.connect();
+    expect(store.freshness).toBe('stale');
+    beat(10, 10);
+    expect(store.freshness).toBe('live');
+  });
+
+  it('a silent loss (no disconnect event, nothing arrives) goes stale after 15 s, as before', () => {
+    const { store } = setup();
+    useClockStore().start();
+    vi.advanceTimersByTime(STALE_AFTER_MS - 1_000);
+    expect(store.freshness).toBe('live');
+    vi.advanceTimersByTime(2_000);
+    expect(store.freshness).toBe('stale');
+  });
+
+  it('never replaces what it shows with an older snapshot: it asks again and takes the first that is not older', () => {
+    const { store, serverMoves } = setup(12);
+    expect(store.summaries['140000']!.version).toBe(12);
+    // reconnected to a node that has applied only up to 9 of the 15 committed
+    serverMoves([], 9);
+    socket.drop();
+    socket.connect();
+    beat(9, 15);
+    expect(store.summaries['140000']!.version).toBe(12);
+    expect(store.olderSnapshots).toBe(1);
+    expect(store.freshness).toBe('lagging');
+    const asked = socket.subscribes('140000');
+    vi.advanceTimersByTime(OLDER_RETRY_MS);
+    expect(socket.subscribes('140000')).toBe(asked + 1);
+    expect(store.summaries['140000']!.version).toBe(12);
+    serverMoves([fact(), fact(), fact()], 15);
+    vi.advanceTimersByTime(OLDER_RETRY_MS);
+    expect(store.summaries['140000']!.version).toBe(15);
+    expect(store.summaries['140000']!.totals.total).toBe(3);
+  });
+
+  it('shows lagging while heartbeats say the node stays behind the head, live once it catches up', () => {
+    const { store } = setup(10);
+    beat(10, 14);
+    expect(store.freshness).toBe('live'); // one beat ahead: a write in flight
+    beat(12, 16);
+    expect(store.freshness).toBe('lagging'); // 12 < 14, known 5 s ago
+    expect(store.behind).toBe(4);
+    beat(16, 16);
+    expect(store.freshness).toBe('live');
+    expect(store.behind).toBe(0);
+  });
+
+  it.each([
+    ['steady', [[5, 5], [6, 6], [9, 9]], [false, false, false]],
+    ['writes in flight, each caught up by the next beat', [[5, 7], [7, 9], [9, 12]], [false, false, false]],
+    ['stuck behind', [[5, 8], [6, 8], [7, 9]], [false, true, true]],
+    ['caught up after lagging', [[5, 8], [6, 8], [8, 8]], [false, true, false]],
+  ] as const)('LagWatch: %s', (_name, beats, expected) => {
+    const w = new LagWatch();
+    expect(beats.map(([v, h]) => (w.beat(v, h), w.lagging))).toEqual(expected);
   });
 });
