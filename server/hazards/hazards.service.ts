@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { isWithin } from '../../shared/regions';
 import {
-  BatchEnvelopeSchema, HazardInputSchema, describeIssues, hasWithdrawnRegion, issueDetails, type BatchResult, type Hazard, type HazardInput, type ListFilter, type ListQuery,
+  BatchEnvelopeSchema, HazardInputSchema, describeIssues, hasWithdrawnRegion, issueDetails, type BatchResult, type Hazard, type HazardInput, type ListQuery,
 } from '../../shared/schemas';
 import { addDays, dayOf } from '../../shared/time';
 import { actorOf, readRegion, requireHazardInScope, requireWriter, type Auth } from '../auth/auth';
