@@ -9,7 +9,7 @@ import { serialize } from 'cookie';
 import { ServiceError } from '../errors';
 import { SESSION_COOKIE, asyncRoute, type AuthGate } from './middleware';
 
-export const PAGES = ['/', '/briefing', '/present', '/hazards', '/import'];
+export const PAGES = ['/', '/briefing', '/present', '/hazards', '/import', '/login', '/desk', '/desk/report'];
 const YEAR_SECONDS = 400 * 24 * 3600; // browsers cap cookie lifetime at 400 days; every page load renews it
 
 export function pagesRouter(clientDir: string, gate: AuthGate): Router {
