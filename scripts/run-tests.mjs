@@ -21,6 +21,9 @@ const skipped = [];
 if (existsSync(chromium)) projects.push('e2e');
 else skipped.push(`e2e (browser tests): no Chromium at ${chromium} — apt-get install -y chromium fonts-noto-cjk`);
 
+// the /metrics scrape is checked with promtool (tests/integration/metrics.test.ts skips that check without it)
+if (!existsSync(process.env.PROMTOOL_PATH ?? '/usr/bin/promtool')) skipped.push('promtool check of /metrics: no /usr/bin/promtool — apt-get install -y prometheus');
+
 const answers = (port) => new Promise((resolve) => {
   const socket = connect({ host: '127.0.0.1', port, timeout: 2000 });
   const done = (up) => {

@@ -23,7 +23,7 @@ import { requirePasswordChanged, sessionRouter } from './http/session.router';
 import { attachmentsRouter } from './attachments/attachments.router';
 import { blobStore } from './attachments/blobs';
 import { readRouter } from './hazards/read.router';
-import { createMetrics } from './metrics';
+import { createMetrics, sampleAtScrape, type Metrics } from './metrics';
 import { LiveFeed, type IO } from './realtime/realtime';
 import { DEFAULT_SOCKET_LIMITS, boundOutput } from './realtime/socket-bounds';
 import { DayClock, RevocationWatcher } from './clocks';
@@ -54,6 +54,8 @@ export type AppContext = {
   cluster: Cluster;
   /** the one per-token ingest budget: every way in (JSON, spreadsheet import) spends from it */
   ingest: IngestLimiter;
+  /** this node's Prometheus metrics: a feature sets its own (imports, integrity) */
+  metrics: Metrics;
 };
 
 export type App = {
@@ -111,7 +113,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.on('finish', () => {
       metrics.httpRequests.inc({ method: req.method, status: String(res.statusCode) });
       // every write request, by token: shipped off the host, the log corroborates (or contradicts) the history
-      if (req.method !== 'GET' && req.auth) log.info({ method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, token: req.auth.tokenId, role: req.auth.role }, 'write');
+      // (the demo's simulator writes every few seconds: there they are debug lines)
+      if (req.method !== 'GET' && req.auth) log[config.demo ? 'debug' : 'info']({ method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, token: req.auth.tokenId, role: req.auth.role }, 'write');
     });
     next();
   });
@@ -134,11 +137,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         const auth = await gate.check(tokenFrom(req.headers.authorization, req.headers.cookie), req.ip ?? '');
         if (auth.role !== 'admin') throw new ServiceError(403, 'forbidden_role', 'metrics are for admin tokens or loopback');
       }
-      const head = await repo.chainHead();
-      metrics.chainHead.reset();
-      metrics.chainHead.set({ hash: head.hash }, head.seq);
-      metrics.changesApplied.set(live.appliedSeq);
-      metrics.sockets.set(io.engine.clientsCount);
+      sampleAtScrape(metrics, { head: await repo.chainHead(), feed: feed.status(), sockets: io.engine.clientsCount });
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     } catch (e) {
       next(e);
@@ -154,7 +153,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     transports: ['websocket'],
     ...(cluster.adapter ? { adapter: cluster.adapter } : {}),
   });
-  const ctx: AppContext = { service, io, config, log, tokens, facts: repo, cluster, ingest };
+  const ctx: AppContext = { service, io, config, log, tokens, facts: repo, cluster, ingest, metrics };
 
   const api = express.Router();
   // strict: false lets requireJson say "must be an object" instead of calling `null` invalid JSON
@@ -176,7 +175,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     if (change.kind === 'reported') metrics.hazards.inc({ outcome: 'accepted' });
   });
 
-  const liveFeed = new LiveFeed(io, live, feed, { log });
+  const liveFeed = new LiveFeed(io, live, feed, { log, deltasSent: metrics.deltasSent });
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown })?.token;
     gate

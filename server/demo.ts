@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from './index';
 import { loadConfig } from './config';
+import { createDemoLogger } from './logger';
 import { openStore } from './store';
 import { Simulator } from './demo/simulator';
 
@@ -29,21 +30,32 @@ async function run(): Promise<void> {
   // the demo is always the embedded single node, whatever the shell says
   const { DATABASE_URL: _db, REDIS_URL: _redis, ...rest } = process.env;
   const env = { ...rest, DATA_DIR: DEMO_DIR };
-  const { app, port } = await main({ demo: true, env });
+  const log = await createDemoLogger(loadConfig(env, true).LOG_LEVEL);
+  const { app, port } = await main({ demo: true, env, makeLog: () => log });
   const local = `http://127.0.0.1:${port}`;
   const sim = new Simulator(local, tokens.feed);
   if (app.feed.status().seq < 10) {
-    console.log('演示数据: back-filling 60 days of simulated reports through the API …');
-    const n = await sim.backfill(Number(process.env.DEMO_BACKFILL_DAYS ?? 60));
+    const days = Number(process.env.DEMO_BACKFILL_DAYS ?? 60);
+    console.log(`演示数据: back-filling ${days} days of simulated reports through the API …`);
+    const n = await sim.backfill(days);
     console.log(`演示数据: back-filled ${n} hazards`);
   }
   await sim.loadOpen();
   sim.start(Number(process.env.DEMO_TICK_MS ?? 2000));
-  const host = 'localhost';
-  console.log(`\n演示数据 / DEMO — dashboard: http://${host}:${port}/?token=${tokens.display}`);
-  console.log(`  briefing: http://${host}:${port}/briefing?token=${tokens.display}`);
-  console.log(`  hazards:  http://${host}:${port}/hazards?token=${tokens.admin}`);
-  console.log(`  admin API token: ${tokens.admin}\n`);
+  const host = `http://localhost:${port}`;
+  // last, one per line, nothing after them on the line: easy to copy
+  console.log([
+    '',
+    '演示数据 / DEMO is running. Open:',
+    `  dashboard  ${host}/?token=${tokens.display}`,
+    `  briefing   ${host}/briefing?token=${tokens.display}`,
+    `  present    ${host}/present?token=${tokens.display}`,
+    `  hazards    ${host}/hazards?token=${tokens.admin}`,
+    `  import     ${host}/import?token=${tokens.admin}`,
+    `  API docs   ${host}/api/v1/docs`,
+    `  admin API token  ${tokens.admin}`,
+    '',
+  ].join('\n'));
   process.once('SIGTERM', () => sim.stop());
   process.once('SIGINT', () => sim.stop());
 }

@@ -1,14 +1,16 @@
 /** Production entry: configuration → store → app → listen. `npm start`. */
 import { createApp, type App } from './app';
 import { loadConfig } from './config';
+import type { Logger } from 'pino';
 import { createLogger } from './logger';
 import { openStore } from './store';
 import { openCluster } from './cluster';
 import { featureRoutes, featureSockets } from './features';
 
-export async function main(opts: { demo?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<{ app: App; port: number }> {
+/** `makeLog`: the demo's human-readable logger instead of JSON lines. */
+export async function main(opts: { demo?: boolean; env?: NodeJS.ProcessEnv; makeLog?: (level: string) => Logger } = {}): Promise<{ app: App; port: number }> {
   const config = loadConfig(opts.env ?? process.env, opts.demo ?? false);
-  const log = createLogger(config.LOG_LEVEL);
+  const log = (opts.makeLog ?? createLogger)(config.LOG_LEVEL);
   const store = await openStore(config);
   // before the app: a second node on PostgreSQL without Redis stops here, with the reason
   const cluster = await openCluster(config, log).catch(async (e: unknown) => {

@@ -49,6 +49,7 @@ export class LiveFeed {
   private stopHeartbeat: Cancel;
   private readonly timers: Timers;
   private readonly log: Logger | undefined;
+  private readonly deltasSent: { inc(): void } | undefined;
   private readonly subscriptions: Quota;
   private readonly onApplied = ({ change, regions }: Applied) => {
     for (const region of regions) this.schedule(region);
@@ -62,10 +63,11 @@ export class LiveFeed {
     private readonly live: LiveSummaries,
     /** every applied change with the regions it touched, and this node's position against the head */
     private readonly feed: Pick<ChangeFeed, 'on' | 'off' | 'status'>,
-    opts: { maxSubscriptions?: number; timers?: Timers; log?: Logger } = {},
+    opts: { maxSubscriptions?: number; timers?: Timers; log?: Logger; deltasSent?: { inc(): void } } = {},
   ) {
     this.timers = opts.timers ?? systemTimers;
     this.log = opts.log;
+    this.deltasSent = opts.deltasSent;
     this.subscriptions = new Quota(opts.maxSubscriptions ?? DEFAULT_SOCKET_LIMITS.maxSubscriptions, 'summary subscriptions');
     feed.on('applied', this.onApplied);
     // changes applied before the feed existed (the day turn at start-up) still go out
@@ -142,6 +144,7 @@ export class LiveFeed {
         const at = this.timers.now();
         this.lastFlushAt.set(region, at);
         this.log?.debug({ region, fromVersion, version: d.version, at }, 'delta sent');
+        this.deltasSent?.inc();
       }
     }
     this.lastEmitted.set(region, live.version(region));

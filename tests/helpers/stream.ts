@@ -62,8 +62,8 @@ export function pickOp(r: Rng, hazards: readonly ModelHazard[], today: string): 
       const level: Level = h.level === 'major' ? 'general' : 'major';
       const deadline = level === 'major' && !h.deadline ? addDays(today, r.int(20)) : undefined;
       return { kind: 'escalation', id: h.id, level, note: '复核后调整等级', ...(deadline ? { deadline } : {}) };
-    } else if (roll < 0.84 && open) {
-      // a county lists only hazards reported against a county
+    } else if (roll < 0.84 && open && h.level === 'major') {
+      // only major hazards are listed; a county lists only hazards reported against a county
       const higher = (['province', 'city', 'county'] as const).filter((by) =>
         (!h.listedBy || RANK[by] < RANK[h.listedBy]) && (by !== 'county' || getRegion(h.regionCode)?.level === 'county'));
       if (higher.length) return { kind: 'listing', id: h.id, by: r.pick(higher) };
