@@ -18,6 +18,7 @@ import { HazardService } from './hazards/hazards.service';
 import { answerClientError, errorHandler, notFound } from './http/errors';
 import { hazardsRouter } from './hazards/hazards.router';
 import { AuthGate, IngestLimiter, guardJsonDepth, refuseForbiddenKeys, tokenFrom } from './http/middleware';
+import { forbiddenOrigin, originGuard, parseAllowedOrigins, sameOrigin, usesSessionCookie } from './http/origin';
 import { pagesRouter } from './http/pages';
 import { requirePasswordChanged, sessionRouter } from './http/session.router';
 import { attachmentsRouter } from './attachments/attachments.router';
@@ -86,6 +87,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   feed.start();
 
   const gate = new AuthGate(tokens, config.AUTH_FAILURE_LIMIT, cluster.budgets);
+  const allowedOrigins = parseAllowedOrigins(config.ALLOWED_ORIGINS);
   const ingest = new IngestLimiter(config.INGEST_LIMIT_PER_MINUTE, cluster.budgets);
   const app = express();
   app.disable('x-powered-by');
@@ -159,6 +161,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // strict: false lets requireJson say "must be an object" instead of calling `null` invalid JSON
   api.use(express.json({ limit: '16mb', strict: false, reviver: refuseForbiddenKeys, verify: guardJsonDepth }));
   api.use(sessionRouter(tokens, gate));
+  api.use(originGuard(allowedOrigins));
   api.use(gate.middleware());
   api.use(requirePasswordChanged);
   api.use('/hazards', attachmentsRouter(service, blobStore(tokens.sql, config.DATA_DIR)));
@@ -167,7 +170,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use(readRouter(service, { demo: config.demo, tz: config.TZ_REGION, chainHead: async () => repo.chainHead() }));
   app.use('/api/v1', api);
   app.use('/api', notFound);
-  app.use(pagesRouter(config.CLIENT_DIR, gate));
+  app.use(pagesRouter(config.CLIENT_DIR, gate, allowedOrigins));
   app.use(notFound);
   app.use(errorHandler(log));
 
@@ -178,6 +181,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const liveFeed = new LiveFeed(io, live, feed, { log, deltasSent: metrics.deltasSent });
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown })?.token;
+    const { headers } = socket.handshake;
+    if (typeof token !== 'string' && usesSessionCookie(undefined, headers.cookie) && !sameOrigin(headers.origin, headers.host, allowedOrigins)) {
+      const e = forbiddenOrigin(headers.origin);
+      return next(new Error(`${e.code}: ${e.message}`));
+    }
     gate
       .check(typeof token === 'string' ? token : tokenFrom(undefined, socket.handshake.headers.cookie), socket.handshake.address)
       .then((auth) => {

@@ -194,7 +194,7 @@ describe('socket scope', () => {
   it('a page session cookie opens a socket with the same scope', async () => {
     const page = await fetch(`${s.url}/?token=${encodeURIComponent(t.viewerTY)}`, { redirect: 'manual' });
     const cookie = page.headers.get('set-cookie')!.split(';')[0]!;
-    const socket = io(s.url, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { cookie } });
+    const socket = io(s.url, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { cookie, origin: s.url } });
     try {
       await new Promise<void>((ok, fail) => socket.once('connect', ok).once('connect_error', fail));
       expect((await socket.timeout(5000).emitWithAck('summary:subscribe', { region: TY })).ok).toBe(true);
