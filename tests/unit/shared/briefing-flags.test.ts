@@ -76,7 +76,7 @@ describe('briefing flags', () => {
     const f = b.flags.filter((x) => x.rule === 'source_silent');
     // silent in the city as a whole: one flag for the city, none repeated for the county
     expect(f).toEqual([expect.objectContaining({ region: '140700', source: 'public_report', numbers: { previous: 6, current: 0 } })]);
-    expect(f[0]!.message).toBe('晋中市「群众举报」上期上报6项，本期无上报');
+    expect(f[0]!.message).toBe('晋中市“群众举报（12350）”上期上报6项，本期无上报，上报来源中断');
   });
 
   it('a county briefing flags the county itself when it reported nothing', () => {
