@@ -26,6 +26,7 @@ import { requirePasswordChanged, sessionRouter } from './http/session.router';
 import { attachmentsRouter } from './attachments/attachments.router';
 import { blobStore } from './attachments/blobs';
 import { readRouter } from './hazards/read.router';
+import { openApiRouter } from './http/openapi-page';
 import { createMetrics, sampleAtScrape, type Metrics } from './metrics';
 import { LiveFeed, type IO } from './realtime/realtime';
 import { DEFAULT_SOCKET_LIMITS, boundOutput } from './realtime/socket-bounds';
@@ -175,6 +176,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   for (const extra of deps.extraRoutes?.(ctx) ?? []) api.use(extra);
   api.use('/hazards', hazardsRouter(service, ingest));
   api.use(readRouter(service, { demo: config.demo, tz: config.TZ_REGION, chainHead: async () => repo.chainHead() }));
+  app.use(openApiRouter(process.env.npm_package_version ?? '0.1.0'));
   app.use('/api/v1', api);
   app.use('/api', notFound);
   app.use(pagesRouter(config.CLIENT_DIR, gate, allowedOrigins));

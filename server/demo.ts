@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from './index';
+import { main } from './main';
 import { loadConfig } from './config';
 import { createDemoLogger } from './logger';
 import { openStore } from './store';

@@ -1,37 +1,13 @@
-/** Production entry: configuration → store → app → listen. `npm start`. */
-import { createApp, type App } from './app';
-import { loadConfig } from './config';
-import type { Logger } from 'pino';
-import { createLogger } from './logger';
-import { openStore } from './store';
-import { openCluster } from './cluster';
-import { featureRoutes, featureSockets } from './features';
+/**
+ * Production entry (`npm start` runs its compiled form, dist/server/index.js; `npm run dev` runs it through tsx).
+ * Only this module starts the server when run, so bundles that include main.ts (the demo) never start it twice.
+ */
+import { pathToFileURL } from 'node:url';
+import { main } from './main';
 
-/** `makeLog`: the demo's human-readable logger instead of JSON lines. */
-export async function main(opts: { demo?: boolean; env?: NodeJS.ProcessEnv; makeLog?: (level: string) => Logger } = {}): Promise<{ app: App; port: number }> {
-  const config = loadConfig(opts.env ?? process.env, opts.demo ?? false);
-  const log = (opts.makeLog ?? createLogger)(config.LOG_LEVEL);
-  const store = await openStore(config);
-  // before the app: a second node on PostgreSQL without Redis stops here, with the reason
-  const cluster = await openCluster(config, log).catch(async (e: unknown) => {
-    await store.close();
-    throw e;
-  });
-  const app = await createApp({ config, store, log, cluster, extraRoutes: featureRoutes, extraSockets: featureSockets });
-  const port = await app.listen(config.PORT, config.HOST);
-  log.info({ port, host: config.HOST, store: store.describe, cluster: cluster.describe, demo: config.demo }, 'listening');
-  // the test harness and scripts read this line to find a random port
-  console.log(`LISTENING ${port}`);
-  const stop = () => {
-    log.info('shutting down');
-    app.close().then(() => process.exit(0), () => process.exit(1));
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  return { app, port };
-}
+export { main };
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((err: unknown) => {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);

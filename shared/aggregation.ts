@@ -16,8 +16,10 @@ export type Facts = {
   listed: boolean;
 };
 
-export const COUNT_KEYS = ['total', 'major', 'open', 'majorOpen', 'overdue', 'rectified', 'closed', 'majorClosed', 'listed'] as const;
-export const emptyCounts = (): Counts => ({ total: 0, major: 0, open: 0, majorOpen: 0, overdue: 0, rectified: 0, closed: 0, majorClosed: 0, listed: 0 });
+export const COUNT_KEYS = ['total', 'major', 'open', 'majorOpen', 'overdue', 'rectified', 'majorRectified', 'closed', 'majorClosed', 'listed'] as const;
+export const emptyCounts = (): Counts => ({
+  total: 0, major: 0, open: 0, majorOpen: 0, overdue: 0, rectified: 0, majorRectified: 0, closed: 0, majorClosed: 0, listed: 0,
+});
 
 /** Overdue: open, and the deadline day has ended (today is after it). Derived, never stored. */
 export const isOverdue = (f: Pick<Facts, 'status' | 'deadline'>, today: string): boolean =>
@@ -33,6 +35,7 @@ export function addFacts(c: Counts, f: Facts, today: string, sign: 1 | -1 = 1): 
   if (open && f.level === 'major') c.majorOpen += sign;
   if (isOverdue(f, today)) c.overdue += sign;
   if (f.status === 'rectified') c.rectified += sign;
+  if (f.status === 'rectified' && f.level === 'major') c.majorRectified += sign;
   if (f.status === 'closed') c.closed += sign;
   if (f.status === 'closed' && f.level === 'major') c.majorClosed += sign;
   if (open && f.listed) c.listed += sign;
@@ -44,10 +47,18 @@ export const addCounts = (a: Counts, b: Counts): void => {
 export const isZero = (c: Counts): boolean => COUNT_KEYS.every((k) => c[k] === 0);
 export const sameCounts = (a: Counts, b: Counts): boolean => COUNT_KEYS.every((k) => a[k] === b[k]);
 
-/** Rectification rate: closed ÷ total (0 when there is nothing). */
-export const rectificationRate = (c: Counts): number => (c.total === 0 ? 0 : c.closed / c.total);
-/** The same for major hazards alone (DOMAIN.md: 整改率, also shown for major). */
-export const majorRectificationRate = (c: Counts): number => (c.major === 0 ? 0 : c.majorClosed / c.major);
+const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
+/**
+ * The rates of docs/DOMAIN.md "Rates", 0 when there is nothing to divide by. 整改率（含已整改待验收）, as cities report
+ * it: (rectified + closed) ÷ total — 已整改待验收 counts as rectified.
+ */
+export const rectifiedRate = (c: Counts): number => ratio(c.rectified + c.closed, c.total);
+/** 销号率: closed ÷ total (the v1 `rectificationRate`). */
+export const closeOutRate = (c: Counts): number => ratio(c.closed, c.total);
+/** 重大隐患整改率（含已整改待验收）: the same for major hazards alone. */
+export const majorRectifiedRate = (c: Counts): number => ratio(c.majorRectified + c.majorClosed, c.major);
+/** 重大隐患销号率. */
+export const majorCloseOutRate = (c: Counts): number => ratio(c.majorClosed, c.major);
 
 type RegionCell = { totals: Counts; bySector: Map<string, Counts> };
 
@@ -55,7 +66,9 @@ type RegionCell = { totals: Counts; bySector: Map<string, Counts> };
 export type Touch = { region: string; child: string | null; sector: string };
 export function touchesOf(regionCode: string, sector: string): Touch[] {
   const chain = chainOf(regionCode);
-  return chain.map((region, i) => ({ region, child: i > 0 ? chain[i - 1]! : null, sector }));
+  // a development zone counts in its city's totals but is none of its counties: no byRegion or matrix entry
+  const child = (i: number) => (i > 0 && getRegion(chain[i - 1]!)?.level !== 'zone' ? chain[i - 1]! : null);
+  return chain.map((region, i) => ({ region, child: child(i), sector }));
 }
 
 /**

@@ -1,10 +1,9 @@
-/** Assembles a Briefing from the store's facts for the period, the one before, the one a year earlier and the trend. */
-import { SECTOR_CODES } from './domain';
+/** Assembles a Briefing from the store's facts for the period, the one before, the one a year earlier, the campaign and the trend. */
+import { SECTOR_CODES, SOURCE_CODES } from './domain';
 import { getRegion, regionName } from './regions';
 import { addDays } from './time';
-import {
-  changeOf, countPeriod, sourcesOf, toCounts, type Briefing, type Lang, type PeriodCounts, type PeriodFacts,
-} from './briefing';
+import type { Briefing, Campaign, Lang, PeriodCounts, PeriodFacts } from './briefing';
+import { changeOf, countPeriod, toCounts } from './briefing-count';
 import { computeFlags, RULES } from './briefing-flags';
 import { periodDays } from './briefing-period';
 import { briefingText, withMessages } from './briefing-text';
@@ -19,6 +18,8 @@ export type BriefingInput = {
   current: PeriodFacts;
   previous: PeriodFacts;
   yearAgo: PeriodFacts;
+  /** from the campaign's start to the end of the current period */
+  campaign: PeriodFacts;
   /** new/closed per day over the trend's days (days without any are filled with zeros here) */
   trend: { from: string; to: string; rows: DailyRow[] };
 };
@@ -30,18 +31,33 @@ function fillDays(from: string, to: string, rows: DailyRow[]): DailyRow[] {
   return out;
 }
 
+const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
+
+/** The campaign-to-date figures: over the hazards discovered since its start. */
+export function campaignOf(f: PeriodFacts, c: PeriodCounts): Campaign {
+  const closed = f.closures.length;
+  return {
+    from: f.from, to: f.to, total: c.new, major: c.newMajor, rectified: c.newRectified, majorRectified: c.newMajorRectified, closed,
+    rectifiedRate: ratio(c.newRectified, c.new), majorRectifiedRate: ratio(c.newMajorRectified, c.newMajor),
+    closeOutRate: ratio(closed, c.new),
+    provinceListed: f.provinceListed.listed, provinceListedClosed: f.provinceListed.closed,
+  };
+}
+
 export function buildBriefing(input: BriefingInput): Briefing {
   const { region, lang, tz } = input;
   const cur = countPeriod(region, input.current, tz);
   const prev = countPeriod(region, input.previous, tz);
   // 同比 only where the store holds something from back then
-  const hasYearAgo = input.yearAgo.onBooks.some((r) => r.n > 0);
-  const yearAgo: PeriodCounts | null = hasYearAgo ? toCounts(countPeriod(region, input.yearAgo, tz).total) : null;
+  const y = input.yearAgo;
+  const hasYearAgo = y.closedBy.some((r) => r.n > 0) || y.unsettled.length > 0;
+  const yearAgo: PeriodCounts | null = hasYearAgo ? toCounts(countPeriod(region, y, tz).total) : null;
   const current = toCounts(cur.total);
   const previous = toCounts(prev.total);
-  const byRegion = Object.fromEntries([...cur.byChild].map(([code, a]) => [code, toCounts(a)]));
-  const bySector = Object.fromEntries(SECTOR_CODES.map((s) => [s, toCounts(cur.bySector.get(s)!)]));
-  const flags = withMessages(computeFlags(region, cur, prev, input.current.closures), lang);
+  const map = (m: Map<string, Parameters<typeof toCounts>[0]>, keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, toCounts(m.get(k)!)]));
+  const flags = withMessages(computeFlags({
+    region, cur, prev, closures: input.current.closures, extended: input.current.extended, from: input.current.from, to: input.current.to, tz,
+  }), lang);
   const body: Omit<Briefing, 'text'> = {
     region,
     name: regionName(region),
@@ -49,14 +65,15 @@ export function buildBriefing(input: BriefingInput): Briefing {
     period: { from: input.current.from, to: input.current.to },
     periodDays: periodDays(input.current),
     previousPeriod: { from: input.previous.from, to: input.previous.to },
-    yearAgoPeriod: { from: input.yearAgo.from, to: input.yearAgo.to },
+    yearAgoPeriod: { from: y.from, to: y.to },
     current,
     previous,
     yearAgo,
     change: { previous: changeOf(current, previous), yearAgo: yearAgo ? changeOf(current, yearAgo) : null },
-    byRegion,
-    bySector,
-    bySource: sourcesOf(cur.total),
+    campaign: campaignOf(input.campaign, toCounts(countPeriod(region, input.campaign, tz).total)),
+    byRegion: map(cur.byChild, [...cur.byChild.keys()]),
+    bySector: map(cur.bySector, SECTOR_CODES),
+    bySource: map(cur.bySource, SOURCE_CODES),
     unassigned: getRegion(region)?.level === 'city' ? toCounts(cur.unassigned) : null,
     trend: { from: input.trend.from, to: input.trend.to, days: fillDays(input.trend.from, input.trend.to, input.trend.rows) },
     flags,

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { LEVEL_CODES, LISTING_LEVELS, SECTOR_CODES, SOURCE_CODES, STATUS_CODES } from './domain';
-import { PROVINCE_CODE, isRegionCode } from './regions';
+import { PROVINCE_CODE, isRegionCode, withdrawnCode, withdrawnMessage } from './regions';
+import { CREDIT_CODE_PATTERN, isValidCreditCode } from './credit-code';
 
 export const FUTURE_SKEW_MS = 5 * 60_000;
 export const MAX_BATCH = 5000;
@@ -38,11 +39,25 @@ const isoInstant = z.iso
 const isoDay = z.iso.date({ message: 'must be a date YYYY-MM-DD' }).refine((v) => v >= DATE_FLOOR, rule('date_floor', `must not be before ${DATE_FLOOR}`));
 
 export const HazardIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, '1–64 characters of A–Z a–z 0–9 . _ : -');
-export const RegionCodeSchema = z.string().refine(isRegionCode, { message: 'unknown region code (GB/T 2260, this province)', params: { rule: 'unknown_region' } });
+/** The issue param that marks a withdrawn region code, so callers can answer `withdrawn_region`. */
+export const WITHDRAWN_REGION = 'withdrawn_region';
+export const RegionCodeSchema = z.string().superRefine((code, ctx) => {
+  if (isRegionCode(code)) return;
+  const w = withdrawnCode(code);
+  if (!w) {
+    ctx.addIssue({ code: 'custom', message: 'unknown region code (GB/T 2260, this province)', params: { rule: 'unknown_region' } });
+    return;
+  }
+  // old ledgers still carry the pre-2018 codes: say where they went, in both languages
+  const m = withdrawnMessage(w);
+  ctx.addIssue({ code: 'custom', message: `${m.zh} / ${m.en}`, params: { rule: WITHDRAWN_REGION, successors: w.successors } });
+});
 
 export const EnterpriseSchema = z.strictObject({
   name: text(200).min(1, 'enterprise name is required'),
-  creditCode: z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, 'unified social credit code: 18 characters').optional(),
+  creditCode: z.string().regex(CREDIT_CODE_PATTERN, 'unified social credit code: 18 characters')
+    .refine(isValidCreditCode, { message: 'unified social credit code: check character does not match (GB 32100)', params: { rule: 'credit_check' } })
+    .optional(),
 });
 
 export const HazardInputSchema = z
@@ -151,7 +166,10 @@ export const RegionQuerySchema = z.strictObject({ region: RegionCodeSchema.optio
 
 export const CountsSchema = z.object({
   total: z.number(), major: z.number(), open: z.number(), majorOpen: z.number(),
-  overdue: z.number(), rectified: z.number(), closed: z.number(),
+  overdue: z.number(), rectified: z.number(),
+  /** (ext) major hazards rectified and waiting for acceptance: 重大隐患整改率 = (majorRectified + majorClosed) ÷ major */
+  majorRectified: z.number(),
+  closed: z.number(),
   /** (ext) closed major hazards: the major-only rectification rate is majorClosed ÷ major */
   majorClosed: z.number(),
   listed: z.number(),
@@ -243,6 +261,10 @@ export type BatchResult = {
   duplicates: number;
   rejected: Array<{ index?: number; row?: number; id?: string; error: { code: string; message: string; details?: unknown } }>;
 };
+
+/** True when the issues include a withdrawn region code (answered as `withdrawn_region`, not `invalid_…`). */
+export const hasWithdrawnRegion = (issues: readonly z.core.$ZodIssue[]): boolean =>
+  issues.some((i) => i.code === 'custom' && (i.params as { rule?: string } | undefined)?.rule === WITHDRAWN_REGION);
 
 /** What a rejected field broke, for machines: the zod issue code, the rule of a refinement, the limit of a size. */
 export type IssueDetail = { path: string; message: string; code: string; rule?: string; limit?: number; format?: string };

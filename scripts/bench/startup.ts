@@ -98,10 +98,22 @@ export async function ensureStore(dir: string, hazards: number, transitions: num
   return { ...info, bytes: statSync(join(dir, 'hazards.sqlite')).size };
 }
 
+/** How a server is started: `compiled` as `npm start` does (the esbuild bundle), `tsx` from the TypeScript sources. */
+export type StartMode = 'compiled' | 'tsx';
+const START_ARGS: Record<StartMode, string[]> = {
+  compiled: ['--enable-source-maps', join(ROOT, 'dist/server/index.js')],
+  tsx: ['--import', 'tsx', join(ROOT, 'server/index.ts')],
+};
+
+/** Builds dist/server (scripts/build-server.mjs), as `npm run build` does, before compiled runs. */
+export function buildServer(): void {
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build-server.mjs')], { cwd: ROOT, stdio: 'ignore' });
+}
+
 /** Spawns the production entry on `dataDir` and times it to the first healthy answer. */
-export async function timeStart(dataDir: string): Promise<StartRun> {
+export async function timeStart(dataDir: string, mode: StartMode = 'compiled'): Promise<StartRun> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/index.ts')], {
+  const child = spawn(process.execPath, START_ARGS[mode], {
     cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -137,10 +149,10 @@ export async function timeStart(dataDir: string): Promise<StartRun> {
 }
 
 /** The fixed cost of starting Node, tsx and the server on an empty store, for comparison. */
-export async function timeEmptyStart(): Promise<StartRun> {
+export async function timeEmptyStart(mode: StartMode = 'compiled'): Promise<StartRun> {
   const dir = tempDir('hz-bench-empty-');
   try {
-    return await timeStart(dir);
+    return await timeStart(dir, mode);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

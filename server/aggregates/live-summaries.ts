@@ -38,6 +38,7 @@ export class LiveSummaries {
         one.majorOpen = open && g.level === 'major' ? 1 : 0;
         one.overdue = open && g.overdue ? 1 : 0;
         one.rectified = g.status === 'rectified' ? 1 : 0;
+        one.majorRectified = g.status === 'rectified' && g.level === 'major' ? 1 : 0;
         one.closed = g.status === 'closed' ? 1 : 0;
         one.majorClosed = g.status === 'closed' && g.level === 'major' ? 1 : 0;
         one.listed = open && g.listed ? 1 : 0;

@@ -4,7 +4,7 @@
  */
 import { buildBriefing } from '../../shared/briefing-build';
 import type { Briefing, Lang } from '../../shared/briefing';
-import { periodProblem, previousPeriod, trendPeriod, yearAgoPeriod, type Period } from '../../shared/briefing-period';
+import { CAMPAIGN_START, periodProblem, previousPeriod, trendPeriod, yearAgoPeriod, type Period } from '../../shared/briefing-period';
 import { addDays } from '../../shared/time';
 import { readRegion, type Auth } from '../auth/auth';
 import { ServiceError } from '../errors';
@@ -35,15 +35,18 @@ export class BriefingService {
     const prev = previousPeriod(period);
     const ago = yearAgoPeriod(period);
     const trend = trendPeriod(period);
-    const [current, previous, yearAgo, rows] = await Promise.all([
+    // 专项整治以来: the text opens with the campaign-to-date figures a 汇报材料 needs
+    const campaignFrom = CAMPAIGN_START <= period.to ? CAMPAIGN_START : period.to;
+    const [current, previous, yearAgo, campaign, rows] = await Promise.all([
       this.repo.periodFacts(region, period.from, period.to),
       this.repo.periodFacts(region, prev.from, prev.to),
       this.repo.periodFacts(region, ago.from, ago.to),
+      this.repo.periodFacts(region, campaignFrom, period.to),
       this.repo.daily(region, trend.from, trend.to),
     ]);
     return buildBriefing({
       region, lang: q.lang, tz: this.tz, generatedAt: new Date(this.now()).toISOString(),
-      current, previous, yearAgo, trend: { ...trend, rows },
+      current, previous, yearAgo, campaign, trend: { ...trend, rows },
     });
   }
 }

@@ -7,9 +7,8 @@
 import pg from 'pg';
 import type { ChainDriver, ChangeSignals, NewHazardRow, Params, Query, WriteTx } from '../hazards/chain-driver';
 import type { ChangeRow } from '../hazards/changes';
-import { StoreUnavailableError, isConnectionError } from '../errors';
 import { insertChanges, insertHazards, pgDialect } from '../hazards/postgres.sql';
-import { PG_TYPES, rows, snapshot, writeTransaction, type Db } from './pg-pool';
+import { PG_TYPES, rows, snapshot, surface, writeTransaction, type Db } from './pg-pool';
 
 /** The advisory lock every chain write holds until it commits ('hzchn' as digits; below 2^53, so exact as a JS number). */
 export const CHAIN_LOCK = 0x687a63686e;
@@ -18,10 +17,6 @@ export const CHANNEL = 'hz_changes';
 
 const RECONNECT_MIN_MS = 200;
 const RECONNECT_MAX_MS = 5000;
-
-const surface = (e: unknown): never => {
-  throw isConnectionError(e) ? new StoreUnavailableError(e) : e;
-};
 
 const portable = (db: pg.Pool | Db): Query => async <T>(sql: string, params: Params = {}) => {
   const { text, values } = pgDialect(sql, params);

@@ -19,7 +19,7 @@ export const CITY_VOLUME: Record<string, number> = {
 export const BASE_SECTOR_WEIGHT: Record<Sector, number> = {
   coal: 0.1, noncoal: 0.06, hazchem: 0.07, fireworks: 0.02, indtrade: 0.14, fire: 0.16, construction: 0.11, gas: 0.05,
   road: 0.08, water_transport: 0.005, explosives: 0.01, special_equipment: 0.05, power: 0.02, tourism: 0.02, campus: 0.02,
-  catering: 0.04, agriculture: 0.02, other: 0.02,
+  catering: 0.04, agriculture: 0.02, water_conservancy: 0.01, urban_rail: 0, other: 0.02,
 };
 
 export const SOURCE_WEIGHT: Record<Source, number> = {
@@ -44,6 +44,8 @@ export const TITLES: Record<Sector, string[]> = {
   campus: ['学校实验室危化品管理混乱', '宿舍楼疏散通道堵塞'],
   catering: ['后厨油烟管道未清洗', '酒店消防控制室无人值守'],
   agriculture: ['农机带病作业', '沼气池未设置防护设施'],
+  water_conservancy: ['水库溢洪道堵塞', '水闸启闭设备失灵'],
+  urban_rail: ['地铁车站出入口应急照明失效', '盾构区间监测数据超限未处置'],
   other: ['临时用电私拉乱接', '仓库违规住人'],
 };
 
@@ -51,7 +53,8 @@ export const ENTERPRISE_SUFFIX: Record<Sector, string> = {
   coal: '煤业有限公司', noncoal: '矿业有限公司', hazchem: '化工有限公司', fireworks: '烟花爆竹有限公司', indtrade: '实业有限公司',
   fire: '商贸广场', construction: '建筑工程有限公司', gas: '燃气有限公司', road: '运输有限公司', water_transport: '航运公司',
   explosives: '民爆器材有限公司', special_equipment: '机械制造有限公司', power: '供电公司', tourism: '旅游开发有限公司',
-  campus: '中学', catering: '大酒店', agriculture: '农机专业合作社', other: '物流有限公司',
+  campus: '中学', catering: '大酒店', agriculture: '农机专业合作社', water_conservancy: '水利工程管理站', urban_rail: '轨道交通集团有限公司',
+  other: '物流有限公司',
 };
 
 export const FIRM_WORDS = ['鑫源', '华晋', '金泰', '宏达', '兴盛', '永安', '晋丰', '恒通', '瑞丰', '三元', '龙泉', '国泰', '汇能', '新峰'];

@@ -1,18 +1,21 @@
 /**
  * The briefing's reads: plain GROUP BY over the indexed day columns (discovered_day, closed_day), and the
- * changes of the hazards that may have been open at the end of the period. Portable SQL: named parameters
- * (@region, @from, @to), quoted camelCase aliases, no JSON functions (payloads are parsed here), counts read
- * with Number() — so a PostgreSQL store runs the same text through its own `query`.
+ * changes of the hazards that may have been open at the end of the period (their status, level and deadline are
+ * replayed from these in shared/briefing-count.ts). Portable SQL: named parameters (@region, @from, @to), quoted
+ * camelCase aliases, no JSON functions (payloads are parsed here), counts read with Number() — so a PostgreSQL
+ * store runs the same text through its own `query`. A per-day aggregate source can replace this module: the
+ * counting needs only the PeriodFacts shape (shared/briefing.ts).
  */
 import type { Level, Sector, Source, Status } from '../../shared/domain';
-import type { PeriodFacts, StateFacts, UnsettledHazard } from '../../shared/briefing';
+import type { GroupRow, PeriodFacts, StateFacts, UnsettledHazard } from '../../shared/briefing';
 import { getRegion } from '../../shared/regions';
+import { RULES } from '../../shared/briefing-flags';
 import type { ChangePayload } from './changes';
 
 /** Runs one SELECT with named parameters (@region, @from, @to) and returns its rows. */
 export type Query = (sql: string, params: Record<string, string>) => Promise<unknown[]>;
 
-/** The WHERE fragment that keeps a region's hazards (a city by city_code, a county by region_code). */
+/** The WHERE fragment that keeps a region's hazards (a city by city_code, a county or zone by region_code). */
 export function scopeSql(region: string): string {
   const r = getRegion(region);
   if (!r || r.level === 'province') return '';
@@ -23,40 +26,26 @@ export function scopeSql(region: string): string {
 const UNSETTLED = `discovered_day <= @to AND status <> 'rejected' AND (closed_day IS NULL OR closed_day > @to)`;
 
 type N = { n: number | string };
-type Grouped = N & { regionCode: string; sector: Sector };
-type StateRow = { id: string; regionCode: string; sector: Sector; level: Level; status: Status; deadline: string | null; changed: unknown };
+type Grouped = N & { regionCode: string; sector: Sector; source: Source; level: Level };
+type StateRow = {
+  id: string; regionCode: string; sector: Sector; source: Source; discoveredDay: string;
+  level: Level; status: Status; deadline: string | null; changed: unknown;
+};
 type ChangeRowLite = { hazardId: string; seq: number | string; at: string; payload: string };
+type ClosureRow = { regionCode: string; sector: Sector; source: Source; level: Level; discoveredAt: string; closedAt: string };
+type ExtRow = { id: string; regionCode: string; sector: Sector; at: string };
 
 const stateOf = (f: ChangePayload['before']): StateFacts | null =>
   f ? { status: f.status, level: f.level, deadline: f.deadline } : null;
 
-const grouped = (rows: Grouped[]) => rows.map((r) => ({ regionCode: r.regionCode, sector: r.sector, n: Number(r.n) }));
+const grouped = (rows: Grouped[]): GroupRow[] =>
+  rows.map((r) => ({ regionCode: r.regionCode, sector: r.sector, source: r.source, level: r.level, n: Number(r.n) }));
 const countSql = (where: string, scope: string) =>
-  `SELECT region_code AS "regionCode", sector, COUNT(*) AS n FROM hazards WHERE ${where} ${scope} GROUP BY region_code, sector`;
+  `SELECT region_code AS "regionCode", sector, source, level, COUNT(*) AS n FROM hazards WHERE ${where} ${scope}
+   GROUP BY region_code, sector, source, level`;
+const truthy = (v: unknown): boolean => v === true || Number(v) === 1;
 
-export async function periodFactsWith(run: Query, region: string, from: string, to: string): Promise<PeriodFacts> {
-  const scope = scopeSql(region);
-  const p = { region, from, to };
-  const query = <T>(sql: string, params: Record<string, string>) => run(sql, params) as Promise<T[]>;
-  const [discovered, closed, onBooks, closedBy, states, changes, closures] = await Promise.all([
-    query<Grouped & { source: Source; level: Level }>(
-      `SELECT region_code AS "regionCode", sector, source, level, COUNT(*) AS n FROM hazards
-       WHERE discovered_day BETWEEN @from AND @to AND status <> 'rejected' ${scope} GROUP BY region_code, sector, source, level`, p),
-    query<Grouped>(countSql(`closed_day BETWEEN @from AND @to AND status = 'closed'`, scope), p),
-    query<Grouped>(countSql(`discovered_day <= @to AND status <> 'rejected'`, scope), p),
-    query<Grouped>(countSql(`closed_day <= @to AND status = 'closed'`, scope), p),
-    query<StateRow>(
-      `SELECT id, region_code AS "regionCode", sector, level, status, deadline, updated_seq > created_seq AS changed
-       FROM hazards WHERE ${UNSETTLED} ${scope}`, p),
-    // only hazards changed after they were reported have a history to replay
-    query<ChangeRowLite>(
-      `SELECT hazard_id AS "hazardId", seq, at, payload FROM changes
-       WHERE kind <> 'reported' AND hazard_id IN (SELECT id FROM hazards WHERE ${UNSETTLED} AND updated_seq > created_seq ${scope})
-       ORDER BY seq`, p),
-    query<{ regionCode: string; discoveredAt: string; closedAt: string }>(
-      `SELECT region_code AS "regionCode", discovered_at AS "discoveredAt", closed_at AS "closedAt" FROM hazards
-       WHERE discovered_day BETWEEN @from AND @to AND status = 'closed' AND closed_day <= @to ${scope}`, p),
-  ]);
+function historyOf(changes: ChangeRowLite[]): Map<string, UnsettledHazard['changes']> {
   const history = new Map<string, UnsettledHazard['changes']>();
   for (const c of changes) {
     const payload = JSON.parse(c.payload) as ChangePayload;
@@ -64,14 +53,55 @@ export async function periodFactsWith(run: Query, region: string, from: string, 
     list.push({ seq: Number(c.seq), at: c.at, before: stateOf(payload.before), after: stateOf(payload.after) });
     history.set(c.hazardId, list);
   }
+  return history;
+}
+
+export async function periodFactsWith(run: Query, region: string, from: string, to: string): Promise<PeriodFacts> {
+  const scope = scopeSql(region);
+  const p = { region, from, to };
+  const query = <T>(sql: string) => run(sql, p) as Promise<T[]>;
+  const inPeriod = 'discovered_day BETWEEN @from AND @to';
+  const [discovered, closed, closedBy, rejected, states, changes, closures, extensions, listed] = await Promise.all([
+    query<Grouped>(countSql(`${inPeriod} AND status <> 'rejected'`, scope)),
+    query<Grouped>(countSql(`closed_day BETWEEN @from AND @to AND status = 'closed'`, scope)),
+    query<Grouped>(countSql(`closed_day <= @to AND status = 'closed'`, scope)),
+    query<Grouped>(countSql(`${inPeriod} AND status = 'rejected'`, scope)),
+    query<StateRow>(
+      `SELECT id, region_code AS "regionCode", sector, source, discovered_day AS "discoveredDay", level, status, deadline,
+       updated_seq > created_seq AS changed FROM hazards WHERE ${UNSETTLED} ${scope}`),
+    // only hazards changed after they were reported have a history to replay
+    query<ChangeRowLite>(
+      `SELECT hazard_id AS "hazardId", seq, at, payload FROM changes
+       WHERE kind <> 'reported' AND hazard_id IN (SELECT id FROM hazards WHERE ${UNSETTLED} AND updated_seq > created_seq ${scope})
+       ORDER BY seq`),
+    query<ClosureRow>(
+      `SELECT region_code AS "regionCode", sector, source, level, discovered_at AS "discoveredAt", closed_at AS "closedAt" FROM hazards
+       WHERE ${inPeriod} AND status = 'closed' AND closed_day <= @to ${scope}`),
+    // the times of every extension of a hazard extended repeatedly that was on the books in the period
+    query<ExtRow>(
+      `SELECT c.hazard_id AS id, h.region_code AS "regionCode", h.sector, c.at FROM changes c JOIN hazards h ON h.id = c.hazard_id
+       WHERE c.kind = 'extension' AND h.extensions >= ${RULES.repeatedExtensions} AND h.discovered_day <= @to AND h.status <> 'rejected'
+       AND (h.closed_day IS NULL OR h.closed_day >= @from) ${scope.replace(/(city_code|region_code)/, 'h.$1')} ORDER BY c.seq`),
+    query<N & { closed: number | string | null }>(
+      `SELECT COUNT(*) AS n, SUM(CASE WHEN closed_day <= @to THEN 1 ELSE 0 END) AS closed FROM hazards
+       WHERE ${inPeriod} AND status <> 'rejected' AND listed_by = 'province' ${scope}`),
+  ]);
+  const history = historyOf(changes);
   const unsettled: UnsettledHazard[] = states.map((h) => ({
-    id: h.id, regionCode: h.regionCode, sector: h.sector,
+    id: h.id, regionCode: h.regionCode, sector: h.sector, source: h.source, discoveredDay: h.discoveredDay,
     current: { status: h.status, level: h.level, deadline: h.deadline },
-    changes: h.changed === true || Number(h.changed) === 1 ? history.get(h.id) ?? [] : [],
+    changes: truthy(h.changed) ? history.get(h.id) ?? [] : [],
   }));
+  const extended = new Map<string, PeriodFacts['extended'][number]>();
+  for (const e of extensions) {
+    const x = extended.get(e.id) ?? { id: e.id, regionCode: e.regionCode, sector: e.sector, at: [] };
+    x.at.push(e.at);
+    extended.set(e.id, x);
+  }
   return {
     from, to,
-    discovered: discovered.map((r) => ({ regionCode: r.regionCode, sector: r.sector, source: r.source, level: r.level, n: Number(r.n) })),
-    closed: grouped(closed), onBooks: grouped(onBooks), closedBy: grouped(closedBy), unsettled, closures,
+    discovered: grouped(discovered), closed: grouped(closed), closedBy: grouped(closedBy), rejected: grouped(rejected),
+    unsettled, closures, extended: [...extended.values()],
+    provinceListed: { listed: Number(listed[0]?.n ?? 0), closed: Number(listed[0]?.closed ?? 0) },
   };
 }

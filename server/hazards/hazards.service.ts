@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { isWithin } from '../../shared/regions';
 import {
-  BatchEnvelopeSchema, HazardInputSchema, describeIssues, issueDetails, type BatchResult, type Hazard, type HazardInput, type ListFilter, type ListQuery,
+  BatchEnvelopeSchema, HazardInputSchema, describeIssues, hasWithdrawnRegion, issueDetails, type BatchResult, type Hazard, type HazardInput, type ListFilter, type ListQuery,
 } from '../../shared/schemas';
 import { addDays, dayOf } from '../../shared/time';
 import { actorOf, readRegion, requireHazardInScope, requireWriter, type Auth } from '../auth/auth';
@@ -52,7 +52,7 @@ export class HazardService {
   validate(raw: unknown, auth: Auth): { ok: true; item: NewHazard } | { ok: false; error: ItemError } {
     const parsed = HazardInputSchema.safeParse(raw);
     if (!parsed.success) {
-      return { ok: false, error: { code: 'invalid_hazard', message: describeIssues(parsed.error.issues), details: issueDetails(parsed.error.issues) } };
+      return { ok: false, error: { code: hasWithdrawnRegion(parsed.error.issues) ? 'withdrawn_region' : 'invalid_hazard', message: describeIssues(parsed.error.issues), details: issueDetails(parsed.error.issues) } };
     }
     const input = parsed.data;
     if (!isWithin(input.regionCode, auth.region)) {

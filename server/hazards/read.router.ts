@@ -7,7 +7,7 @@ import { ServiceError } from '../errors';
 import { asyncRoute } from '../http/middleware';
 import { parseOr400 } from '../http/validate';
 
-const TrendQuerySchema = z.strictObject({
+export const TrendQuerySchema = z.strictObject({
   region: RegionCodeSchema.optional(),
   days: z.coerce.number().int().min(1).max(366).default(30),
 });

@@ -103,7 +103,9 @@ const rank = (l: ListingLevel) => LISTING_LEVELS.indexOf(l); // province 0 < cit
 function requireListingRights(input: ListingInput, auth: Auth): void {
   requireWriter(auth);
   if (auth.role === 'admin') return;
-  const own = getRegion(auth.region)?.level ?? 'county';
+  // a development zone's office lists as a county does
+  const level = getRegion(auth.region)?.level;
+  const own = !level || level === 'zone' ? 'county' : level;
   if (own === 'county') throw new ServiceError(403, 'forbidden_level', 'supervised listing (挂牌督办) is decided by a city or the province, not by a county token');
   if (rank(input.by) < rank(own)) throw new ServiceError(403, 'forbidden_level', `a ${own} token cannot list by the ${input.by}`);
 }
@@ -113,7 +115,7 @@ export function listing(input: ListingInput, auth: Auth) {
   return (h: StoredHazard, recordedAt: string): Mutation => {
     if (!isOpen(h.status)) return conflict('not_open', `hazard ${h.id} is ${h.status}: only an open hazard can be listed`);
     if (h.level !== 'major') return conflict('not_major', `hazard ${h.id} is a general hazard: only major hazards are listed for supervision (挂牌督办)`);
-    if (input.by === 'county' && getRegion(h.regionCode)?.level !== 'county') {
+    if (input.by === 'county' && !['county', 'zone'].includes(getRegion(h.regionCode)?.level ?? '')) {
       return conflict('no_county', `hazard ${h.id} is reported against a city, not a county: it cannot be listed by a county`);
     }
     if (h.listedBy && rank(h.listedBy) <= rank(input.by)) {

@@ -15,8 +15,8 @@ import { ServiceError } from '../errors';
 import { parseOr400 } from './validate';
 import { SESSION_COOKIE, asyncRoute, requireJson, tokenFrom, type AuthGate } from './middleware';
 
-const LoginSchema = z.strictObject({ username: z.string().min(1, 'is required').max(64), password: z.string().min(1, 'is required').max(256) });
-const PasswordSchema = z.strictObject({ current: z.string().min(1, 'is required').max(256), next: z.string().min(1, 'is required').max(256) });
+export const LoginSchema = z.strictObject({ username: z.string().min(1, 'is required').max(64), password: z.string().min(1, 'is required').max(256) });
+export const PasswordSchema = z.strictObject({ current: z.string().min(1, 'is required').max(256), next: z.string().min(1, 'is required').max(256) });
 
 export const userView = (u: UserInfo | (Person & { role: string; region: string })) => ({
   username: u.username, displayName: u.displayName, role: u.role, region: u.region, source: u.source,

@@ -101,7 +101,8 @@ const BY_RULE: Record<string, string> = {
   major_deadline: '重大隐患必须填写整改期限',
   deadline_before: '早于发现时间',
   unknown_region: '未知的行政区划代码',
-  not_province: '应填区县或市，不能填全省',
+  not_province: '应填县（市、区）或市，不能填全省',
+  credit_check: '统一社会信用代码校验位不正确（GB 32100）',
   control_char: '含有控制字符（描述中只允许换行和制表符）',
   lone_surrogate: '含有无效的字符编码（孤立的代理项）',
   invisible_only: '只有不可见字符',
@@ -127,7 +128,8 @@ function reasonOf(d: IssueDetail): string {
       return '不符合要求';
   }
 }
-const translate = (d: IssueDetail): string => `${reasonOf(d)} / ${d.message}`;
+// a withdrawn region's message already names its successor in Chinese first
+const translate = (d: IssueDetail): string => (d.rule === 'withdrawn_region' ? d.message : `${reasonOf(d)} / ${d.message}`);
 
 const PATH_COLUMN: Record<string, ColumnKey> = {
   id: 'id', regionCode: 'regionCode', sector: 'sector', level: 'level', title: 'title', description: 'description',
@@ -137,7 +139,7 @@ const PATH_COLUMN: Record<string, ColumnKey> = {
 
 /** The cell errors of an item the service rejected. */
 export function errorsOfItem(e: ItemError): CellError[] {
-  if (e.code === 'invalid_hazard' && Array.isArray(e.details)) {
+  if ((e.code === 'invalid_hazard' || e.code === 'withdrawn_region') && Array.isArray(e.details)) {
     return (e.details as IssueDetail[]).map((d) => ({ column: COLUMN[PATH_COLUMN[d.path] ?? 'id'].header, message: translate(d) }));
   }
   if (e.code === 'forbidden_region') return [{ column: COLUMN.regionCode.header, message: `不在本账号的管辖范围内 / ${e.message}` }];

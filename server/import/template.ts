@@ -14,7 +14,7 @@ export const VALUES_SHEET = '取值说明';
 /** The example row: the import skips a row identical in id and title, so a forgotten example is never registered. */
 export const TEMPLATE_EXAMPLE: Record<ColumnKey, string> = {
   id: 'LL-2024-000123', regionCode: '吕梁市离石区', sector: '煤矿', level: '重大隐患', title: '主要通风机无备用电源（示例，导入时跳过）',
-  description: '主要通风机房仅有一回路供电，未设置备用电源', enterpriseName: '示例煤业有限公司', creditCode: '91141100MA0XXXXXX1',
+  description: '主要通风机房仅有一回路供电，未设置备用电源', enterpriseName: '示例煤业有限公司', creditCode: '91141100MA0XXXXXXQ',
   source: '部门检查', discoveredAt: '2024-11-18 09:30', deadline: '2024-12-18', linkedTo: '',
 };
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { LEVELS, SECTORS, SOURCES, type Level, type Sector, type Source } from '../../shared/domain';
-import { ALL_REGIONS, PROVINCE_CODE, resolveRegion } from '../../shared/regions';
+import { ALL_REGIONS, PROVINCE_CODE, resolveRegion, withdrawnCode, withdrawnMessage } from '../../shared/regions';
 import { DEFAULT_TZ, startOfDay } from '../../shared/time';
 
 /** A cell as the readers hand it over: text, a number, a date (Excel date cells), or nothing. */
@@ -156,12 +156,16 @@ const SECTOR_WORDS = vocabulary<Sector>(SECTORS, {
   建筑业: 'construction', 燃气: 'gas', 道路交通: 'road', 交通运输: 'road', 水运: 'water_transport', 民爆: 'explosives',
   民爆物品: 'explosives', 文旅: 'tourism', 旅游: 'tourism', 学校: 'campus', 餐饮: 'catering', 住宿: 'catering', 农业: 'agriculture',
   渔业: 'agriculture', 农机: 'agriculture', 其它: 'other',
+  // the labels before they were written as the province's documents write them, so old files still import
+  文化旅游: 'tourism', 校园: 'campus', 教育: 'campus', 餐饮住宿: 'catering', 农业农机渔业: 'agriculture', 农业机械: 'agriculture',
+  渔业船舶: 'agriculture', 水利工程: 'water_conservancy', 轨道交通: 'urban_rail', 地铁: 'urban_rail',
 });
 const LEVEL_WORDS = vocabulary<Level>(LEVELS, { 重大: 'major', 重大事故隐患: 'major', 一般: 'general', 一般事故隐患: 'general' });
 const SOURCE_WORDS = vocabulary<Source>(SOURCES, {
   自查: 'self_check', 企业自查自报: 'self_check', 检查: 'inspection', 执法检查: 'inspection', 监督检查: 'inspection',
   督查: 'spot_check', 暗访: 'spot_check', 督查暗访: 'spot_check', 上级督查: 'spot_check', 明查暗访: 'spot_check',
-  举报: 'public_report', 投诉举报: 'public_report', 监测: 'monitoring', 预警: 'monitoring', 其它: 'other',
+  举报: 'public_report', 投诉举报: 'public_report', 群众举报: 'public_report', 上级督查暗访: 'spot_check', 企业自查发现: 'self_check',
+  部门检查发现: 'inspection', 监测: 'monitoring', 预警: 'monitoring', 其它: 'other',
 });
 
 const listOf = (entries: ReadonlyArray<{ zh: string }>) => entries.map((e) => e.zh).join('、');
@@ -179,11 +183,17 @@ export const parseSource = (t: string) => fromVocabulary(SOURCE_WORDS, t, '隐�
 export function parseRegion(c: Cell): Parsed<string> {
   const t = cellText(c).replace(/\s/g, '');
   const r = resolveRegion(t);
-  if (r?.code === PROVINCE_CODE) return bad('应填区县或市，不能填全省', 'report against a county or a city, not the province');
+  if (r?.code === PROVINCE_CODE) return bad('应填县（市、区）或市，不能填全省', 'report against a county or a city, not the province');
   if (r) return ok(r.code);
+  // old ledgers carry the codes withdrawn in 2018–2019: name the successor
+  const w = withdrawnCode(t);
+  if (w) {
+    const m = withdrawnMessage(w);
+    return bad(m.zh, m.en);
+  }
   const same = ALL_REGIONS.filter((x) => x.name === t.replace(/^山西省/, ''));
   if (same.length > 1) {
     return bad(`地区名称“${t}”不唯一，请写全称，如 ${same.map((x) => x.fullName).join('、')}`, `ambiguous region name "${t}"`);
   }
-  return bad(`无法识别的地区“${t}”，请填区县或市的全称或 6 位行政区划代码`, `unknown region "${t}"`);
+  return bad(`无法识别的地区“${t}”，请填县（市、区）或市的全称或 6 位行政区划代码`, `unknown region "${t}"`);
 }

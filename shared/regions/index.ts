@@ -1,10 +1,13 @@
 /**
- * The region table (GB/T 2260 codes, one data file per province). Everything that knows about
- * regions asks this module, so a second province is a data file, not a code change.
+ * The region table (GB/T 2260 codes, one data file per province, plus the province's development zones and
+ * withdrawn codes in changes.ts). Everything that knows about regions asks this module, so a second province is
+ * data, not a code change.
  */
 import shanxi from './data/140000.json';
+import { WITHDRAWN, ZONES, type Withdrawn } from './changes';
 
-export type RegionLevel = 'province' | 'city' | 'county';
+/** `zone`: a development zone reporting to its city (docs/DOMAIN.md); not a county, not on the county map. */
+export type RegionLevel = 'province' | 'city' | 'county' | 'zone';
 export type Region = {
   code: string;
   name: string;
@@ -13,13 +16,15 @@ export type Region = {
   level: RegionLevel;
 };
 
-const ROWS: readonly Region[] = shanxi as Region[];
+const ZONE_ROWS: Region[] = ZONES.map((z) => ({ ...z, level: 'zone' }));
+const ROWS: readonly Region[] = [...(shanxi as Region[]), ...ZONE_ROWS];
 const byCode = new Map<string, Region>(ROWS.map((r) => [r.code, r]));
 const byFullName = new Map<string, Region>();
 const children = new Map<string, Region[]>();
 for (const r of ROWS) {
   byFullName.set(r.fullName, r);
-  if (r.parent) {
+  // a zone is in its city (chainOf, isWithin) but not among its counties (childrenOf)
+  if (r.parent && r.level !== 'zone') {
     const list = children.get(r.parent) ?? [];
     list.push(r);
     children.set(r.parent, list);
@@ -32,6 +37,23 @@ export const ALL_REGIONS: readonly Region[] = ROWS;
 export const getRegion = (code: string): Region | undefined => byCode.get(code);
 export const isRegionCode = (code: string): boolean => byCode.has(code);
 export const childrenOf = (code: string): readonly Region[] => children.get(code) ?? [];
+/** A city's development zones. */
+export const zonesOf = (city: string): readonly Region[] => ZONE_ROWS.filter((z) => z.parent === city);
+
+const withdrawn = new Map<string, Withdrawn>(WITHDRAWN.map((w) => [w.code, w]));
+export const withdrawnCode = (code: string): Withdrawn | undefined => withdrawn.get(code);
+
+/**
+ * Why a withdrawn code is refused, naming the successor in Chinese and English:
+ * 屯留县（140424）已撤销，2018年并入屯留区（140405）.
+ */
+export function withdrawnMessage(w: Withdrawn): { zh: string; en: string } {
+  const zh = w.successors.map((c) => `${byCode.get(c)?.name ?? c}（${c}）`).join('、');
+  const en = w.successors.map((c) => `${c} ${byCode.get(c)?.name ?? ''}`.trim()).join(' and ');
+  return w.partly
+    ? { zh: `${w.name}（${w.code}）已撤销，${w.year}年分别并入${zh}，请按隐患所在地选用`, en: `${w.code} ${w.name} was withdrawn in ${w.year} and split between ${en}; use the one where the hazard is` }
+    : { zh: `${w.name}（${w.code}）已撤销，${w.year}年并入${zh}`, en: `${w.code} ${w.name} was withdrawn in ${w.year}; use ${en}` };
+}
 export const regionName = (code: string): string => byCode.get(code)?.name ?? code;
 
 /** The region itself, then its parent, up to the province: county → city → province. */

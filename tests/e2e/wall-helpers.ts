@@ -3,7 +3,7 @@
  * browser), the wall opened with a display token, and readers for what the screen and the API say.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { rectificationRate } from '../../shared/aggregation';
+import { closeOutRate, rectifiedRate } from '../../shared/aggregation';
 import { isWithin } from '../../shared/regions';
 import type { HazardInput, Summary } from '../../shared/schemas';
 import { api, postHazards, type ChildServer } from '../helpers/server';
@@ -53,7 +53,7 @@ export async function summaryOf(server: ChildServer, region: string): Promise<Su
 export async function kpis(page: Page): Promise<Record<string, number | null>> {
   return page.evaluate(() => {
     const out: Record<string, number | null> = {};
-    for (const id of ['kpi-total', 'kpi-major-open', 'kpi-overdue', 'kpi-rectification-rate', 'kpi-new-today']) {
+    for (const id of ['kpi-total', 'kpi-major-open', 'kpi-overdue', 'kpi-rectification-rate', 'kpi-closeout-rate', 'kpi-new-today']) {
       const v = document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-value');
       out[id] = v === null || v === undefined || v === '' ? null : Number(v);
     }
@@ -65,7 +65,8 @@ export const expectedKpis = (s: Summary) => ({
   'kpi-total': s.totals.total,
   'kpi-major-open': s.totals.majorOpen,
   'kpi-overdue': s.totals.overdue,
-  'kpi-rectification-rate': rectificationRate(s.totals),
+  'kpi-rectification-rate': rectifiedRate(s.totals),
+  'kpi-closeout-rate': closeOutRate(s.totals),
 });
 
 /** Waits until the screen's headline numbers equal the API's summary of the region. */

@@ -56,7 +56,7 @@ describe('wall live updates', () => {
     const staleAfter = Date.now() - killedAt;
     // the socket reports the closed connection at once: stale within 2 s of the kill, not 15 s after the last heartbeat
     expect(staleAfter).toBeLessThan(2_000);
-    expect(await page.textContent('[data-testid="freshness"]')).toContain('数据已过期');
+    expect(await page.textContent('[data-testid="freshness"]')).toContain('数据未更新');
     expect(await page.getAttribute('[data-testid="freshness"]', 'data-as-of')).toBe(asOf);
     await page.screenshot({ path: resolve(import.meta.dirname, '../../docs/screenshots/wall-stale-1920x1080.png') });
     await page.setViewportSize({ width: 3840, height: 2160 });

@@ -103,7 +103,7 @@ export function requestOf(op: Op): { path: string; body: Record<string, unknown>
 
 // ---- the reference count -----------------------------------------------------------------------
 
-export const zeroCounts = (): Counts => ({ total: 0, major: 0, open: 0, majorOpen: 0, overdue: 0, rectified: 0, closed: 0, majorClosed: 0, listed: 0 });
+export const zeroCounts = (): Counts => ({ total: 0, major: 0, open: 0, majorOpen: 0, overdue: 0, rectified: 0, majorRectified: 0, closed: 0, majorClosed: 0, listed: 0 });
 
 /** Tallies one hazard into counts by CONTRACT.md's definitions. */
 function tallyInto(c: Counts, h: ModelHazard, today: string): void {
@@ -115,6 +115,7 @@ function tallyInto(c: Counts, h: ModelHazard, today: string): void {
   if (open && h.level === 'major') c.majorOpen++;
   if (open && h.deadline !== null && h.deadline < today) c.overdue++;
   if (h.status === 'rectified') c.rectified++;
+  if (h.status === 'rectified' && h.level === 'major') c.majorRectified++;
   if (h.status === 'closed') c.closed++;
   if (h.status === 'closed' && h.level === 'major') c.majorClosed++;
   if (open && h.listedBy !== null) c.listed++;

@@ -4,7 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../server/http/openapi';
 import { createTokens, startApp, tempDir, type InProcessServer } from '../helpers/server';
 
 type Example = { title: string; method: string; path: string; headers: Record<string, string>; body?: string; status: number; expected: unknown };
@@ -37,6 +39,27 @@ function expectSubset(actual: unknown, expected: unknown, at = '$'): void {
   }
 }
 
+type Op = { requestBody?: { content: Record<string, { schema?: object }> }; responses: Record<string, { content?: Record<string, { schema?: object }> }> };
+const doc = openApiDocument('test') as { paths: Record<string, Record<string, Op>> };
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+
+/** The document's operation for a request, by method and path template (`{id}` matches one segment). */
+function operationOf(method: string, path: string): Op | undefined {
+  const bare = path.split('?')[0]!;
+  for (const [template, ops] of Object.entries(doc.paths)) {
+    const re = new RegExp(`^${template.replace(/\{\w+\}/g, '[^/]+')}$`);
+    if (re.test(bare) && ops[method.toLowerCase()]) return ops[method.toLowerCase()];
+  }
+  return undefined;
+}
+
+/** Fails naming each place where `value` does not fit `schema`. */
+function expectFits(schema: object | undefined, value: unknown, what: string): void {
+  if (!schema) return;
+  const validate = ajv.compile(schema);
+  expect(validate(value) ? [] : validate.errors!.map((e) => `${e.instancePath || '$'} ${e.message}`), what).toEqual([]);
+}
+
 const examples = parseExamples(readFileSync(resolve(import.meta.dirname, '../../docs/API.md'), 'utf8'));
 
 describe('docs/API.md examples', () => {
@@ -63,5 +86,12 @@ describe('docs/API.md examples', () => {
     const body = await res.json();
     expect(res.status, JSON.stringify(body)).toBe(ex.status);
     expectSubset(body, ex.expected);
+    // the OpenAPI document (server/http/openapi.ts) describes the operation, the example's body and the real answer
+    const op = operationOf(ex.method, ex.path);
+    expect(op, `${ex.method} ${ex.path} is in the OpenAPI document`).toBeDefined();
+    if (ex.body && ex.status < 400) expectFits(op!.requestBody?.content['application/json']?.schema, JSON.parse(ex.body), 'request body vs the document');
+    const answer = op!.responses[String(ex.status)] ?? (ex.status >= 400 ? op!.responses.default : undefined);
+    expect(answer, `status ${ex.status} is documented`).toBeDefined();
+    expectFits(answer!.content?.['application/json']?.schema, body, 'answer vs the document');
   });
 });

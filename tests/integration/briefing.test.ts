@@ -16,7 +16,7 @@ let city: string;
 const NOW = Date.now();
 const TODAY = dayOf(NOW, 'Asia/Shanghai');
 const r = rng(2024);
-const all: SimHazard[] = Array.from({ length: 600 }, (_, i) => simHazard(r, i, NOW - 60_000, {}, false));
+const all: SimHazard[] = Array.from({ length: 600 }, (_, i) => simHazard(r, i, NOW - 60_000, {}, false, false));
 
 const inputOf = (h: SimHazard) => ({
   id: h.id, regionCode: h.regionCode, sector: h.sector, level: h.level, title: `简报测试 ${h.id}`, source: h.source,
@@ -100,9 +100,9 @@ describe('briefing numbers through the real server', () => {
     const en = await briefing('lang=en', city);
     expect(en.region).toBe('141100');
     expect(en.period).toEqual({ from: addDays(TODAY, -6), to: TODAY });
-    expect(en.text).toMatch(/^(On|From) /);
+    expect(en.text).toMatch(/^Since the campaign began \(2023-11-20\), 吕梁市 has found /);
     const zh = await briefing('', city);
-    expect(zh.text).toContain('吕梁市新增隐患');
+    expect(zh.text).toMatch(/^专项整治以来（2023年11月20日起），吕梁市累计排查隐患\d+项/);
   });
 });
 
@@ -114,6 +114,7 @@ describe('briefing requests that are wrong', () => {
     ['not a date', 'from=2024-13-01&to=2024-12-01', 400, 'invalid_query'],
     ['an unknown parameter', 'form=2024-11-01', 400, 'invalid_query'],
     ['an unknown region', 'region=999999', 400, 'invalid_query'],
+    ['a withdrawn region', 'region=140424', 400, 'withdrawn_region'],
     ['an unknown language', 'lang=fr', 400, 'invalid_query'],
   ])('%s → %i %s', async (_name, q, status, code) => {
     const res = await get(`/api/v1/briefing?${q}`);
@@ -127,5 +128,51 @@ describe('briefing requests that are wrong', () => {
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('forbidden_region');
     expect((await api(server.url, undefined, 'GET', '/api/v1/briefing')).status).toBe(401);
+  });
+});
+
+describe('what the history says about a past period', () => {
+  it('a hazard raised to major today was general in its past week: newMajor and major replay the level', async () => {
+    const res = await postHazards(server.url, server.tokens.admin, [
+      { id: 'LV-1', regionCode: '140181', sector: 'coal', level: 'general', title: '采掘工作面探放水措施未落实', source: 'inspection', discoveredAt: '2025-06-10T02:00:00Z', deadline: '2025-06-20' },
+    ]);
+    expect(res.body.accepted).toBe(1);
+    const up = await api(server.url, server.tokens.admin, 'POST', '/api/v1/hazards/LV-1/escalations', { level: 'major', note: '复核认定为重大事故隐患' });
+    expect(up.status, JSON.stringify(up.body)).toBe(200);
+    const then = await briefing('region=140181&from=2025-06-10&to=2025-06-10');
+    expect(then.current).toMatchObject({ new: 1, newMajor: 0, total: 1, major: 0, open: 1 });
+    // up to today it is major: one more than the generated hazards of 古交 give
+    const now = await briefing(`region=140181&from=2025-06-10&to=${TODAY}`);
+    const others = expectedCounts(all, '140181', '2025-06-10', TODAY);
+    expect(now.current).toMatchObject({ new: others.new + 1, newMajor: others.newMajor + 1, major: others.major + 1 });
+  });
+
+  it('a hazard whose deadline was extended twice today is flagged, with its numbers', async () => {
+    const res = await postHazards(server.url, server.tokens.admin, [
+      { id: 'EX-1', regionCode: '140171', sector: 'construction', level: 'general', title: '脚手架连墙件缺失', source: 'self_check', discoveredAt: '2025-07-01T02:00:00Z', deadline: '2025-07-05' },
+    ]);
+    expect(res.body.accepted).toBe(1);
+    for (const deadline of ['2025-07-20', '2025-08-20']) {
+      const ext = await api(server.url, server.tokens.admin, 'POST', '/api/v1/hazards/EX-1/extensions', { deadline, reason: '材料未到位' });
+      expect(ext.status, JSON.stringify(ext.body)).toBe(200);
+    }
+    const b = await briefing(`region=140100&from=${TODAY}&to=${TODAY}`);
+    const f = b.flags.find((x) => x.rule === 'repeated_extension');
+    expect(f).toMatchObject({ region: '140171', hazardId: 'EX-1', numbers: { extensions: 2, inPeriod: 2, threshold: 2 } });
+    expect(f!.message).toBe('转型综改示范区隐患EX-1整改期限已延期2次（本期2次），达到2次以上，请督促落实整改');
+    // a development zone counts in its city, in none of its counties: 开发区及市本级
+    const zone = await briefing('region=140100&from=2025-07-01&to=2025-07-01');
+    expect(zone.unassigned).toMatchObject({ new: 1 });
+    expect(Object.values(zone.byRegion).reduce((n, c) => n + c.new, 0)).toBe(0);
+  });
+
+  it('a withdrawn county code is refused with its successor named', async () => {
+    const res = await api(server.url, server.tokens.admin, 'POST', '/api/v1/hazards', {
+      id: 'OLD-CODE', regionCode: '140424', sector: 'coal', level: 'general', title: '旧台账', discoveredAt: '2025-07-01T02:00:00Z',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('withdrawn_region');
+    expect(res.body.error.message).toContain('屯留县（140424）已撤销，2018年并入屯留区（140405）');
+    expect((await api(server.url, server.tokens.admin, 'GET', '/api/v1/hazards/OLD-CODE')).status).toBe(404);
   });
 });

@@ -5,7 +5,7 @@
  * charts. Page 3: tables with every figure.
  */
 import { PDFDocument, rgb, type PDFPage } from 'pdf-lib';
-import { PERIOD_KEYS, type Briefing, type PeriodCounts } from '../../../shared/briefing';
+import { PERIOD_KEYS, isRateKey, type Briefing, type PeriodCounts } from '../../../shared/briefing';
 import { SECTORS, sectorLabel } from '../../../shared/domain';
 import { regionName } from '../../../shared/regions';
 import type { ECOption } from '../../lib/echarts';
@@ -79,11 +79,11 @@ function kpis(c: Ctx): void {
     c.page.drawRectangle({ x, y: c.y, width: w, height: h, borderColor: EDGE, borderWidth: 0.8 });
     c.page.drawRectangle({ x, y: c.y + h - 3, width: w, height: 3, color: BRAND });
     c.text.draw(c.page, c.t(`briefing.kpi.${k}`), x + 8, c.y + h - 17, { size: 9, color: dim });
-    const v = k === 'rectificationRate' ? rateText(b.current[k]) : String(b.current[k]);
+    const v = isRateKey(k) ? rateText(b.current[k]) : String(b.current[k]);
     c.text.draw(c.page, v, x + 8, c.y + 22, { size: 22, weight: 700 });
     const d = deltaOf(k, b.change.previous[k], b.previous[k]);
     const sign = d.arrow === '▲' ? '+' : d.arrow === '▼' ? '-' : '±';
-    const pts = k === 'rectificationRate' ? c.t('briefing.points') : '';
+    const pts = isRateKey(k) ? c.t('briefing.points') : '';
     const line = `${c.t('briefing.vsPrevious')} ${sign}${d.abs}${pts}${d.pct ? `（${sign}${d.pct}）` : ''}`;
     const color = d.tone === 'good' ? rgb(0.02, 0.47, 0.34) : d.tone === 'bad' ? rgb(0.8, 0.1, 0.1) : dim;
     c.text.draw(c.page, line, x + 8, c.y + 8, { size: 8.5, color });
@@ -133,12 +133,12 @@ function table(c: Ctx, x: number, w: number, head: string, rows: Array<[string, 
     c.text.draw(c.page, name, x, y, style);
     vals.forEach((v, i) => c.text.draw(c.page, v, x + nameW + colW * (i + 1) - 4 - c.text.width(v, style), y, style));
   };
-  const cols = { new: 'new', newMajor: 'newMajor', closed: 'closed', open: 'open', overdue: 'overdue', rectificationRate: 'rate' } as const;
+  const cols = { new: 'new', newMajor: 'newMajor', closed: 'closed', open: 'open', overdue: 'overdue', rectifiedRate: 'rate', closeOutRate: 'closeOut', majorRectifiedRate: 'majorRate' } as const;
   cells(head, PERIOD_KEYS.map((k) => c.t(`briefing.col.${cols[k]}`)), { size, color: dim });
   c.page.drawRectangle({ x, y: y - 4, width: w, height: 1, color: ink });
   for (const [name, r] of [...rows].sort((a, b) => b[1].new - a[1].new)) {
     y -= lh;
-    cells(name, PERIOD_KEYS.map((k) => (k === 'rectificationRate' ? rateText(r[k]) : String(r[k]))), { size, color: r.new === 0 ? rgb(0.8, 0.1, 0.1) : ink });
+    cells(name, PERIOD_KEYS.map((k) => (isRateKey(k) ? rateText(r[k]) : String(r[k]))), { size, color: r.new === 0 ? rgb(0.8, 0.1, 0.1) : ink });
     c.page.drawRectangle({ x, y: y - 4, width: w, height: 0.4, color: EDGE });
   }
 }

@@ -1,12 +1,13 @@
 /** How the briefing page writes changes and dates. The figures come from the API as they are. */
-import type { Change, PeriodCounts } from '../../../shared/briefing';
+import { isRateKey, type CHANGE_KEYS, type Change } from '../../../shared/briefing';
 import { pct1 } from '../../../shared/briefing-text';
 
-export type Key = keyof PeriodCounts;
+export type Key = (typeof CHANGE_KEYS)[number];
 
 /** Whether a rise is good news (green), bad news (red) or neither (new reports: finding more is not failing). */
 export const GOOD_WHEN: Record<Key, 'up' | 'down' | 'neutral'> = {
   new: 'neutral', newMajor: 'neutral', closed: 'up', open: 'down', overdue: 'down', rectificationRate: 'up',
+  rectifiedRate: 'up', closeOutRate: 'up', majorRectifiedRate: 'up', total: 'neutral', major: 'neutral',
 };
 
 export type Delta = { arrow: '▲' | '▼' | '＝'; abs: string; pct: string | null; tone: 'good' | 'bad' | 'neutral' };
@@ -15,10 +16,10 @@ export type Delta = { arrow: '▲' | '▼' | '＝'; abs: string; pct: string | n
 export function deltaOf(key: Key, change: Change[Key], base: number): Delta {
   const { diff, pct } = change;
   const arrow = diff > 0 ? '▲' : diff < 0 ? '▼' : '＝';
-  const abs = key === 'rectificationRate' ? pct1(diff).toFixed(1) : String(Math.abs(diff));
+  const abs = isRateKey(key) ? pct1(diff).toFixed(1) : String(Math.abs(diff));
   const good = GOOD_WHEN[key];
   const tone = diff === 0 || good === 'neutral' ? 'neutral' : (diff > 0) === (good === 'up') ? 'good' : 'bad';
-  return { arrow, abs, pct: pct === null || base === 0 || key === 'rectificationRate' ? null : `${pct1(pct).toFixed(1)}%`, tone };
+  return { arrow, abs, pct: pct === null || base === 0 || isRateKey(key) ? null : `${pct1(pct).toFixed(1)}%`, tone };
 }
 
 export const rateText = (r: number): string => `${pct1(r).toFixed(1)}%`;

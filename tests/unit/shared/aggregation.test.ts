@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Aggregates, addFacts, applyChanges, emptyCounts, rectificationRate, majorRectificationRate, summarizeFacts, touchesOf, type Facts, type Touch,
+  Aggregates, addFacts, applyChanges, emptyCounts, closeOutRate, majorCloseOutRate, majorRectifiedRate, rectifiedRate, summarizeFacts, touchesOf, type Facts, type Touch,
 } from '../../../shared/aggregation';
 import { SECTOR_CODES, type Level, type Sector } from '../../../shared/domain';
 import { ALL_REGIONS, PROVINCE_CODE, childrenOf } from '../../../shared/regions';
@@ -23,7 +23,7 @@ describe('addFacts', () => {
     ['major, reported, due today (not yet overdue)', facts({ level: 'major', deadline: TODAY }), counts({ total: 1, major: 1, open: 1, majorOpen: 1 })],
     ['major, reported, due yesterday', facts({ level: 'major', deadline: YESTERDAY }), counts({ total: 1, major: 1, open: 1, majorOpen: 1, overdue: 1 })],
     ['general, rectifying, due yesterday', facts({ status: 'rectifying', deadline: YESTERDAY }), counts({ total: 1, open: 1, overdue: 1 })],
-    ['major, rectified, due yesterday', facts({ level: 'major', status: 'rectified', deadline: YESTERDAY }), counts({ total: 1, major: 1, rectified: 1 })],
+    ['major, rectified, due yesterday', facts({ level: 'major', status: 'rectified', deadline: YESTERDAY }), counts({ total: 1, major: 1, rectified: 1, majorRectified: 1 })],
     ['major, closed, due yesterday', facts({ level: 'major', status: 'closed', deadline: YESTERDAY }), counts({ total: 1, major: 1, closed: 1, majorClosed: 1 })],
     ['major, rejected', facts({ level: 'major', status: 'rejected', deadline: YESTERDAY, listed: true }), counts({})],
     ['general, reported, listed', facts({ listed: true }), counts({ total: 1, open: 1, listed: 1 })],
@@ -38,20 +38,15 @@ describe('addFacts', () => {
     expect(c).toEqual(zeroCounts());
   });
 
+  // docs/DOMAIN.md "Rates": 整改率 counts 已整改待验收 as rectified, 销号率 does not; both also for major alone
   it.each([
-    [counts({}), 0],
-    [counts({ total: 4, major: 2, closed: 3, majorClosed: 1 }), 0.5],
-    [counts({ total: 9, major: 3, majorClosed: 3 }), 1],
-  ])('majorRectificationRate(%j) = %d', (c, rate) => {
-    expect(majorRectificationRate(c)).toBe(rate);
-  });
-
-  it.each([
-    [counts({}), 0],
-    [counts({ total: 4, closed: 1 }), 0.25],
-    [counts({ total: 3, closed: 3 }), 1],
-  ])('rectificationRate(%j) = %d', (c, rate) => {
-    expect(rectificationRate(c)).toBe(rate);
+    ['nothing', counts({}), { rectified: 0, closeOut: 0, majorRectified: 0, majorCloseOut: 0 }],
+    ['2 closed + 1 awaiting acceptance of 4', counts({ total: 4, rectified: 1, closed: 2 }), { rectified: 0.75, closeOut: 0.5, majorRectified: 0, majorCloseOut: 0 }],
+    ['majors: 1 closed, 1 awaiting, of 4', counts({ total: 8, major: 4, rectified: 2, majorRectified: 1, closed: 3, majorClosed: 1 }),
+      { rectified: 5 / 8, closeOut: 3 / 8, majorRectified: 0.5, majorCloseOut: 0.25 }],
+    ['all closed', counts({ total: 3, major: 3, closed: 3, majorClosed: 3 }), { rectified: 1, closeOut: 1, majorRectified: 1, majorCloseOut: 1 }],
+  ])('rates: %s', (_n, c, want) => {
+    expect({ rectified: rectifiedRate(c), closeOut: closeOutRate(c), majorRectified: majorRectifiedRate(c), majorCloseOut: majorCloseOutRate(c) }).toEqual(want);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BriefingSchema, PERIOD_KEYS, stateAt, type Briefing, type Lang } from '../../../shared/briefing';
+import { BriefingSchema, RATE_KEYS, isRateKey, stateAt, type Briefing, type Lang, type PeriodCounts } from '../../../shared/briefing';
 import type { Period } from '../../../shared/briefing-period';
-import { pct1 } from '../../../shared/briefing-text';
+import { pct1, points } from '../../../shared/briefing-text';
 import { SECTOR_CODES } from '../../../shared/domain';
 import { PROVINCE_CODE, childrenOf } from '../../../shared/regions';
 import { dayOf } from '../../../shared/time';
@@ -43,7 +43,9 @@ describe('briefing numbers against an independent count', () => {
 
   it('the parts add up: children (+ unassigned) and sectors sum to the region for every count', () => {
     const b = briefingOf(all, '141100', { from: '2024-11-01', to: '2024-12-15' });
-    for (const k of PERIOD_KEYS.filter((k) => k !== 'rectificationRate')) {
+    const keys = Object.keys(b.current).filter((k) => !isRateKey(k)) as Array<keyof PeriodCounts>;
+    expect(keys.length).toBeGreaterThan(10);
+    for (const k of keys) {
       const kids = Object.values(b.byRegion).reduce((s, c) => s + c[k], 0) + (b.unassigned?.[k] ?? 0);
       expect(kids, k).toBe(b.current[k]);
       expect(Object.values(b.bySector).reduce((s, c) => s + c[k], 0), k).toBe(b.current[k]);
@@ -59,7 +61,7 @@ describe('briefing numbers against an independent count', () => {
       discoveredAt: Date.parse('2023-12-10T02:00:00Z'), deadline: '2023-12-12', events: [{ at: Date.parse('2024-01-05T02:00:00Z'), to: 'rectifying' }],
     };
     const withOld = briefingOf([...all, then], PROVINCE_CODE, { from: '2024-12-09', to: '2024-12-15' });
-    expect(withOld.yearAgo).toEqual({ new: 1, newMajor: 1, closed: 0, open: 1, overdue: 1, rectificationRate: 0 });
+    expect(withOld.yearAgo).toMatchObject({ new: 1, newMajor: 1, closed: 0, open: 1, overdue: 1, rectificationRate: 0, total: 1, major: 1 });
     expect(withOld.yearAgoPeriod).toEqual({ from: '2023-12-09', to: '2023-12-15' });
     expect(withOld.change.yearAgo?.new.diff).toBe(withOld.current.new - 1);
   });
@@ -118,6 +120,10 @@ function traceableNumbers(b: Briefing): Set<number> {
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
   };
   walk(b);
+  // a change in points is the difference of the two rates as printed
+  for (const k of RATE_KEYS) add(points(b.current[k], b.previous[k]) / 100);
+  // the number of hazards extended again and again is the number of those flags, listed below the text
+  add(b.flags.filter((f) => f.rule === 'repeated_extension').length);
   return out;
 }
 
@@ -132,7 +138,8 @@ describe('the written summary', () => {
   ] as const)('%s %s: every number in the text is a field', (lang, region, period) => {
     const b = briefingOf(all, region, period, lang);
     const allowed = traceableNumbers(b);
-    const printed = b.text.match(/\d+(?:\.\d+)?/g) ?? [];
+    // 12350 is the hotline in the label 群众举报（12350）, not a figure
+    const printed = b.text.replace(/[（(]12350[）)]/g, '').match(/\d+(?:\.\d+)?/g) ?? [];
     expect(printed.length).toBeGreaterThan(5);
     for (const n of printed) expect(allowed.has(Math.round(Number(n) * 10) / 10), `${n} in «${b.text}»`).toBe(true);
     expect(b.text).toContain(String(b.current.new));
@@ -143,6 +150,7 @@ describe('the written summary', () => {
     const b = briefingOf(all, PROVINCE_CODE, { from: '2024-12-02', to: '2024-12-08' });
     const d = b.change.previous.new;
     expect(b.text).toContain(`较上期${d.diff > 0 ? '增加' : '减少'}${Math.abs(d.diff)}项`);
-    expect(b.text).toContain(`整改率${pct1(b.current.rectificationRate).toFixed(1)}%`);
+    expect(b.text).toContain(`整改率（含已整改待验收）${pct1(b.current.rectifiedRate).toFixed(1)}%`);
+    expect(b.text).toContain(`销号率${pct1(b.current.closeOutRate).toFixed(1)}%`);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LEVEL_CODES, SECTOR_CODES, STATUS_CODES, allowedNext, checkTransition, isOpen, type Level, type Status } from '../../../shared/domain';
+import { LEVEL_CODES, SECTOR_CODES, STATUS_CODES, allowedNext, checkTransition, isOpen, sectorLabel, type Level, type Status } from '../../../shared/domain';
 import { LAWFUL } from '../../helpers/stream';
 
 // LAWFUL is the lifecycle of CONTRACT.md written out by hand: the reference the code is checked against.
@@ -43,8 +43,19 @@ describe('lifecycle', () => {
     expect(isOpen(status)).toBe(open);
   });
 
-  it('has the 18 sectors of DOMAIN.md', () => {
-    expect(SECTOR_CODES).toHaveLength(18);
-    expect(new Set(SECTOR_CODES).size).toBe(18);
+  it('has the 20 sectors of docs/DOMAIN.md, the first 17 codes as before and 其他 last', () => {
+    expect(SECTOR_CODES).toHaveLength(20);
+    expect(new Set(SECTOR_CODES).size).toBe(20);
+    // stored hazards keep their codes: the codes of the first round are all still there
+    for (const c of ['coal', 'noncoal', 'hazchem', 'fireworks', 'indtrade', 'fire', 'construction', 'gas', 'road', 'water_transport',
+      'explosives', 'special_equipment', 'power', 'tourism', 'campus', 'catering', 'agriculture', 'other']) expect(SECTOR_CODES).toContain(c);
+    expect(SECTOR_CODES.at(-1)).toBe('other');
+  });
+
+  it.each([
+    ['tourism', '文化和旅游'], ['campus', '教育（校园）'], ['catering', '住宿餐饮'], ['agriculture', '农业机械、渔业船舶'],
+    ['water_conservancy', '水利'], ['urban_rail', '城市轨道交通'],
+  ])('%s is written %s', (code, zh) => {
+    expect(sectorLabel(code)).toBe(zh);
   });
 });

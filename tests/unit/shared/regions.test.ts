@@ -30,8 +30,9 @@ describe('the Shanxi table', () => {
     }
   });
 
-  it('leaves out 市辖区 and development zones, and has the 2018–2019 boundaries', () => {
-    expect(ALL_REGIONS.some((r) => r.name === '市辖区' || /开发区|示范区|园区/.test(r.name))).toBe(false);
+  it('leaves out 市辖区, keeps development zones out of the counties, and has the 2018–2019 boundaries', () => {
+    expect(ALL_REGIONS.some((r) => r.name === '市辖区')).toBe(false);
+    expect(ALL_REGIONS.filter((r) => /开发区|示范区|园区|风景/.test(r.fullName)).every((r) => r.level === 'zone')).toBe(true);
     for (const [code, name] of [['140213', '平城区'], ['140214', '云冈区'], ['140215', '云州区'], ['140403', '潞州区'],
       ['140404', '上党区'], ['140405', '屯留区'], ['140406', '潞城区'], ['141102', '离石区'], ['140923', '代县']]) {
       expect(getRegion(code!)?.name).toBe(name);
