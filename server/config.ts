@@ -1,4 +1,4 @@
-/** Configuration from the environment (CONTRACT.md "Running"), parsed once and validated. */
+/** Configuration from the environment (README.md "Running in production"), parsed once and validated. */
 import { z } from 'zod';
 import { DEFAULT_TZ } from '../shared/time';
 

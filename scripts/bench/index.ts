@@ -3,6 +3,7 @@
  * server RSS, and the spreadsheet import when its benchmark exists; writes docs/PERFORMANCE.md.
  */
 import { resolve } from 'node:path';
+import { crossNodePart } from './crossnode';
 import { ingestParts, importPart, latencyPart, startupPart } from './parts';
 import { renderReport, writeReport } from './report';
 import { benchHazards } from './rows';
@@ -35,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
   if (want('latency')) await run('ack → delta latency', () => latencyPart(flags));
   if (want('startup')) await run('Start-up', () => startupPart(flags));
   if (want('import')) await run('Spreadsheet import', () => importPart());
+  if (want('crossnode')) await run('Several nodes', () => crossNodePart());
   loads.end = load();
 
   const text = renderReport(machine(), flags, argv, parts, loads, performance.now() - t0);

@@ -17,7 +17,7 @@ import { cpuMsOf, percentile, sleep } from './util';
 import { clock, type Arrival, type WatcherMessage, type WatcherRecord, type WatcherStart } from './watchers';
 
 type Sent = { seq: number; tAck: number; city: string; postMs: number };
-type Watcher = { snapshots: Map<string, number>; deltas: Map<string, Arrival[]> };
+export type Watcher = { snapshots: Map<string, number>; deltas: Map<string, Arrival[]> };
 
 export type LatencyResult = {
   samples: number; p50: number; p90: number; p99: number; max: number; min: number;
@@ -31,7 +31,7 @@ export type LatencyResult = {
 };
 
 /** Starts the watcher process and waits until every socket has its snapshots. */
-function startWatchers(start: WatcherStart): Promise<{ child: ChildProcess; next: () => Promise<WatcherMessage> }> {
+export function startWatchers(start: WatcherStart): Promise<{ child: ChildProcess; next: () => Promise<WatcherMessage> }> {
   const child = fork(join(import.meta.dirname, 'watchers.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const inbox: WatcherMessage[] = [];
   const waiting: Array<(m: WatcherMessage) => void> = [];
@@ -50,7 +50,7 @@ function startWatchers(start: WatcherStart): Promise<{ child: ChildProcess; next
 }
 
 /** Posts `count` single hazards at `rate`/s; each resolves with its ack time and change seq. */
-async function postSteadily(server: ChildServer, rate: number, count: number, tag: string): Promise<Sent[]> {
+export async function postSteadily(server: Pick<ChildServer, 'url'> & { tokens: { admin: string } }, rate: number, count: number, tag: string): Promise<Sent[]> {
   const r = rng(7);
   const headers = { authorization: `Bearer ${server.tokens.admin}`, 'content-type': 'application/json' };
   const one = async (i: number): Promise<Sent> => {
@@ -93,7 +93,7 @@ function brokenChains(watchers: Watcher[]): number {
   return broken;
 }
 
-function measure(sent: Sent[], watchers: Watcher[]): Omit<LatencyResult, 'cpuShare' | 'lone'> {
+export function measure(sent: Sent[], watchers: Watcher[]): Omit<LatencyResult, 'cpuShare' | 'lone'> {
   const all: number[] = [];
   const province: number[] = [];
   const city: number[] = [];
