@@ -19,6 +19,8 @@ import { hazardsRouter } from './hazards/hazards.router';
 import { AuthGate, IngestLimiter, guardJsonDepth, refuseForbiddenKeys, tokenFrom } from './http/middleware';
 import { forbiddenOrigin, originGuard, parseAllowedOrigins, sameOrigin, usesSessionCookie } from './http/origin';
 import { pagesRouter } from './http/pages';
+import { Integrity, integrityView } from './audit/integrity';
+import { openAuditSource } from './audit/open-source';
 import { requirePasswordChanged, sessionRouter } from './http/session.router';
 import { attachmentsRouter } from './attachments/attachments.router';
 import { blobStore } from './attachments/blobs';
@@ -70,6 +72,24 @@ export type App = {
   close(): Promise<void>;
 };
 
+/** How long a stopping server lets requests in flight finish (SIGTERM must be done within 10 s). */
+const DRAIN_MS = 7000;
+
+/**
+ * Stops accepting, closes idle keep-alive connections at once, and lets requests in flight finish for
+ * `ms`; then cuts what is left (a trickling upload would otherwise hold the process for minutes).
+ */
+function closeHttp(http: HttpServer, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => http.closeAllConnections(), ms);
+    http.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    http.closeIdleConnections();
+  });
+}
+
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, store, log } = deps;
   const { repo, tokens } = store;
@@ -87,6 +107,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   log.info({ ms: Date.now() - t0, seq: live.appliedSeq, today: live.today }, 'aggregates rebuilt');
   // from here on, other nodes' changes arrive by the change feed (a SQLite store has no other writer)
   feed.start();
+  // before serving a number: the projection the aggregates came from must be what the history says
+  const integrity = new Integrity(() => openAuditSource(config), config.TZ_REGION, log);
+  await integrity.check();
+  integrity.every(config.INTEGRITY_CHECK_MINUTES);
 
   const gate = new AuthGate(tokens, config.AUTH_FAILURE_LIMIT, cluster.budgets);
   const allowedOrigins = parseAllowedOrigins(config.ALLOWED_ORIGINS);
@@ -127,10 +151,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // takes it out; `version` is the software's (the contract's), `seq` this node's applied position
   app.get('/healthz', (_req, res) => {
     const s = feed.status();
-    const ready = s.storeReachable && s.lagMs <= config.READY_MAX_LAG_MS;
-    const status = ready ? 'ok' : s.storeReachable ? 'lagging' : 'store_unavailable';
+    const ready = s.storeReachable && s.lagMs <= config.READY_MAX_LAG_MS && !integrity.failed;
+    const status = integrity.failed ? 'integrity_failed' : ready ? 'ok' : s.storeReachable ? 'lagging' : 'store_unavailable';
     res.status(ready ? 200 : 503).json({
       status, version: process.env.npm_package_version ?? '0.1.0', seq: s.seq, head: s.head, lagSeq: s.lagSeq, lagMs: s.lagMs, ready, demo: config.demo,
+      integrity: integrityView(integrity.state),
     });
   });
   app.get('/metrics', async (req, res, next) => {
@@ -200,6 +225,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
       })
       .catch((e: unknown) => next(new Error(e instanceof ServiceError ? `${e.code}: ${e.message}` : isStoreUnavailable(e) ? 'store_unavailable: retry shortly' : 'authentication failed')));
   });
+  integrity.on('changed', (st) => io.local.emit('server:integrity', integrityView(st)));
+  io.on('connection', (socket) => {
+    if (integrity.failed) socket.emit('server:integrity', integrityView(integrity.state));
+  });
   const revocations = new RevocationWatcher(tokens, io, log);
   io.on('connection', (socket) => {
     boundOutput(socket, DEFAULT_SOCKET_LIMITS.maxUnsentBytes, (unsent) => {
@@ -226,12 +255,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
         });
       }),
     close: async () => {
+      integrity.stop();
+      await integrity.settled();
       day.stop();
       revocations.stop();
       feed.stop();
       liveFeed.close();
+      // io.close() closes the HTTP server too, and would wait on every open connection: drain first
+      const drained = http.listening ? closeHttp(http, DRAIN_MS) : Promise.resolve();
       await new Promise<void>((r) => io.close(() => r()));
-      if (http.listening) await new Promise<void>((r) => http.close(() => r()));
+      await drained;
       await feed.settled();
       await reads.close();
       await store.close();
