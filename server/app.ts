@@ -20,6 +20,8 @@ import { hazardsRouter } from './hazards/hazards.router';
 import { AuthGate, IngestLimiter, guardJsonDepth, refuseForbiddenKeys, tokenFrom } from './http/middleware';
 import { forbiddenOrigin, originGuard, parseAllowedOrigins, sameOrigin, usesSessionCookie } from './http/origin';
 import { pagesRouter } from './http/pages';
+import { Integrity, integrityView } from './audit/integrity';
+import { openAuditSource } from './audit/open-source';
 import { requirePasswordChanged, sessionRouter } from './http/session.router';
 import { attachmentsRouter } from './attachments/attachments.router';
 import { blobStore } from './attachments/blobs';
@@ -86,6 +88,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   log.info({ ms: Date.now() - t0, seq: live.appliedSeq, today: live.today }, 'aggregates rebuilt');
   // from here on, other nodes' changes arrive by the change feed (a SQLite store has no other writer)
   feed.start();
+  // before serving a number: the projection the aggregates came from must be what the history says
+  const integrity = new Integrity(() => openAuditSource(config), config.TZ_REGION, log);
+  await integrity.check();
+  integrity.every(config.INTEGRITY_CHECK_MINUTES);
 
   const gate = new AuthGate(tokens, config.AUTH_FAILURE_LIMIT, cluster.budgets);
   const allowedOrigins = parseAllowedOrigins(config.ALLOWED_ORIGINS);
@@ -126,10 +132,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // takes it out; `version` is the software's (the contract's), `seq` this node's applied position
   app.get('/healthz', (_req, res) => {
     const s = feed.status();
-    const ready = s.storeReachable && s.lagMs <= config.READY_MAX_LAG_MS;
-    const status = ready ? 'ok' : s.storeReachable ? 'lagging' : 'store_unavailable';
+    const ready = s.storeReachable && s.lagMs <= config.READY_MAX_LAG_MS && !integrity.failed;
+    const status = integrity.failed ? 'integrity_failed' : ready ? 'ok' : s.storeReachable ? 'lagging' : 'store_unavailable';
     res.status(ready ? 200 : 503).json({
       status, version: process.env.npm_package_version ?? '0.1.0', seq: s.seq, head: s.head, lagSeq: s.lagSeq, lagMs: s.lagMs, ready, demo: config.demo,
+      integrity: integrityView(integrity.state),
     });
   });
   app.get('/metrics', async (req, res, next) => {
@@ -196,6 +203,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
       })
       .catch((e: unknown) => next(new Error(e instanceof ServiceError ? `${e.code}: ${e.message}` : isStoreUnavailable(e) ? 'store_unavailable: retry shortly' : 'authentication failed')));
   });
+  integrity.on('changed', (st) => io.local.emit('server:integrity', integrityView(st)));
+  io.on('connection', (socket) => {
+    if (integrity.failed) socket.emit('server:integrity', integrityView(integrity.state));
+  });
   const revocations = new RevocationWatcher(tokens, io, log);
   io.on('connection', (socket) => {
     boundOutput(socket, DEFAULT_SOCKET_LIMITS.maxUnsentBytes, (unsent) => {
@@ -222,6 +233,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
         });
       }),
     close: async () => {
+      integrity.stop();
+      await integrity.settled();
       day.stop();
       revocations.stop();
       feed.stop();

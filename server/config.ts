@@ -1,4 +1,4 @@
-/** Configuration from the environment (CONTRACT.md "Running"), parsed once and validated. */
+/** Configuration from the environment (README.md "Running in production"), parsed once and validated. */
 import { z } from 'zod';
 import { DEFAULT_TZ } from '../shared/time';
 
@@ -10,6 +10,8 @@ const ConfigSchema = z.object({
   REDIS_URL: z.string().optional(),
   /** origins besides the server's own whose pages may use the session cookie (comma-separated), e.g. behind a proxy that rewrites Host */
   ALLOWED_ORIGINS: z.string().optional(),
+  /** the store is verified against its history at start and then every this many minutes (0: at start only) */
+  INTEGRITY_CHECK_MINUTES: z.coerce.number().min(0).default(60),
   /** every Redis key, stream and channel of this deployment starts with it (several deployments, or tests, may share one Redis) */
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, '1–64 characters of A–Z a–z 0–9 : _ . -').default('hz:'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

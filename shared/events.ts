@@ -10,10 +10,14 @@ export type SubscribeAck =
 
 export type { PresentState };
 
+/** The server's own audit of its store (server/audit/integrity.ts): `failed` means screens must not show the numbers as live. */
+export type IntegrityNotice = { status: 'checking' | 'ok' | 'failed' | 'unavailable'; record?: string; message?: string; checkedAt?: string };
+
 export interface ServerToClientEvents {
   'summary:delta': (d: SummaryDelta) => void;
   'hazard:reported': (h: HazardReported) => void;
   'server:heartbeat': (h: Heartbeat) => void;
+  'server:integrity': (s: IntegrityNotice) => void;
   'present:changed': (s: PresentState) => void;
   'present:superseded': (s: { room: string; message: string }) => void;
   'session:revoked': (s: { message: string }) => void;

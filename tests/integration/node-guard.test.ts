@@ -37,7 +37,7 @@ describe.skipIf(pgMissing !== null)('a second node on PostgreSQL without Redis',
     const third = await startNode({ DATABASE_URL: db.url });
     started.push(third);
     expect((await fetch(`${third.url}/healthz`)).status).toBe(200);
-  });
+  }, 300_000);
 
   it.skipIf(redisGone !== null)('with REDIS_URL, several nodes start on one database', async () => {
     const other = await freshDatabase();
@@ -52,5 +52,5 @@ describe.skipIf(pgMissing !== null)('a second node on PostgreSQL without Redis',
       await other.drop();
       await dropPrefix(prefix);
     }
-  });
+  }, 200_000);
 });

@@ -40,7 +40,7 @@ describe.skipIf(missing !== null)('three nodes sharing PostgreSQL and Redis', ()
     });
     const env = { DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: prefix, INGEST_LIMIT_PER_MINUTE: '10', AUTH_FAILURE_LIMIT: '5' };
     nodes = await Promise.all([1, 2, 3].map(() => startNode(env)));
-  }, 60_000);
+  }, 200_000);
   afterAll(async () => {
     closeClients();
     await Promise.all(nodes.map((n) => n.kill()));

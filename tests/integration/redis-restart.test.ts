@@ -35,7 +35,7 @@ describe.skipIf(missing !== null)('a Redis restart under two nodes', () => {
     t = await pgTokens(db.url, { admin: { role: 'admin', name: 'admin' }, display: { role: 'display', name: 'display' }, reporter: { role: 'reporter', name: 'reporter' } });
     const env = { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: randomPrefix() };
     [a, b] = await Promise.all([startNode(env), startNode(env)]);
-  }, 60_000);
+  }, 200_000);
   afterAll(async () => {
     closeClients();
     for (const s of screens) s.close();

@@ -45,7 +45,7 @@ async function runFlow(f: Flow): Promise<void> {
   await post(f, `/api/v1/hazards/${id(3)}/transitions`, { to: 'rectifying', note: '验收未通过' });
   await post(f, `/api/v1/hazards/${id(11)}/transitions`, { to: 'rejected', note: '重复上报' });
   await post(f, `/api/v1/hazards/${id(13)}/escalations`, { level: 'major', note: '复核升级' });
-  await post(f, `/api/v1/hazards/${id(14)}/listing`, { by: 'province' });
+  await post(f, `/api/v1/hazards/${id(13)}/listing`, { by: 'province' }); // escalated to major just above: only majors are listed
   await post(f, `/api/v1/hazards/${id(16)}/extensions`, { deadline: '2099-06-30', reason: '设备采购周期' });
   const bad = await api(f.url, f.admin, 'POST', `/api/v1/hazards/${id(0)}/transitions`, { to: 'rectifying' });
   expect(bad.body.error.code).toBe('invalid_transition');

@@ -1,5 +1,5 @@
 /**
- * One contract suite for every store (STYLE.md): the same calls against SQLite and PostgreSQL, each checked on
+ * One contract suite for every store (docs/ARCHITECTURE.md): the same calls against SQLite and PostgreSQL, each checked on
  * its own against independent counts, then the two compared — the same fixed inputs must give byte-identical
  * chains and identical answers to every read. The PostgreSQL half is skipped with a message when no server
  * answers (and fails under HZ_REQUIRE_ALL=1).

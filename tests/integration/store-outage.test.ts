@@ -27,7 +27,7 @@ describe.skipIf(pgMissing !== null)('PostgreSQL unreachable under a running node
     proxy = await cuttableProxy(Number(url.port || 5432), url.hostname);
     url.port = String(proxy.port);
     node = await startNode({ DATABASE_URL: url.toString() });
-  }, 60_000);
+  }, 200_000);
   afterAll(async () => {
     await node?.kill();
     await proxy?.close();

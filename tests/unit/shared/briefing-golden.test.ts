@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import type { SimHazard } from '../../helpers/briefing-sim';
 import { simBriefing } from '../../helpers/briefing-sim';
 
-const H = 3_600_000;
 const at = (iso: string) => Date.parse(iso);
 let n = 0;
 const hz = (regionCode: string, sector: SimHazard['sector'], level: SimHazard['level'], source: SimHazard['source'], day: string, events: SimHazard['events'] = [], over: Partial<SimHazard> = {}): SimHazard =>

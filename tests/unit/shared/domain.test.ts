@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LEVEL_CODES, SECTOR_CODES, STATUS_CODES, allowedNext, checkTransition, isOpen, sectorLabel, type Level, type Status } from '../../../shared/domain';
 import { LAWFUL } from '../../helpers/stream';
 
-// LAWFUL is the lifecycle of CONTRACT.md written out by hand: the reference the code is checked against.
+// LAWFUL is the lifecycle of docs/DOMAIN.md written out by hand: the reference the code is checked against.
 const lawful = (from: Status, level: Level, to: Status) => LAWFUL.some(([f, t, ls]) => f === from && t === to && ls.includes(level));
 const expectedNext = (from: Status, level: Level) => STATUS_CODES.filter((to) => lawful(from, level, to));
 

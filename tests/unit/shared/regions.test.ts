@@ -3,7 +3,7 @@ import {
   ALL_REGIONS, PROVINCE_CODE, chainOf, childrenOf, cityOf, getRegion, isRegionCode, isWithin, resolveRegion,
 } from '../../../shared/regions';
 
-/** DOMAIN.md's table of Shanxi (GB/T 2260, 2024). */
+/** docs/DOMAIN.md's table of Shanxi (GB/T 2260, 2024). */
 const CITIES: ReadonlyArray<[string, string, number]> = [
   ['140100', '太原市', 10], ['140200', '大同市', 10], ['140300', '阳泉市', 5], ['140400', '长治市', 12],
   ['140500', '晋城市', 6], ['140600', '朔州市', 6], ['140700', '晋中市', 11], ['140800', '运城市', 13],

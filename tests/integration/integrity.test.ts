@@ -1,0 +1,103 @@
+/**
+ * A store edited behind the server's back is not served as truth (docs/SECURITY.md "Edited store"):
+ * the SQLite file (or a PostgreSQL row) is changed while the server is down; on restart the server
+ * starts flagged — /healthz 503 `integrity_failed` naming the first bad record, sockets told by
+ * `server:integrity` — where it used to show the forged counts silently.
+ */
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as connect } from 'socket.io-client';
+import type { IntegrityNotice } from '../../shared/events';
+import { api, postHazards, startApp, startServer, type ChildServer } from '../helpers/server';
+import { freshDatabase, postgresMissing, type TestDatabase } from '../helpers/postgres';
+
+const hazards = Array.from({ length: 6 }, (_, i) => ({
+  id: `INT-${i}`, regionCode: '141102', sector: 'coal', level: i % 2 ? 'general' : 'major', title: `完整性 ${i}`,
+  discoveredAt: '2024-11-18T09:30:00+08:00', deadline: '2025-01-10',
+}));
+
+async function seeded(): Promise<ChildServer> {
+  const s = await startServer({ env: { INTEGRITY_CHECK_MINUTES: '0' } });
+  expect((await postHazards(s.url, s.tokens.reporter, hazards)).body.accepted).toBe(6);
+  expect((await api(s.url, s.tokens.reporter, 'POST', '/api/v1/hazards/INT-3/transitions', { to: 'rejected', note: '重复上报' })).status).toBe(200);
+  const health = await api(s.url, undefined, 'GET', '/healthz');
+  expect(health.body).toMatchObject({ status: 'ok', integrity: { status: 'ok' } });
+  return s;
+}
+
+/** Edits the stopped server's file, restarts it, returns /healthz and the socket's integrity notice. */
+async function afterEdit(s: ChildServer, edit: (db: Database.Database) => void) {
+  await s.stop();
+  const db = new Database(join(s.dataDir, 'hazards.sqlite'));
+  try {
+    edit(db);
+  } finally {
+    db.close();
+  }
+  await s.restart();
+  const health = await api(s.url, undefined, 'GET', '/healthz');
+  const socket = connect(s.url, { auth: { token: s.tokens.viewer }, transports: ['websocket'], reconnection: false, forceNew: true });
+  const notice = await new Promise<IntegrityNotice>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no server:integrity within 5 s')), 5000);
+    socket.once('server:integrity', (n) => {
+      clearTimeout(timer);
+      resolve(n);
+    });
+  });
+  socket.close();
+  await s.stop();
+  return { health, notice };
+}
+
+describe('an edited SQLite file', () => {
+  it.each<[string, (db: Database.Database) => void, RegExp]>([
+    ['a major hazard lowered to general in the table', (db) => void db.prepare("UPDATE hazards SET level = 'general' WHERE id = 'INT-0'").run(), /^hazard INT-0$/],
+    ['a deadline moved', (db) => void db.prepare("UPDATE hazards SET deadline = '2026-06-30' WHERE id = 'INT-2'").run(), /^hazard INT-2$/],
+    ['a row deleted', (db) => void db.prepare("DELETE FROM hazards WHERE id = 'INT-4'").run(), /^hazard INT-4$/],
+    ['a change deleted from the middle of the chain', (db) => void db.prepare('DELETE FROM changes WHERE seq = 3').run(), /^change 3$/],
+  ])('%s → starts flagged, naming the record', async (_what, edit, record) => {
+    const s = await seeded();
+    const { health, notice } = await afterEdit(s, edit);
+    expect(health.status).toBe(503);
+    expect(health.body.status).toBe('integrity_failed');
+    expect(health.body.integrity.status).toBe('failed');
+    expect(health.body.integrity.record).toMatch(record);
+    expect(notice.status).toBe('failed');
+    expect(notice.record).toMatch(record);
+  }, 120_000);
+});
+
+describe('an edited PostgreSQL row', () => {
+  let skip: string | null = null;
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    skip = await postgresMissing();
+    if (!skip) db = await freshDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('a major hazard lowered in the table before a restart → flagged', async (ctx) => {
+    if (skip || !db) return ctx.skip();
+    const env = { DATABASE_URL: db.url, INTEGRITY_CHECK_MINUTES: '0' };
+    const first = await startApp({ env });
+    expect((await postHazards(first.url, first.tokens.reporter, hazards)).body.accepted).toBe(6);
+    expect((await api(first.url, undefined, 'GET', '/healthz')).body.integrity.status).toBe('ok');
+    await first.close();
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    await c.query("UPDATE hazards SET level = 'general' WHERE id = 'INT-0'");
+    await c.end();
+    const again = await startApp({ env });
+    try {
+      const health = await api(again.url, undefined, 'GET', '/healthz');
+      expect(health.status).toBe(503);
+      expect(health.body.integrity).toMatchObject({ status: 'failed', record: 'hazard INT-0' });
+    } finally {
+      await again.close();
+    }
+  }, 60_000);
+});
