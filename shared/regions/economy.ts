@@ -15,6 +15,12 @@ export const CITY_COAL: Readonly<Record<string, CoalWeight>> = {
   '140700': 'heavy', '140800': 'light', '140900': 'heavy', '141000': 'heavy', '141100': 'heavy',
 };
 
+/** 城镇人口 (万人), 第七次全国人口普查 (2020): 常住人口 × 城镇化率, rounded. */
+export const CITY_URBAN_POPULATION: Readonly<Record<string, number>> = {
+  '140100': 473, '140200': 217, '140300': 92, '140400': 177, '140500': 138, '140600': 93,
+  '140700': 204, '140800': 241, '140900': 141, '141000': 212, '141100': 179,
+};
+
 /** Coal counties: 3 = a main coal field, 1 = some mines. A county not listed has no coal mine. */
 export const COAL_COUNTIES: Readonly<Record<string, number>> = {
   '140181': 3, '140109': 1, '140110': 1, '140122': 1,
@@ -36,7 +42,13 @@ export const NONCOAL_COUNTIES: Readonly<Record<string, number>> = {
   '141181': 1, '141123': 1, '140224': 1,
 };
 
+/** Urban cores with no mine or quarry at all. */
+export const URBAN_CORES: ReadonlySet<string> = new Set([
+  '140105', '140106', '140107', '140213', '140302', '140403', '140502', '140802',
+]);
+
 export const coalWeight = (county: string): number => COAL_COUNTIES[county] ?? 0;
+export const noncoalWeight = (county: string): number => (URBAN_CORES.has(county) ? 0 : NONCOAL_COUNTIES[county] ?? 0.5);
 
 /** The sectors a region's report should never be without: a coal city's coal, a mining county's mines. */
 export function heavySectors(code: string): Sector[] {
