@@ -72,6 +72,24 @@ export type App = {
   close(): Promise<void>;
 };
 
+/** How long a stopping server lets requests in flight finish (SIGTERM must be done within 10 s). */
+const DRAIN_MS = 7000;
+
+/**
+ * Stops accepting, closes idle keep-alive connections at once, and lets requests in flight finish for
+ * `ms`; then cuts what is left (a trickling upload would otherwise hold the process for minutes).
+ */
+function closeHttp(http: HttpServer, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => http.closeAllConnections(), ms);
+    http.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    http.closeIdleConnections();
+  });
+}
+
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, store, log } = deps;
   const { repo, tokens } = store;
@@ -239,8 +257,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
       revocations.stop();
       feed.stop();
       liveFeed.close();
+      // io.close() closes the HTTP server too, and would wait on every open connection: drain first
+      const drained = http.listening ? closeHttp(http, DRAIN_MS) : Promise.resolve();
       await new Promise<void>((r) => io.close(() => r()));
-      if (http.listening) await new Promise<void>((r) => http.close(() => r()));
+      await drained;
       await feed.settled();
       await store.close();
       await cluster.close();

@@ -24,6 +24,8 @@ export async function main(opts: { demo?: boolean; env?: NodeJS.ProcessEnv; make
   console.log(`LISTENING ${port}`);
   const stop = () => {
     log.info('shutting down');
+    // the last word: whatever still holds the process after 9.5 s (a stuck store call), SIGTERM ends within 10 s
+    setTimeout(() => process.exit(1), 9500).unref();
     app.close().then(() => process.exit(0), () => process.exit(1));
   };
   process.once('SIGTERM', stop);
