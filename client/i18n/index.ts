@@ -3,6 +3,7 @@ import { zh } from './zh';
 import { en } from './en';
 import { briefingEn, briefingZh } from './briefing';
 import { hazardsEn, hazardsZh } from './hazards';
+import { deskEn, deskZh } from './desk';
 
 export type Locale = 'zh' | 'en';
 
@@ -15,6 +16,6 @@ export function createI18nFor(locale: Locale) {
     globalInjection: true,
     locale,
     fallbackLocale: 'zh',
-    messages: { zh: { ...zh, ...briefingZh, ...hazardsZh }, en: { ...en, ...briefingEn, ...hazardsEn } },
+    messages: { zh: { ...zh, ...briefingZh, ...hazardsZh, ...deskZh }, en: { ...en, ...briefingEn, ...hazardsEn, ...deskEn } },
   });
 }

@@ -28,8 +28,8 @@ export const zh = {
     majorOf: '其中重大 {n}',
     listed: '挂牌督办 {n}',
     shareOfOpen: '占未整改 {p}',
-    majorRate: '重大隐患整改率 {major}',
-    majorCloseOut: '重大隐患销号率 {major}',
+    majorRate: '重大 {major}',
+    majorCloseOut: '重大 {major}',
     newMajor: '其中重大 {n}',
   },
   map: {

@@ -12,6 +12,9 @@ const VIEWS: Record<string, Loader> = {
   '/present': () => import('./PresentView.vue'),
   '/hazards': () => import('./HazardsView.vue'),
   '/import': () => import('./ImportView.vue'),
+  '/login': () => import('./LoginView.vue'),
+  '/desk': () => import('./DeskView.vue'),
+  '/desk/report': () => import('./DeskReportView.vue'),
 };
 
 export function loaderFor(pathname: string): Loader {

@@ -43,7 +43,7 @@ export const SessionInfoSchema = z.object({
 });
 
 export const UserViewSchema = z.object({
-  user: z.object({ username: z.string(), displayName: z.string(), role: z.string(), region: z.string(), mustChangePassword: z.boolean() }),
+  user: z.object({ username: z.string(), displayName: z.string(), role: z.string(), region: z.string(), source: z.string(), mustChangePassword: z.boolean() }),
 });
 
 export const ChainHeadSchema = z.object({ seq: z.number().int(), hash: z.string() });

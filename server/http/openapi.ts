@@ -52,7 +52,7 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'get', path: '/api/v1/session', summary: 'Who the credential is, and the server’s day and time zone', access: 'any credential', responses: { 200: SessionInfoSchema, 401: ApiErrorSchema } },
   { method: 'post', path: '/api/v1/session', summary: 'Sign in with username and password (sets the hz_session cookie)', access: 'public', body: LoginSchema, responses: { 200: UserViewSchema, 400: ApiErrorSchema, 401: ApiErrorSchema, 429: ApiErrorSchema } },
   { method: 'delete', path: '/api/v1/session', summary: 'Sign out', access: 'a signed-in person', responses: { 204: null, 401: ApiErrorSchema } },
-  { method: 'post', path: '/api/v1/session/password', summary: 'Change one’s password', access: 'a signed-in person', body: PasswordSchema, responses: { 200: UserViewSchema, 400: ApiErrorSchema, 401: ApiErrorSchema } },
+  { method: 'post', path: '/api/v1/session/password', summary: 'Change one’s password', access: 'a signed-in person', body: PasswordSchema, responses: { 200: UserViewSchema, 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema, 429: ApiErrorSchema } },
   { method: 'get', path: '/api/v1/summary', summary: 'The live summary of a region (the snapshot deltas chain onto)', access: 'viewer+, in scope', query: RegionQuerySchema, responses: { 200: SummarySchema, 400: ApiErrorSchema, 403: ApiErrorSchema } },
   { method: 'get', path: '/api/v1/trend', summary: 'Daily new and closed counts of a region', access: 'viewer+, in scope', query: TrendQuerySchema, responses: { 200: z.unknown(), 400: ApiErrorSchema } },
   { method: 'get', path: '/api/v1/chain/head', summary: 'The hash chain head (seq and SHA-256)', access: 'viewer+', responses: { 200: ChainHeadSchema } },

@@ -14,7 +14,7 @@ import type { Auth } from '../auth/auth';
 import { SESSION_COOKIE, asyncRoute, type AuthGate } from './middleware';
 import { forbiddenOrigin, sameOrigin } from './origin';
 
-export const PAGES = ['/', '/briefing', '/present', '/hazards', '/import'];
+export const PAGES = ['/', '/briefing', '/present', '/hazards', '/import', '/login', '/desk', '/desk/report'];
 const YEAR_SECONDS = 400 * 24 * 3600; // browsers cap cookie lifetime at 400 days; every page load renews it
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config';
 import { openApiDocument } from '../../server/http/openapi';
+import { openStore } from '../../server/store';
+import { createPerson } from '../helpers/people';
 import { createTokens, startApp, tempDir, type InProcessServer } from '../helpers/server';
 
 type Example = { title: string; method: string; path: string; headers: Record<string, string>; body?: string; status: number; expected: unknown };
@@ -69,6 +72,10 @@ describe('docs/API.md examples', () => {
   beforeAll(async () => {
     const dataDir = tempDir();
     const extra = await createTokens(dataDir, { lvliang: { role: 'reporter', region: '141100', name: '吕梁市应急局' } });
+    // the person of the accounts examples, as `npm run user -- create … --password-stdin` makes them
+    const store = await openStore(loadConfig({ DATA_DIR: dataDir }));
+    await createPerson(store.tokens, 'wang.li', '王丽', 'reporter', '141102');
+    await store.close();
     server = await startApp({ dataDir });
     tokens = { ...server.tokens, ...extra };
   });
