@@ -51,6 +51,8 @@ if (skipped.length && requireAll) {
 // one build-mode typecheck over every project (vue-tsc understands the .vue files plain tsc cannot)
 run('npx', ['vue-tsc', '-b']);
 run('npx', ['eslint', '.', '--max-warnings', '0']);
+// dead code: unused files, exports, types and dependencies (knip.jsonc), zero findings
+run('npx', ['knip']);
 if (projects.includes('e2e')) run('npx', ['vite', 'build', '--logLevel', 'warn']);
 const filter = process.argv.slice(2);
 const resultFile = join(tmpdir(), `hz-vitest-${process.pid}.json`);

@@ -41,11 +41,7 @@ export function addFacts(c: Counts, f: Facts, today: string, sign: 1 | -1 = 1): 
   if (open && f.listed) c.listed += sign;
 }
 
-export const addCounts = (a: Counts, b: Counts): void => {
-  for (const k of COUNT_KEYS) a[k] += b[k];
-};
 export const isZero = (c: Counts): boolean => COUNT_KEYS.every((k) => c[k] === 0);
-export const sameCounts = (a: Counts, b: Counts): boolean => COUNT_KEYS.every((k) => a[k] === b[k]);
 
 const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
 /**
@@ -181,5 +177,3 @@ export function summarizeFacts(region: string, facts: Iterable<Facts>, today: st
   for (const f of facts) agg.apply(f, today, 1);
   return agg.summaryBody(region);
 }
-
-export const regionLabel = (code: string): string => getRegion(code)?.name ?? code;

@@ -1,9 +1,7 @@
 /** Each part of the benchmark: runs its measurement and says what it measured, against which target. */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { FLUSH_MS } from '../../server/realtime/realtime';
 import type { HazardInput } from '../../shared/schemas';
+import { benchImport, type ImportBench } from './import';
 import { benchHttp, benchService, type IngestResult, type ServiceSteps } from './ingest';
 import { benchLatency } from './latency';
 import { benchRaw, commitLatency, type RawResult } from './raw';
@@ -239,11 +237,7 @@ export async function startupPart(flags: Flags): Promise<PartResult> {
 }
 
 /** What scripts/bench/import.ts benchImport() returns (its own figures; the table rows are made here). */
-type ImportFigures = {
-  rows: number; seconds: number; rowsPerSecond: number; peakRssMb: number;
-  baselineRssMb?: number; peakHeapMb?: number; baselineHeapMb?: number; fileMb?: number; duplicateSeconds?: number; retainedHeapMb?: number; serverCpuSeconds?: number;
-};
-type ImportOutcome = ResultRow[] | ImportFigures | { rows: ResultRow[]; method?: string; notes?: string[] };
+type ImportFigures = ImportBench & { retainedHeapMb?: number };
 
 function importRows(f: ImportFigures): ResultRow[] {
   return [
@@ -256,22 +250,13 @@ function importRows(f: ImportFigures): ResultRow[] {
   ];
 }
 
-/** The xlsx import benchmark, written by another engineer in scripts/bench/import.ts, when it is there. */
+/** The xlsx import benchmark (scripts/bench/import.ts): a 20,000-row xlsx through POST /api/v1/hazards/import. */
 export async function importPart(): Promise<PartResult> {
-  const file = join(import.meta.dirname, 'import.ts');
-  const title = 'Spreadsheet import';
-  if (!existsSync(file)) {
-    return { title, rows: [], method: 'scripts/bench/import.ts is not in this tree yet: the import benchmark was skipped.', notes: [] };
-  }
   log('import benchmark');
-  const mod = (await import(pathToFileURL(file).href)) as { benchImport?: () => Promise<ImportOutcome> };
-  if (typeof mod.benchImport !== 'function') throw new Error('scripts/bench/import.ts does not export benchImport()');
-  const out = await mod.benchImport();
-  const r = !Array.isArray(out) && typeof out.rows === 'number' ? { rows: importRows(out as ImportFigures) } : (out as Exclude<ImportOutcome, ImportFigures>);
-  const rows = Array.isArray(r) ? r : r.rows;
   return {
-    title, rows,
-    method: (!Array.isArray(r) && r.method) || 'scripts/bench/import.ts benchImport(): a 20,000-row xlsx through POST /api/v1/hazards/import.',
-    notes: (!Array.isArray(r) && r.notes) || [],
+    title: 'Spreadsheet import',
+    rows: importRows(await benchImport()),
+    method: 'scripts/bench/import.ts benchImport(): a 20,000-row xlsx through POST /api/v1/hazards/import.',
+    notes: [],
   };
 }

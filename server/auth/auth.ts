@@ -1,4 +1,4 @@
-import { PROVINCE_CODE, isWithin } from '../../shared/regions';
+import { isWithin } from '../../shared/regions';
 import type { Source } from '../../shared/domain';
 import type { Actor, Role } from '../../shared/schemas';
 import { ServiceError } from '../errors';
@@ -29,15 +29,6 @@ export function readRegion(a: Auth, asked: string | undefined): string {
 export function requireWriter(a: Auth): void {
   if (!canWrite(a)) throw new ServiceError(403, 'forbidden_role', `a ${a.role} token cannot change hazards`);
 }
-
-export function requireWriteIn(a: Auth, regionCode: string): void {
-  requireWriter(a);
-  if (!isWithin(regionCode, a.region)) {
-    throw new ServiceError(403, 'forbidden_region', `region ${regionCode} is outside this token's scope (${a.region})`);
-  }
-}
-
-export const isProvinceWide = (a: Auth): boolean => a.region === PROVINCE_CODE;
 
 /**
  * A stored hazard the token asks for by id: out of scope is a 403 that does not say where the hazard

@@ -2,8 +2,6 @@
 import type { TokenStore } from '../../server/auth/tokens';
 import type { Role } from '../../shared/schemas';
 
-export type Person = { username: string; password: string; cookie: string };
-
 export const PASSWORD = 'correct horse battery';
 
 export async function createPerson(tokens: TokenStore, username: string, displayName: string, role: Role, region: string): Promise<void> {
