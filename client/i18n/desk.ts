@@ -35,6 +35,7 @@ export const deskZh = {
     },
     by: { province: '省级', city: '市级', county: '县级' },
     evidence: '佐证：{name}',
+    history: { delisting: '摘牌', evidence: '上传整改佐证' },
   },
 };
 
@@ -74,5 +75,6 @@ export const deskEn: typeof deskZh = {
     },
     by: { province: 'province', city: 'city', county: 'county' },
     evidence: 'Evidence: {name}',
+    history: { delisting: 'Listing lifted', evidence: 'Evidence uploaded' },
   },
 };

@@ -9,6 +9,8 @@ export const en: Messages = {
     catchingUp: 'this server is catching up',
     live: 'LIVE',
     stale: 'NOT UPDATED',
+    integrity: 'INTEGRITY ALARM',
+    integrityDetail: 'the data contradicts its history ({record}): call the administrator',
     connecting: 'Connecting',
     asOf: 'Data as of {time}',
     confirmed: 'confirmed {age} ago',

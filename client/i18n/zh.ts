@@ -7,6 +7,8 @@ export const zh = {
     behind: '本服务器落后 {n} 条更新',
     catchingUp: '本服务器正在追赶最新数据',
     live: '实时',
+    integrity: '校验异常',
+    integrityDetail: '数据与历史记录不符（{record}），请联系管理员',
     stale: '数据未更新',
     connecting: '连接中',
     asOf: '数据截至 {time}',

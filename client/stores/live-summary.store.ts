@@ -9,7 +9,7 @@
 import { computed, ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import { HeartbeatSchema, SummaryDeltaSchema, SummarySchema, type Summary } from '../../shared/schemas';
-import type { SubscribeAck } from '../../shared/events';
+import type { IntegrityNotice, SubscribeAck } from '../../shared/events';
 import type { SocketPort } from '../socket';
 import { useClockStore } from './clock.store';
 import { applyDelta, freshnessAt, LagWatch, DISCONNECT_STALE_MS, STALE_AFTER_MS, type Freshness } from './summary-sync';
@@ -46,7 +46,13 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
   let port: SocketPort | null = null;
 
   const newestShown = computed(() => Math.max(-1, ...Object.values(summaries.value).map((s) => s.version)));
+  /** the server's audit of its store: while `failed`, no number on screen is shown as live */
+  const integrity = ref<IntegrityNotice | null>(null);
+  const onIntegrity = (n: IntegrityNotice) => {
+    integrity.value = n;
+  };
   const freshness = computed<Freshness>(() => {
+    if (integrity.value?.status === 'failed') return 'integrity';
     if (down.value || freshnessAt(lastSignalAt.value, clock.now, STALE_AFTER_MS) === 'stale') return 'stale';
     const nodeBehindUs = serverVersion.value !== null && serverVersion.value < newestShown.value;
     return lagging.value || nodeBehindUs ? 'lagging' : 'live';
@@ -211,6 +217,7 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
     p.on('disconnect', onDisconnect);
     p.on('summary:delta', onDelta);
     p.on('server:heartbeat', onHeartbeat);
+    p.on('server:integrity', onIntegrity);
     if (p.connected) onConnect();
   }
 
@@ -223,11 +230,12 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
     port.off('disconnect', onDisconnect);
     port.off('summary:delta', onDelta);
     port.off('server:heartbeat', onHeartbeat);
+    port.off('server:integrity', onIntegrity);
     port = null;
   }
 
   return {
-    summaries, lastSignalAt, serverVersion, resyncs, rejected, lastError, freshness, behind, olderSnapshots,
+    summaries, lastSignalAt, serverVersion, resyncs, rejected, lastError, freshness, integrity, behind, olderSnapshots,
     show, bind, unbind, signal,
   };
 });

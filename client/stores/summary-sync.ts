@@ -38,7 +38,8 @@ export function applyDelta(cur: Summary, d: SummaryDelta): { outcome: DeltaOutco
 export const DISCONNECT_STALE_MS = 500;
 
 /** live: signals arrive and the node is not behind; lagging: signals arrive but the node reports being behind; stale: no signal. */
-export type Freshness = 'live' | 'lagging' | 'stale';
+/** `integrity`: the server found its store contradicting its own history (server/audit/integrity.ts) */
+export type Freshness = 'live' | 'lagging' | 'stale' | 'integrity';
 
 export function freshnessAt(lastSignalAt: number | null, now: number, staleAfterMs = STALE_AFTER_MS): 'live' | 'stale' {
   return lastSignalAt !== null && now - lastSignalAt <= staleAfterMs ? 'live' : 'stale';

@@ -36,6 +36,13 @@ export function describeEntry(e: HistoryEntry, t: T, locale: string): Described 
       lines.push(t('hazards.detail.move', { from: str(d.from) || '—', to: str(d.to) }));
       add('hazards.detail.reason', d.reason);
       return { title: t('hazards.kind.extension'), tone: 'extension', lines };
+    case 'delisting':
+      add('hazards.detail.note', d.note);
+      return { title: `${t('desk.history.delisting')}（${t(`hazards.by.${str(d.from)}`)}）`, tone: 'listing', lines };
+    case 'evidence':
+      lines.push(t('desk.evidence', { name: str(d.name) }));
+      lines.push(`SHA-256 ${str(d.sha256).slice(0, 16)}…`);
+      return { title: t('desk.history.evidence'), tone: 'info', lines };
     default:
       return { title: String(e.kind), tone: 'info', lines };
   }
