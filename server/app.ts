@@ -22,7 +22,7 @@ import { forbiddenOrigin, originGuard, parseAllowedOrigins, sameOrigin, usesSess
 import { pagesRouter } from './http/pages';
 import { Integrity, integrityView } from './audit/integrity';
 import { openAuditSource } from './audit/open-source';
-import { requirePasswordChanged, sessionRouter } from './http/session.router';
+import { requirePasswordChanged, sessionRouter } from './auth/session.router';
 import { attachmentsRouter } from './attachments/attachments.router';
 import { blobStore } from './attachments/blobs';
 import { readRouter } from './hazards/read.router';

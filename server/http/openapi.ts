@@ -16,7 +16,7 @@ import { ExportQuerySchema } from '../import/import.router';
 import {
   ApiErrorSchema, BatchResultSchema, ChainHeadSchema, HazardPageSchema, HazardSchema, HealthSchema, SessionInfoSchema, UserViewSchema,
 } from './openapi-schemas';
-import { LoginSchema, PasswordSchema } from './session.router';
+import { LoginSchema, PasswordSchema } from '../auth/session.router';
 
 type Method = 'get' | 'post' | 'delete';
 /** A response: a zod schema (JSON), a media type with a description (files), or `null` (no body). */

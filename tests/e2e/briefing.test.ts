@@ -62,7 +62,7 @@ describe('/briefing', () => {
     expect(await doc.getAttribute('data-to')).toBe(week.to);
     const text = (await page.locator('[data-testid="briefing-text"]').textContent())!.trim();
     expect(text).toBe((await apiBriefing(week.from, week.to)).text);
-    expect(text).toContain('山西省新增隐患');
+    expect(text).toMatch(/^专项整治以来（\d{4}年\d{1,2}月\d{1,2}日起），山西省累计排查隐患\d+项/);
     expect(page.url()).not.toContain('token=');
     expect(page.url()).toContain(`from=${week.from}`);
     const shown = Number(await page.locator('[data-testid="briefing-kpi-new"]').getAttribute('data-value'));
@@ -107,8 +107,9 @@ describe('/briefing', () => {
     expect(descriptors.length).toBeGreaterThan(3);
     expect(descriptors.every((d) => String(d.get(PDFName.of('FontName'))).includes('NotoSansSC'))).toBe(true);
     expect(dicts.filter((d) => has(d, 'ToUnicode')).length).toBe(descriptors.length);
-    // page 2: the charts as vectors — filled bars and text labels, no bitmap
-    const contents = doc.getPage(1).node.Contents();
+    // the charts page (after the summary, which may run onto a second page; before the tables): vectors — filled bars
+    // and text labels, no bitmap
+    const contents = doc.getPage(doc.getPageCount() - 2).node.Contents();
     const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
     const ops = streams.map((st) => Buffer.from(decodePDFRawStream(st as PDFRawStream).decode()).toString('latin1')).join('\n');
     expect(ops.match(/\bf\n/g)?.length ?? 0).toBeGreaterThan(20);

@@ -71,7 +71,8 @@ function header(c: Ctx): void {
 function kpis(c: Ctx): void {
   const b = c.briefing;
   const gap = 8;
-  const w = (W - gap * 5) / 6;
+  const n = PERIOD_KEYS.length;
+  const w = (W - gap * (n - 1)) / n;
   const h = 66;
   c.y -= 14 + h;
   PERIOD_KEYS.forEach((k, i) => {
@@ -80,7 +81,7 @@ function kpis(c: Ctx): void {
     c.page.drawRectangle({ x, y: c.y + h - 3, width: w, height: 3, color: BRAND });
     c.text.draw(c.page, c.t(`briefing.kpi.${k}`), x + 8, c.y + h - 17, { size: 9, color: dim });
     const v = isRateKey(k) ? rateText(b.current[k]) : String(b.current[k]);
-    c.text.draw(c.page, v, x + 8, c.y + 22, { size: 22, weight: 700 });
+    c.text.draw(c.page, v, x + 8, c.y + 22, { size: 17, weight: 700 });
     const d = deltaOf(k, b.change.previous[k], b.previous[k]);
     const sign = d.arrow === '▲' ? '+' : d.arrow === '▼' ? '-' : '±';
     const pts = isRateKey(k) ? c.t('briefing.points') : '';

@@ -7,13 +7,13 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { serialize } from 'cookie';
 import { z } from 'zod';
-import type { Person } from '../auth/auth';
-import type { UserInfo } from '../auth/accounts';
-import { Lockout } from '../auth/lockout';
-import type { TokenStore } from '../auth/tokens';
+import type { Person } from './auth';
+import type { UserInfo } from './accounts';
+import { Lockout } from './lockout';
+import type { TokenStore } from './tokens';
 import { ServiceError } from '../errors';
-import { parseOr400 } from './validate';
-import { SESSION_COOKIE, asyncRoute, requireJson, tokenFrom, type AuthGate } from './middleware';
+import { parseOr400 } from '../http/validate';
+import { SESSION_COOKIE, asyncRoute, requireJson, tokenFrom, type AuthGate } from '../http/middleware';
 
 export const LoginSchema = z.strictObject({ username: z.string().min(1, 'is required').max(64), password: z.string().min(1, 'is required').max(256) });
 export const PasswordSchema = z.strictObject({ current: z.string().min(1, 'is required').max(256), next: z.string().min(1, 'is required').max(256) });
