@@ -13,7 +13,6 @@ import type { Config } from './config';
 import type { Store } from './db/store-type';
 import { ServiceError, isStoreUnavailable } from './errors';
 import { localCluster, type Cluster } from './cluster';
-import type { HazardRepository } from './hazards/hazards.repository';
 import { HazardService } from './hazards/hazards.service';
 import { answerClientError, errorHandler, notFound } from './http/errors';
 import { hazardsRouter } from './hazards/hazards.router';
@@ -31,6 +30,7 @@ import { createMetrics, sampleAtScrape, type Metrics } from './metrics';
 import { LiveFeed, type IO } from './realtime/realtime';
 import { DEFAULT_SOCKET_LIMITS, boundOutput } from './realtime/socket-bounds';
 import { DayClock, RevocationWatcher } from './clocks';
+import { heavyReadsFor, type HeavyReads } from './workers/reads';
 
 export type AppDeps = {
   config: Config;
@@ -53,8 +53,8 @@ export type AppContext = {
   config: Config;
   log: Logger;
   tokens: TokenStore;
-  /** the store's period reads, for briefings */
-  facts: Pick<HazardRepository, 'periodFacts' | 'daily'>;
+  /** briefings, exports and filtered lists, off the event loop and bounded (server/workers/) */
+  reads: HeavyReads;
   cluster: Cluster;
   /** the one per-token ingest budget: every way in (JSON, spreadsheet import) spends from it */
   ingest: IngestLimiter;
@@ -96,8 +96,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const cluster = deps.cluster ?? localCluster();
   const metrics = createMetrics();
   const live = new LiveSummaries(config.demo);
+  const reads = heavyReadsFor(repo);
   const feed = new ChangeFeed(repo, live, (err, what) => log.warn({ err }, what));
-  const service = new HazardService(repo, live, feed, config.TZ_REGION, deps.now);
+  const service = new HazardService(repo, live, feed, config.TZ_REGION, deps.now, reads);
 
   const t0 = Date.now();
   live.rebuild(await repo.rebuildState());
@@ -166,6 +167,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
         if (auth.role !== 'admin') throw new ServiceError(403, 'forbidden_role', 'metrics are for admin tokens or loopback');
       }
       sampleAtScrape(metrics, { head: await repo.chainHead(), feed: feed.status(), sockets: io.engine.clientsCount });
+      const load = reads.load();
+      metrics.heavyReads.set({ state: 'running' }, load.running);
+      metrics.heavyReads.set({ state: 'waiting' }, load.waiting);
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     } catch (e) {
       next(e);
@@ -181,7 +185,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     transports: ['websocket'],
     ...(cluster.adapter ? { adapter: cluster.adapter } : {}),
   });
-  const ctx: AppContext = { service, io, config, log, tokens, facts: repo, cluster, ingest, metrics };
+  const ctx: AppContext = { service, io, config, log, tokens, reads, cluster, ingest, metrics };
 
   const api = express.Router();
   // strict: false lets requireJson say "must be an object" instead of calling `null` invalid JSON
@@ -262,6 +266,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await new Promise<void>((r) => io.close(() => r()));
       await drained;
       await feed.settled();
+      await reads.close();
       await store.close();
       await cluster.close();
     },

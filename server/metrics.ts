@@ -20,6 +20,9 @@ export function createMetrics() {
     hazards: new Counter({ name: 'hz_hazards_ingested_total', help: 'Hazards by outcome of intake', labelNames: ['outcome'], registers: r }),
     changesApplied: new Gauge({ name: 'hz_changes_applied', help: 'Position of the newest change applied to the aggregates', registers: r }),
     chainHead: new Gauge({ name: 'hz_chain_head', help: 'The hash chain head: value = seq, label hash = its SHA-256', labelNames: ['hash'], registers: r }),
+    // event-loop delay comes with the default metrics (nodejs_eventloop_lag_p99_seconds …, from
+    // perf_hooks.monitorEventLoopDelay, reset at every scrape); this says how much heavy work is in hand
+    heavyReads: new Gauge({ name: 'hz_heavy_reads', help: 'Briefings, exports and filtered lists running or waiting (beyond the limits: 429)', labelNames: ['state'], registers: r }),
     sockets: new Gauge({ name: 'hz_sockets_connected', help: 'Connected Socket.IO clients on this node', registers: r }),
     socketsDropped: new Counter({ name: 'hz_sockets_dropped_total', help: 'Sockets cut off by the server, by reason', labelNames: ['reason'], registers: r }),
     deltasSent: new Counter({ name: 'hz_deltas_sent_total', help: 'summary:delta messages sent (one per region flush, whatever the number of sockets)', registers: r }),

@@ -2,8 +2,10 @@
  * `npm run bench`: ingest (raw SQLite, service, HTTP), ack → delta latency, start-up with a large store,
  * server RSS, and the spreadsheet import when its benchmark exists; writes docs/PERFORMANCE.md.
  */
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { crossNodePart } from './crossnode';
+import { HEAVY_FILE, benchHeavy } from './heavy';
 import { ingestParts, importPart, latencyPart, startupPart } from './parts';
 import { renderReport, writeReport } from './report';
 import { benchHazards } from './rows';
@@ -37,6 +39,13 @@ async function main(argv: string[]): Promise<number> {
   if (want('startup')) await run('Start-up', () => startupPart(flags));
   if (want('import')) await run('Spreadsheet import', () => importPart());
   if (want('crossnode')) await run('Several nodes', () => crossNodePart());
+  if (want('heavy')) {
+    await run('Heavy reads', async () => {
+      const r = await benchHeavy(flags.startupDir, flags.startupHazards, flags.transitions);
+      writeFileSync(resolve(HEAVY_FILE), `${JSON.stringify(r, null, 2)}\n`);
+      return { title: 'Heavy reads', rows: [], method: 'scripts/bench/heavy.ts: see the section "Heavy reads (issue 11)" above.', notes: [] };
+    });
+  }
   loads.end = load();
 
   const text = renderReport(machine(), flags, argv, parts, loads, performance.now() - t0);

@@ -1,6 +1,7 @@
 /** Writes docs/PERFORMANCE.md from the parts' results: machine, date, one table, a method per part. */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { heavySection } from './heavy-report';
 import type { Flags, Machine, PartResult } from './util';
 
 const verdict = (pass: boolean | null) => (pass === null ? '' : pass ? 'pass' : '**FAIL**');
@@ -41,6 +42,7 @@ export function renderReport(m: Machine, flags: Flags, argv: string[], parts: Pa
     '',
     ...(notes.length ? ['## Notes', '', ...notes, ''] : []),
     ...soakSection(),
+    ...heavySection(),
     '## Method',
     '',
     ...parts.flatMap((p) => [`### ${p.title}`, '', p.method, '']),

@@ -1,20 +1,20 @@
 /**
- * Briefings: reads the store's facts for the period, the one before and the one a year earlier, and lets the
- * pure assembly in shared/ do the counting, the flags and the text.
+ * Briefings: checks the region against the caller's scope and the period against today, then has the
+ * heavy reads (server/workers/) read the store's facts for the period, the one before and the one a year
+ * earlier and run the pure assembly in shared/ — off the event loop, bounded.
  */
-import { buildBriefing } from '../../shared/briefing-build';
 import type { Briefing, Lang } from '../../shared/briefing';
-import { CAMPAIGN_START, periodProblem, previousPeriod, trendPeriod, yearAgoPeriod, type Period } from '../../shared/briefing-period';
+import { periodProblem, type Period } from '../../shared/briefing-period';
 import { addDays } from '../../shared/time';
 import { readRegion, type Auth } from '../auth/auth';
 import { ServiceError } from '../errors';
-import type { HazardRepository } from '../hazards/hazards.repository';
+import type { HeavyReads } from '../workers/reads';
 
 export type BriefingQuery = { region?: string; from?: string; to?: string; lang: Lang };
 
 export class BriefingService {
   constructor(
-    private readonly repo: Pick<HazardRepository, 'periodFacts' | 'daily'>,
+    private readonly reads: Pick<HeavyReads, 'briefing'>,
     private readonly tz: string,
     /** the aggregates' day in TZ_REGION */
     private readonly today: () => string,
@@ -32,21 +32,6 @@ export class BriefingService {
     const period = this.periodOf(q);
     const problem = periodProblem(period, this.today());
     if (problem) throw new ServiceError(400, 'invalid_period', problem);
-    const prev = previousPeriod(period);
-    const ago = yearAgoPeriod(period);
-    const trend = trendPeriod(period);
-    // 专项整治以来: the text opens with the campaign-to-date figures a 汇报材料 needs
-    const campaignFrom = CAMPAIGN_START <= period.to ? CAMPAIGN_START : period.to;
-    const [current, previous, yearAgo, campaign, rows] = await Promise.all([
-      this.repo.periodFacts(region, period.from, period.to),
-      this.repo.periodFacts(region, prev.from, prev.to),
-      this.repo.periodFacts(region, ago.from, ago.to),
-      this.repo.periodFacts(region, campaignFrom, period.to),
-      this.repo.daily(region, trend.from, trend.to),
-    ]);
-    return buildBriefing({
-      region, lang: q.lang, tz: this.tz, generatedAt: new Date(this.now()).toISOString(),
-      current, previous, yearAgo, campaign, trend: { ...trend, rows },
-    });
+    return this.reads.briefing({ region, period, lang: q.lang, tz: this.tz, now: this.now() });
   }
 }

@@ -96,6 +96,10 @@ export class SqliteDriver implements ChainDriver {
     });
   }
 
+  readerFile(): string | null {
+    return this.db.memory ? null : this.db.name;
+  }
+
   /** One process writes a SQLite store: every change it applies is its own, so there is nothing to hear. */
   listen(signals: ChangeSignals): () => void {
     signals.onListening();

@@ -41,6 +41,8 @@ export type ChangeSignals = {
 export interface ChainDriver {
   /** 'sqlite' | 'postgres', for logs and the few answers that differ (none in the chain's rules) */
   readonly kind: string;
+  /** The database file read-only connections may open beside this writer (SQLite; server/workers/), else null. */
+  readerFile?(): string | null;
   /**
    * Runs `fn` in one transaction that holds the chain lock (SQLite: BEGIN IMMEDIATE on the one connection,
    * queued; PostgreSQL: an advisory transaction lock). After commit, `headSeq` (the new head, when the write

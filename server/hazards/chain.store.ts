@@ -36,6 +36,11 @@ export class ChainStore extends ChainReads implements HazardRepository {
     return this.driver.kind;
   }
 
+  /** The file read workers may open read-only (server/workers/): SQLite only. */
+  readerFile(): string | null {
+    return this.driver.readerFile?.() ?? null;
+  }
+
   /** Locked transaction: head read under the lock, the caller's changes appended after it, chain_head moved with them. */
   private write<T>(fn: (tx: WriteTx, chain: Appender) => Promise<T>): Promise<T> {
     return this.driver.write(async (tx) => {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { isWithin } from '../../shared/regions';
 import {
-  BatchEnvelopeSchema, HazardInputSchema, describeIssues, hasWithdrawnRegion, issueDetails, type BatchResult, type Hazard, type HazardInput, type ListFilter, type ListQuery,
+  BatchEnvelopeSchema, HazardInputSchema, describeIssues, hasWithdrawnRegion, issueDetails, type BatchResult, type Hazard, type HazardInput, type ListQuery,
 } from '../../shared/schemas';
 import { addDays, dayOf } from '../../shared/time';
 import { actorOf, readRegion, requireHazardInScope, requireWriter, type Auth } from '../auth/auth';
@@ -17,6 +17,7 @@ import { toHistoryEntry, type Change } from './changes';
 import type { HazardRepository, Mutation, NewHazard, StoredHazard } from './hazards.repository';
 import { decodeCursor } from './list-sql';
 import { isOverdue } from '../../shared/aggregation';
+import type { HeavyReads } from '../workers/reads';
 
 export type ItemError = { code: string; message: string; details?: unknown };
 
@@ -41,6 +42,8 @@ export class HazardService {
     readonly tz: string,
     /** the one clock of the service: recorded times, "today", and what counts as the future */
     readonly now: () => number = Date.now,
+    /** filtered lists off the event loop (server/workers/); without it the repository answers directly */
+    private readonly reads?: Pick<HeavyReads, 'list'>,
   ) {}
 
   /** The aggregates' day in TZ_REGION (overdue is counted against it). */
@@ -136,7 +139,8 @@ export class HazardService {
     const region = readRegion(auth, q.region);
     if (q.cursor && !decodeCursor(q.cursor)) throw new ServiceError(400, 'invalid_cursor', 'cursor is not one this server gave out');
     const { limit, cursor, ...filter } = q;
-    const page = await this.repo.list({ ...filter, region }, limit, cursor, this.live.today);
+    const task = { filter: { ...filter, region }, limit, cursor, today: this.live.today };
+    const page = await (this.reads ? this.reads.list(task) : this.repo.list(task.filter, limit, cursor, task.today));
     return { items: page.items.map((h) => this.view(h)), nextCursor: page.nextCursor };
   }
 
@@ -166,30 +170,30 @@ export class HazardService {
     return true;
   }
 
-  /** Every hazard matching the filter (already scoped by the caller), as the API shows it, for exports. */
-  async *exportViews(filter: ListFilter): AsyncIterable<Hazard> {
-    for await (const h of this.repo.iterate(filter, this.live.today)) yield this.view(h);
-  }
-
   /** The stored hazard without a scope check, for the import's "is this row the hazard as it stands" test. */
   stored(id: string): Promise<StoredHazard | undefined> {
     return this.repo.get(id);
   }
 
   view(h: StoredHazard): Hazard {
-    return {
-      ...h.input,
-      level: h.level,
-      deadline: h.deadline ?? undefined,
-      status: h.status,
-      listedBy: h.listedBy,
-      overdue: isOverdue(h, this.live.today),
-      cityCode: h.cityCode,
-      reportedAt: h.reportedAt,
-      updatedAt: h.updatedAt,
-      closedAt: h.closedAt,
-      extensions: h.extensions,
-      version: h.updatedSeq,
-    };
+    return hazardView(h, this.live.today);
   }
+}
+
+/** The API's view of a stored hazard on `today` (overdue depends on the day): also used off the event loop. */
+export function hazardView(h: StoredHazard, today: string): Hazard {
+  return {
+    ...h.input,
+    level: h.level,
+    deadline: h.deadline ?? undefined,
+    status: h.status,
+    listedBy: h.listedBy,
+    overdue: isOverdue(h, today),
+    cityCode: h.cityCode,
+    reportedAt: h.reportedAt,
+    updatedAt: h.updatedAt,
+    closedAt: h.closedAt,
+    extensions: h.extensions,
+    version: h.updatedSeq,
+  };
 }

@@ -51,4 +51,8 @@ export const ChainHeadSchema = z.object({ seq: z.number().int(), hash: z.string(
 export const HealthSchema = z.object({
   status: z.enum(['ok', 'lagging', 'store_unavailable']), version: z.string(), seq: z.number().int(), head: z.number().int(),
   lagSeq: z.number().int(), lagMs: z.number(), ready: z.boolean(), demo: z.boolean(),
+  /** the background check of the hash chain and projection (shared/events.ts IntegrityNotice) */
+  integrity: z.object({
+    status: z.enum(['checking', 'ok', 'failed', 'unavailable']), record: z.string().optional(), message: z.string().optional(), checkedAt: z.string().optional(),
+  }),
 });

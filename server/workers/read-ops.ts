@@ -1,0 +1,56 @@
+/**
+ * The heavy reads themselves, written once over a HazardRepository: run inline (PostgreSQL, whose queries
+ * are already asynchronous) or inside a read worker over its own read-only SQLite connection.
+ */
+import type { Writable } from 'node:stream';
+import { buildBriefing } from '../../shared/briefing-build';
+import type { Briefing, Lang } from '../../shared/briefing';
+import { CAMPAIGN_START, previousPeriod, trendPeriod, yearAgoPeriod, type Period } from '../../shared/briefing-period';
+import type { Hazard, ListFilter } from '../../shared/schemas';
+import type { HazardRepository, Page, StoredHazard } from '../hazards/hazards.repository';
+import { hazardView } from '../hazards/hazards.service';
+import { writeCsv, writeXlsx } from '../import/export';
+
+/** A briefing of a region and period already checked against the caller's scope and today. */
+export type BriefingTask = { region: string; period: Period; lang: Lang; tz: string; now: number };
+export type ListTask = { filter: ListFilter; limit: number; cursor?: string; today: string };
+export type ExportTask = { format: 'csv' | 'xlsx'; filter: ListFilter; today: string };
+
+type Reads = Pick<HazardRepository, 'periodFacts' | 'daily' | 'list' | 'iterate'>;
+
+export async function briefingFrom(repo: Reads, t: BriefingTask): Promise<Briefing> {
+  const { region, period } = t;
+  const prev = previousPeriod(period);
+  const ago = yearAgoPeriod(period);
+  const trend = trendPeriod(period);
+  // 专项整治以来: the text opens with the campaign-to-date figures a 汇报材料 needs
+  const campaignFrom = CAMPAIGN_START <= period.to ? CAMPAIGN_START : period.to;
+  const [current, previous, yearAgo, campaign, rows] = await Promise.all([
+    repo.periodFacts(region, period.from, period.to),
+    repo.periodFacts(region, prev.from, prev.to),
+    repo.periodFacts(region, ago.from, ago.to),
+    repo.periodFacts(region, campaignFrom, period.to),
+    repo.daily(region, trend.from, trend.to),
+  ]);
+  return buildBriefing({
+    region, lang: t.lang, tz: t.tz, generatedAt: new Date(t.now).toISOString(),
+    current, previous, yearAgo, campaign, trend: { ...trend, rows },
+  });
+}
+
+export function listFrom(repo: Reads, t: ListTask): Promise<Page<StoredHazard>> {
+  return repo.list(t.filter, t.limit, t.cursor, t.today);
+}
+
+async function* views(repo: Reads, filter: ListFilter, today: string): AsyncGenerator<Hazard> {
+  for await (const h of repo.iterate(filter, today)) yield hazardView(h, today);
+}
+
+/** Writes the export to `out` with back-pressure; resolves with the number of rows. */
+export async function exportFrom(repo: Reads, t: ExportTask, out: Writable): Promise<number> {
+  const hazards = views(repo, t.filter, t.today);
+  if (t.format === 'xlsx') return writeXlsx(out, hazards);
+  const n = await writeCsv(out, hazards);
+  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  return n;
+}
