@@ -170,6 +170,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
       const load = reads.load();
       metrics.heavyReads.set({ state: 'running' }, load.running);
       metrics.heavyReads.set({ state: 'waiting' }, load.waiting);
+      // 1 only for a passed check: 'checking' and 'unavailable' are not a verdict that the history holds
+      metrics.integrityOk.set(integrity.state.status === 'ok' ? 1 : 0);
+      if (integrity.state.checkedAt) metrics.integrityCheckedAt.set(Date.parse(integrity.state.checkedAt) / 1000);
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     } catch (e) {
       next(e);

@@ -30,7 +30,6 @@ export function createMetrics() {
     feedLagChanges: new Gauge({ name: 'hz_change_feed_lag_changes', help: 'Committed changes this node has not applied yet', registers: r }),
     storeReachable: new Gauge({ name: 'hz_store_reachable', help: '1 when the last look at the database succeeded, else 0', registers: r }),
     importsRunning: new Gauge({ name: 'hz_imports_running', help: 'Spreadsheet imports being processed now', registers: r }),
-    importsWaiting: new Gauge({ name: 'hz_imports_waiting', help: 'Spreadsheet imports queued behind the running ones', registers: r }),
     integrityOk: new Gauge({ name: 'hz_integrity_ok', help: '1 when the last integrity check of the hash chain and projection passed, 0 when it failed', registers: r }),
     integrityCheckedAt: new Gauge({ name: 'hz_integrity_last_check_timestamp_seconds', help: 'Unix time of the last completed integrity check', registers: r }),
   };

@@ -44,17 +44,21 @@ export function importRouter(ctx: AppContext): Router {
     res.send(buf);
   }));
 
-  // an import holds a file on disk, a parser and a chunk of rows: a few at a time per node, the rest wait their turn
+  // an import holds a file on disk, a parser and a chunk of rows: a few at a time per node, the next gets 429
   let running = 0;
+  const setRunning = (n: number) => {
+    running = n;
+    ctx.metrics.importsRunning.set(n);
+  };
   r.post('/hazards/import', asyncRoute(async (req, res) => {
     requireWriter(auth(req));
     if (running >= IMPORT_LIMITS.maxConcurrent) {
       res.setHeader('Retry-After', '5');
       throw new ServiceError(429, 'import_busy', `本节点已有 ${running} 个导入在进行，请稍后重试 / ${running} imports are running on this node (at most ${IMPORT_LIMITS.maxConcurrent}); retry shortly`);
     }
-    running++;
+    setRunning(running + 1);
     const upload = await receiveUpload(req, MAX_UPLOAD_BYTES).catch((e: unknown) => {
-      running--;
+      setRunning(running - 1);
       throw e;
     });
     try {
@@ -64,7 +68,7 @@ export function importRouter(ctx: AppContext): Router {
       ctx.log.info({ file: upload.filename, bytes: upload.size, rows: result.rows, accepted: result.accepted, ms: Date.now() - t0 }, 'import');
       res.json(result);
     } finally {
-      running--;
+      setRunning(running - 1);
       await upload.cleanup();
     }
   }));
