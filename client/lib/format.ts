@@ -1,4 +1,5 @@
 /** Numbers, percentages, times and ages, in the region's time zone and the page's locale. */
+import { pct1 } from '../../shared/briefing-text';
 import { DEFAULT_TZ } from '../../shared/time';
 
 const nf = new Map<string, Intl.NumberFormat>();
@@ -8,9 +9,12 @@ export function formatInt(n: number, locale = 'zh-CN'): string {
   return f.format(n);
 }
 
-/** 0..1 → "87.5%" (one decimal, never rounded up to 100% while something is still open). */
+/**
+ * 0..1 → "87.5%": one decimal, rounded as the briefing rounds it (shared/briefing-text.ts `pct1`, half up), so the
+ * wall and the briefing print the same figure for the same counts — but never 100% while something is still open.
+ */
 export function formatRate(rate: number): string {
-  const pct = Math.floor(rate * 1000) / 10;
+  const pct = rate < 1 ? Math.min(pct1(rate), 99.9) : pct1(rate);
   return `${pct.toFixed(1)}%`;
 }
 
