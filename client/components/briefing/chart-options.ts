@@ -40,7 +40,8 @@ function rankedBars(rows: Array<[string, PeriodCounts]>, s: number, l: Labels): 
     legend: legend(s),
     grid: { left: 8 * s, right: 48 * s, top: 26 * s, bottom: 8 * s },
     xAxis: { type: 'value', minInterval: 1, axisLabel: axis(s), splitLine: { lineStyle: { color: PAPER.grid } } },
-    yAxis: { type: 'category', data: sorted.map(([n]) => n), axisLabel: { ...axis(s), color: PAPER.ink, fontSize: 14 * s }, axisTick: { show: false } },
+    // interval 0: every row named (ECharts would otherwise drop every other name of 20 sectors, leaving bars no one can read)
+    yAxis: { type: 'category', data: sorted.map(([n]) => n), axisLabel: { ...axis(s), color: PAPER.ink, fontSize: (rows.length > 14 ? 12 : 14) * s, interval: 0 }, axisTick: { show: false } },
     series: [
       { type: 'bar', name: l.general, stack: 'n', data: sorted.map(([, c]) => c.new - c.newMajor), itemStyle: { color: PAPER.new }, barMaxWidth: 18 * s },
       {
