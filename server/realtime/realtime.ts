@@ -160,10 +160,7 @@ export class LiveFeed {
   }
 
   private heartbeat(socket?: AppSocket): void {
-    const { seq, head, storeReachable } = this.feed.status();
-    // a node that cannot read its store cannot vouch that what it shows is current (another node may be
-    // writing): it stays silent, so its screens turn stale instead of saying 实时 (docs/API.md heartbeat)
-    if (!storeReachable) return;
+    const { seq, head } = this.feed.status();
     // version: what this node shows; head: the newest change any node committed (a screen on a lagging node can tell)
     const beat = { version: seq, head, at: new Date(this.timers.now()).toISOString() };
     if (socket) socket.emit('server:heartbeat', beat);

@@ -9,7 +9,7 @@ import { makeHazard, rng } from '../helpers/hazards';
 import { pgTokens, startNode, type Node } from '../helpers/cluster';
 import { freshDatabase, postgresMissing, type TestDatabase } from '../helpers/postgres';
 import { cuttableProxy, type CuttableProxy } from '../helpers/tcp-proxy';
-import { refusal, Screen } from '../helpers/live';
+import { refusal } from '../helpers/live';
 import { api } from '../helpers/server';
 
 const pgMissing = await postgresMissing();
@@ -38,7 +38,6 @@ describe.skipIf(pgMissing !== null)('PostgreSQL unreachable under a running node
     const r = rng(5);
     const post = (id: number) => api(node.url, t.reporter, 'POST', '/api/v1/hazards', { hazards: [makeHazard(r, id)] });
     expect((await post(1)).status).toBe(200);
-    const screen = await Screen.connect(node.url, t.admin!);
 
     await proxy.cut();
     const answers = [
@@ -57,18 +56,11 @@ describe.skipIf(pgMissing !== null)('PostgreSQL unreachable under a running node
     expect((await fetch(`${node.url}/?token=${t.admin}`, { redirect: 'manual' })).status).toBe(503);
     // a socket is refused with the reason, and retries by itself
     expect(await refusal(node.url, t.admin!)).toContain('store_unavailable');
-    // a connected screen hears no heartbeat while the node cannot read its store: it turns stale, not 实时
-    await expect.poll(async () => (await api(node.url, undefined, 'GET', '/healthz')).body.status, { timeout: 10_000, interval: 250 }).toBe('store_unavailable');
-    const beatsBefore = screen.heartbeats.length;
-    await new Promise((r) => setTimeout(r, 6_000)); // longer than one heartbeat interval (5 s)
-    expect(screen.heartbeats.length).toBe(beatsBefore);
 
     await proxy.mend();
     await expect.poll(async () => (await post(3)).status, { timeout: 20_000, interval: 500 }).toBe(200);
     const list = await api(node.url, t.reporter, 'GET', '/api/v1/hazards?limit=10');
     expect(list.status).toBe(200);
-    await expect.poll(() => screen.heartbeats.length, { timeout: 10_000, interval: 250 }).toBeGreaterThan(beatsBefore);
-    screen.close();
     expect(node.output()).not.toContain('unhandled error');
   });
 });
