@@ -96,16 +96,9 @@ export function simFacts(all: readonly SimHazard[], region: string, from: string
     closed: group(hs.filter((h) => cd(h) !== null && cd(h)! >= from && cd(h)! <= to)),
     closedBy: group(hs.filter((h) => cd(h) !== null && cd(h)! <= to)),
     rejected: group(scoped.filter((h) => inPeriod(h) && finalStatus(h) === 'rejected')),
-    unsettled: unsettled.map((h) => {
-      let prev = simStateAt(h, h.discoveredAt + 1);
-      const changes = h.events.map((e, seq) => {
-        const after = simStateAt(h, e.at + 1);
-        const c = { seq, at: new Date(e.at).toISOString(), before: prev, after };
-        prev = after;
-        return c;
-      });
-      return { id: h.id, regionCode: h.regionCode, sector: h.sector, source: h.source, discoveredDay: dd(h), current: finalState(h), changes };
-    }),
+    unsettled: unsettled.map((h) => ({
+      id: h.id, regionCode: h.regionCode, sector: h.sector, source: h.source, discoveredDay: dd(h), current: finalState(h), changes: simChanges(h),
+    })),
     closures: hs.filter((h) => inPeriod(h) && cd(h) !== null && cd(h)! <= to).map((h) => ({
       regionCode: h.regionCode, sector: h.sector, source: h.source, level: finalState(h).level,
       discoveredAt: new Date(h.discoveredAt).toISOString(), closedAt: new Date(closedAt(h)!).toISOString(),
@@ -184,5 +177,16 @@ export function simBriefing(all: readonly SimHazard[], region: string, period: P
     yearAgo: simFacts(all, region, ago.from, ago.to),
     campaign: simFacts(all, region, campaignFrom, period.to),
     trend: { from: period.from, to: period.to, rows: [] },
+  });
+}
+
+/** The history as the store keeps it: the state before and after each change after `reported`, in order. */
+export function simChanges(h: SimHazard) {
+  let prev = simStateAt(h, h.discoveredAt + 1);
+  return h.events.map((e, seq) => {
+    const after = simStateAt(h, e.at + 1);
+    const c = { seq, at: new Date(e.at).toISOString(), before: prev, after };
+    prev = after;
+    return c;
   });
 }

@@ -12,7 +12,7 @@ import { PROVINCE_CODE, childrenOf, isWithin } from '../../../shared/regions';
 import { addDays, dayOf } from '../../../shared/time';
 import { contribution, sumPeriod, type DailyCell, type HazardLife } from '../../../server/briefing/daily';
 import { rng } from '../../helpers/hazards';
-import { simFacts, simHazard, simStateAt, type SimHazard } from '../../helpers/briefing-sim';
+import { simChanges, simFacts, simHazard, simStateAt, type SimHazard } from '../../helpers/briefing-sim';
 
 const TZ = 'Asia/Shanghai';
 const NOW = Date.parse('2024-11-25T04:00:00Z');
@@ -20,13 +20,7 @@ const TODAY = dayOf(NOW, TZ);
 
 /** The history as the store keeps it: the state after each change, changes after `reported` in order. */
 function lifeOf(h: SimHazard): HazardLife {
-  let prev = simStateAt(h, h.discoveredAt + 1);
-  const changes = h.events.map((e, seq) => {
-    const after = simStateAt(h, e.at + 1);
-    const c = { seq, at: new Date(e.at).toISOString(), before: prev, after };
-    prev = after;
-    return c;
-  });
+  const changes = simChanges(h);
   const closed = h.events.find((e) => e.to === 'closed');
   return {
     id: h.id, regionCode: h.regionCode, sector: h.sector, source: h.source, discoveredDay: dayOf(h.discoveredAt, TZ),
