@@ -17,10 +17,18 @@ export type TickerItem = HazardReported & {
   live: boolean;
 };
 
-/** Merges items into a list: newest first, one per id, at most `max`. Pure, for tests. */
+/**
+ * Merges items into a list: newest first, one per id, at most `max`. A newer copy of an item replaces the older one,
+ * except that an item that arrived live stays live (and keeps its arrival time): a history re-seed after a reconnect
+ * must not silence the flash of a hazard that just came in. Pure, for tests.
+ */
 export function mergeTicker(list: readonly TickerItem[], add: readonly TickerItem[], max = TICKER_MAX): TickerItem[] {
   const byId = new Map<string, TickerItem>();
-  for (const it of [...add, ...list]) if (!byId.has(it.id)) byId.set(it.id, it);
+  for (const it of [...add, ...list]) {
+    const seen = byId.get(it.id);
+    if (!seen) byId.set(it.id, it);
+    else if (it.live && !seen.live) byId.set(it.id, { ...seen, live: true, at: it.at });
+  }
   return [...byId.values()].sort((a, b) => b.at - a.at).slice(0, max);
 }
 

@@ -14,6 +14,12 @@ describe('mergeTicker', () => {
     expect(list[0]!.at).toBe(9);
     expect(mergeTicker(list, [item('d', 10)], 3).map((i) => i.id)).toEqual(['d', 'a', 'b']);
   });
+
+  it('a history re-seed never silences an item that arrived live', () => {
+    const live = mergeTicker([], [item('a', 50)]);
+    const reseeded = mergeTicker(live, [item('a', 40, false), item('b', 30, false)]);
+    expect(reseeded.map((i) => [i.id, i.live, i.at])).toEqual([['a', true, 50], ['b', false, 30]]);
+  });
 });
 
 describe('ticker store', () => {
