@@ -52,12 +52,21 @@ export const useTickerStore = defineStore('ticker', () => {
     items.value = mergeTicker(items.value, [{ ...parsed.data, at: now(), live: true }]);
   };
 
-  /** Loads the newest majors of the scope (history, does not flash). */
+  let seeded = false;
+
+  /**
+   * Loads the newest majors of the scope. The first load is history (does not flash); a later load is the gap-fill
+   * after a reconnect, and what it brings that this screen has not shown arrived while it was away: that flashes.
+   */
   async function seed(): Promise<void> {
     if (!scope) return;
     try {
       const page = await api.recentMajor(scope, 20);
-      items.value = mergeTicker(items.value, page.items.filter((h) => h.level === 'major').map(fromHazard));
+      const known = new Set(items.value.map((i) => i.id));
+      const fresh = page.items.filter((h) => h.level === 'major').map(fromHazard)
+        .map((i) => (seeded && !known.has(i.id) ? { ...i, live: true } : i));
+      items.value = mergeTicker(items.value, fresh);
+      seeded = true;
     } catch {
       // The socket keeps the list live; history is best effort and retried on the next reconnect.
     }

@@ -65,6 +65,23 @@ describe('ticker store', () => {
     expect(String(vi.mocked(fetch).mock.calls[0]![0])).toContain('level=major');
   });
 
+  it('flashes what a reconnect gap-fill brings that the screen never showed, not the first history', async () => {
+    const major = (id: string, reportedAt: string) => ({
+      id, regionCode: '141102', sector: 'coal', level: 'major', title: `隐患 ${id}`,
+      discoveredAt: '2024-11-18T01:00:00Z', reportedAt,
+    });
+    const pages = [[major('old', '2024-11-18T02:00:00Z')], [major('new', '2024-11-18T03:00:00Z'), major('old', '2024-11-18T02:00:00Z')]];
+    let call = 0;
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ items: pages[call++] ?? [], nextCursor: null }), { status: 200 })));
+    const store = useTickerStore();
+    store.bind(socket, '140000');
+    socket.connect();
+    await vi.waitFor(() => expect(store.items.map((i) => [i.id, i.live])).toEqual([['old', false]]));
+    socket.drop();
+    socket.connect();
+    await vi.waitFor(() => expect(store.items.map((i) => [i.id, i.live])).toEqual([['new', true], ['old', false]]));
+  });
+
   it('unbind removes its listeners', () => {
     const store = useTickerStore();
     store.bind(socket, '140000');
