@@ -193,7 +193,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const api = express.Router();
   // strict: false lets requireJson say "must be an object" instead of calling `null` invalid JSON
   api.use(express.json({ limit: '16mb', strict: false, reviver: refuseForbiddenKeys, verify: guardJsonDepth }));
-  api.use(sessionRouter(tokens, gate));
+  api.use(sessionRouter(tokens, gate, cluster.budgets));
   api.use(originGuard(allowedOrigins));
   api.use(gate.middleware());
   api.use(requirePasswordChanged);

@@ -11,6 +11,7 @@ import type { Person } from './auth';
 import type { UserInfo } from './accounts';
 import { Lockout } from './lockout';
 import type { TokenStore } from './tokens';
+import type { Budgets } from '../http/budget';
 import { ServiceError } from '../errors';
 import { parseOr400 } from '../http/validate';
 import { SESSION_COOKIE, asyncRoute, requireJson, tokenFrom, type AuthGate } from '../http/middleware';
@@ -32,9 +33,10 @@ function setCookie(req: Request, res: Response, value: string, maxAge?: number):
   }));
 }
 
-export function sessionRouter(tokens: TokenStore, gate: AuthGate): Router {
+/** `budgets`: the app's rate budgets, shared by every node with REDIS_URL (the lockout counts there). */
+export function sessionRouter(tokens: TokenStore, gate: AuthGate, budgets: Budgets): Router {
   const r = Router();
-  const lockout = new Lockout();
+  const lockout = new Lockout(budgets);
 
   r.post('/session', requireJson, asyncRoute(async (req, res) => {
     const body = parseOr400(LoginSchema, req.body);

@@ -10,12 +10,19 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 
 export type Spent = { ok: true } | { ok: false; retryMs: number };
 
+/** What a key has spent in its current window, and the ms until that window (or its block) ends. */
+export type Spending = { points: number; retryMs: number };
+
 /** A named budget of `points` per `durationS` seconds per key; past it the key waits `blockS` (default: the window's rest). */
 export type BudgetSpec = { name: string; points: number; durationS: number; blockS?: number };
 
 export interface Budget {
   /** Spends `points` of `key`'s budget, or says how long to wait. Never throws for an exhausted budget. */
   take(key: string, points?: number): Promise<Spent>;
+  /** What `key` has spent so far, without spending; null when nothing (a lockout asks before it checks a password). */
+  peek(key: string): Promise<Spending | null>;
+  /** Forgets what `key` has spent (a successful sign-in clears the account's failures). */
+  forget(key: string): Promise<void>;
 }
 
 /** Makes budgets; one per process, chosen by app.ts from the configuration. */
@@ -31,6 +38,13 @@ class LimiterBudget implements Budget {
       if (e instanceof RateLimiterRes) return { ok: false, retryMs: e.msBeforeNext };
       throw e;
     }
+  }
+  async peek(key: string): Promise<Spending | null> {
+    const r = await this.limiter.get(key);
+    return r ? { points: r.consumedPoints, retryMs: r.msBeforeNext } : null;
+  }
+  async forget(key: string): Promise<void> {
+    await this.limiter.delete(key);
   }
 }
 
