@@ -84,7 +84,10 @@ export const CampaignSchema = z.object({
   from: z.string(), to: z.string(),
   total: z.number(), major: z.number(), rectified: z.number(), majorRectified: z.number(), closed: z.number(),
   rectifiedRate: z.number(), majorRectifiedRate: z.number(), closeOutRate: z.number(),
-  /** discovered since the start and under 省级挂牌督办, and of them closed by the end */
+  /**
+   * 省级挂牌督办: every hazard the province listed from the start to the end (from the history, once each, a
+   * lifted listing included, whenever the hazard was discovered), and of them closed (已销号) by the end
+   */
   provinceListed: z.number(), provinceListedClosed: z.number(),
 });
 export type Campaign = z.infer<typeof CampaignSchema>;
@@ -148,7 +151,7 @@ export type PeriodFacts = Period & {
   rejected: GroupRow[];
   /** on the books in the period (not closed before it) with two or more extensions */
   extended: Extended[];
-  /** discovered in the period under 省级挂牌督办, and of them closed by its end */
+  /** listed by the province in the period (its history's listing changes), and of them closed by its end */
   provinceListed: { listed: number; closed: number };
 };
 

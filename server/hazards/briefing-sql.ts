@@ -10,6 +10,7 @@ import type { Level, Sector, Source, Status } from '../../shared/domain';
 import type { GroupRow, PeriodFacts, StateFacts, UnsettledHazard } from '../../shared/briefing';
 import { getRegion } from '../../shared/regions';
 import { RULES } from '../../shared/briefing-flags';
+import { addDays, DEFAULT_TZ, startOfDay } from '../../shared/time';
 import type { ChangePayload } from './changes';
 
 /** Runs one SELECT with named parameters (@region, @from, @to) and returns its rows. */
@@ -34,6 +35,22 @@ type StateRow = {
 type ChangeRowLite = { hazardId: string; seq: number | string; at: string; payload: string };
 type ClosureRow = { regionCode: string; sector: Sector; source: Source; level: Level; discoveredAt: string; closedAt: string };
 type ExtRow = { id: string; regionCode: string; sector: Sector; at: string };
+/** A listing change of a hazard not rejected: who listed it (in the payload), and whether it is closed by the end. */
+export type ListingRow = { id: string; payload: string; status: Status; closedDay: string | null };
+
+/**
+ * 省级挂牌督办 over a period, from the history: every hazard the province listed in it (a `listing` change with
+ * `data.by = 'province'` recorded in the period), once however often it was listed, whether or not the listing was
+ * lifted later; and of those, the ones closed (已销号) by the end of `to`.
+ */
+export function provinceListings(rows: readonly ListingRow[], to: string): PeriodFacts['provinceListed'] {
+  const listed = new Map<string, boolean>();
+  for (const r of rows) {
+    if ((JSON.parse(r.payload) as ChangePayload).data.by !== 'province') continue;
+    listed.set(r.id, r.status === 'closed' && r.closedDay !== null && r.closedDay <= to);
+  }
+  return { listed: listed.size, closed: [...listed.values()].filter(Boolean).length };
+}
 
 const stateOf = (f: ChangePayload['before']): StateFacts | null =>
   f ? { status: f.status, level: f.level, deadline: f.deadline } : null;
@@ -56,9 +73,10 @@ function historyOf(changes: ChangeRowLite[]): Map<string, UnsettledHazard['chang
   return history;
 }
 
-export async function periodFactsWith(run: Query, region: string, from: string, to: string): Promise<PeriodFacts> {
+export async function periodFactsWith(run: Query, region: string, from: string, to: string, tz: string = DEFAULT_TZ): Promise<PeriodFacts> {
   const scope = scopeSql(region);
-  const p = { region, from, to };
+  // changes carry a moment (UTC, ISO), not a day: the period's days in TZ_REGION as [fromAt, toAt)
+  const p = { region, from, to, fromAt: new Date(startOfDay(from, tz)).toISOString(), toAt: new Date(startOfDay(addDays(to, 1), tz)).toISOString() };
   const query = <T>(sql: string) => run(sql, p) as Promise<T[]>;
   const inPeriod = 'discovered_day BETWEEN @from AND @to';
   const [discovered, closed, closedBy, rejected, states, changes, closures, extensions, listed] = await Promise.all([
@@ -82,9 +100,11 @@ export async function periodFactsWith(run: Query, region: string, from: string, 
       `SELECT c.hazard_id AS id, h.region_code AS "regionCode", h.sector, c.at FROM changes c JOIN hazards h ON h.id = c.hazard_id
        WHERE c.kind = 'extension' AND h.extensions >= ${RULES.repeatedExtensions} AND h.discovered_day <= @to AND h.status <> 'rejected'
        AND (h.closed_day IS NULL OR h.closed_day >= @from) ${scope.replace(/(city_code|region_code)/, 'h.$1')} ORDER BY c.seq`),
-    query<N & { closed: number | string | null }>(
-      `SELECT COUNT(*) AS n, SUM(CASE WHEN closed_day <= @to THEN 1 ELSE 0 END) AS closed FROM hazards
-       WHERE ${inPeriod} AND status <> 'rejected' AND listed_by = 'province' ${scope}`),
+    // every listing recorded in the period (a hazard discovered before it counts too); by whom is in the payload
+    query<ListingRow>(
+      `SELECT c.hazard_id AS id, c.payload, h.status, h.closed_day AS "closedDay" FROM changes c JOIN hazards h ON h.id = c.hazard_id
+       WHERE c.kind = 'listing' AND c.at >= @fromAt AND c.at < @toAt AND h.status <> 'rejected'
+       ${scope.replace(/(city_code|region_code)/, 'h.$1')} ORDER BY c.seq`),
   ]);
   const history = historyOf(changes);
   const unsettled: UnsettledHazard[] = states.map((h) => ({
@@ -102,6 +122,6 @@ export async function periodFactsWith(run: Query, region: string, from: string, 
     from, to,
     discovered: grouped(discovered), closed: grouped(closed), closedBy: grouped(closedBy), rejected: grouped(rejected),
     unsettled, closures, extended: [...extended.values()],
-    provinceListed: { listed: Number(listed[0]?.n ?? 0), closed: Number(listed[0]?.closed ?? 0) },
+    provinceListed: provinceListings(listed, to),
   };
 }

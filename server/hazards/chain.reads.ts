@@ -66,8 +66,8 @@ export class ChainReads {
   }
 
   /** The briefing's shared queries (briefing-sql.ts), in one snapshot so that its counts agree with each other. */
-  async periodFacts(region: string, fromDay: string, toDay: string): Promise<PeriodFacts> {
-    return this.driver.snapshot((q) => periodFactsWith((sql, named) => q(sql, named), region, fromDay, toDay));
+  async periodFacts(region: string, fromDay: string, toDay: string, tz?: string): Promise<PeriodFacts> {
+    return this.driver.snapshot((q) => periodFactsWith((sql, named) => q(sql, named), region, fromDay, toDay, tz));
   }
 
   /** One snapshot: the head, the day and the counts must describe the same moment while other nodes write. */

@@ -93,8 +93,9 @@ export interface HazardRepository {
   /**
    * What a briefing needs about one period of a region (days inclusive, in TZ_REGION): counts grouped over
    * the day columns, and the hazards that may have been open at its end with their changes (shared/briefing.ts).
+   * `tz` (TZ_REGION) turns the days into moments for what only the history dates (the province's listings).
    */
-  periodFacts(region: string, fromDay: string, toDay: string): Promise<PeriodFacts>;
+  periodFacts(region: string, fromDay: string, toDay: string, tz?: string): Promise<PeriodFacts>;
   rebuildState(): Promise<RebuildState>;
   /** recorded_at of the given changes */
   recordedAtOf(seqs: number[]): Promise<Map<number, string>>;

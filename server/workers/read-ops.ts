@@ -26,10 +26,10 @@ export async function briefingFrom(repo: Reads, t: BriefingTask): Promise<Briefi
   // 专项整治以来: the text opens with the campaign-to-date figures a 汇报材料 needs
   const campaignFrom = CAMPAIGN_START <= period.to ? CAMPAIGN_START : period.to;
   const [current, previous, yearAgo, campaign, rows] = await Promise.all([
-    repo.periodFacts(region, period.from, period.to),
-    repo.periodFacts(region, prev.from, prev.to),
-    repo.periodFacts(region, ago.from, ago.to),
-    repo.periodFacts(region, campaignFrom, period.to),
+    repo.periodFacts(region, period.from, period.to, t.tz),
+    repo.periodFacts(region, prev.from, prev.to, t.tz),
+    repo.periodFacts(region, ago.from, ago.to, t.tz),
+    repo.periodFacts(region, campaignFrom, period.to, t.tz),
     repo.daily(region, trend.from, trend.to),
   ]);
   return buildBriefing({

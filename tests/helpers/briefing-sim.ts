@@ -14,7 +14,9 @@ import type { rng } from './hazards';
 export type SimEvent = { at: number; to?: Status; deadline?: string; level?: Level };
 export type SimHazard = {
   id: string; regionCode: string; sector: Sector; level: Level; source: Source;
-  discoveredAt: number; deadline: string | null; events: SimEvent[]; listedBy?: 'province' | 'city';
+  discoveredAt: number; deadline: string | null; events: SimEvent[];
+  /** listed for supervision (挂牌督办) by whom, at which moment */
+  listedBy?: 'province' | 'city'; listedAt?: number;
 };
 
 const DAY = 86_400_000;
@@ -89,7 +91,8 @@ export function simFacts(all: readonly SimHazard[], region: string, from: string
   const cd = (h: SimHazard) => (closedAt(h) === null ? null : dayOf(closedAt(h)!, tz));
   const inPeriod = (h: SimHazard) => dd(h) >= from && dd(h) <= to;
   const unsettled = hs.filter((h) => dd(h) <= to && (cd(h) === null || cd(h)! > to));
-  const listed = hs.filter((h) => inPeriod(h) && h.listedBy === 'province');
+  // the province's listings recorded in the period, whenever the hazard was discovered
+  const listed = hs.filter((h) => h.listedBy === 'province' && h.listedAt !== undefined && dayOf(h.listedAt, tz) >= from && dayOf(h.listedAt, tz) <= to);
   return {
     from, to,
     discovered: group(hs.filter(inPeriod)),

@@ -166,6 +166,39 @@ describe('what the history says about a past period', () => {
     expect(Object.values(zone.byRegion).reduce((n, c) => n + c.new, 0)).toBe(0);
   });
 
+  it('省级挂牌督办 in the campaign opening: every hazard the province listed in it, from the history, and how many are closed', async () => {
+    const major = (id: string, day: string) => ({
+      id, regionCode: '140881', sector: 'noncoal', level: 'major', title: '尾矿库坝体出现贯穿性裂缝', source: 'spot_check',
+      discoveredAt: `${day}T02:00:00Z`, deadline: addDays(TODAY, 30),
+    });
+    // 永济市 (运城) had nothing listed before; all four discovered before this year's hazards, in the campaign
+    const posted = await postHazards(server.url, server.tokens.admin, [major('PL-1', '2024-03-01'), major('PL-2', '2024-04-01'), major('PL-3', '2024-05-01'), major('PL-4', '2024-06-01')]);
+    expect(posted.body.accepted).toBe(4);
+    const post = async (path: string, body: unknown, method = 'POST') => {
+      const res = await api(server.url, server.tokens.admin, method, `/api/v1/hazards/${path}`, body);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    };
+    await post('PL-1/listing', { by: 'province', document: '晋安办〔2025〕1号' });
+    // listed, then lifted (摘牌): it was listed in the campaign all the same
+    await post('PL-2/listing', { by: 'province' });
+    await post('PL-2/listing', { note: '经复核移交市级督办' }, 'DELETE');
+    // listed and closed (已销号)
+    await post('PL-3/listing', { by: 'province' });
+    for (const to of ['rectifying', 'rectified', 'closed']) await post('PL-3/transitions', { to, note: '验收合格' });
+    // the city's listing is not the province's
+    await post('PL-4/listing', { by: 'city' });
+    const b = await briefing(`region=140881&from=${TODAY}&to=${TODAY}`);
+    expect(b.campaign).toMatchObject({ provinceListed: 3, provinceListedClosed: 1 });
+    expect(b.text).toContain('省级挂牌督办重大隐患3项（已销号1项）');
+    // the listings are today's: a period that ended yesterday had none, though the hazards were on the books then
+    const before = await briefing(`region=140881&from=${addDays(TODAY, -1)}&to=${addDays(TODAY, -1)}`);
+    expect(before.campaign).toMatchObject({ provinceListed: 0, provinceListedClosed: 0 });
+    expect(before.text).toContain('暂无省级挂牌督办重大隐患');
+    // the province's briefing counts them too, and a city outside sees none of them
+    expect((await briefing(`from=${TODAY}&to=${TODAY}`)).campaign.provinceListed).toBe(3);
+    expect((await briefing(`region=140100&from=${TODAY}&to=${TODAY}`)).campaign.provinceListed).toBe(0);
+  });
+
   it('a withdrawn county code is refused with its successor named', async () => {
     const res = await api(server.url, server.tokens.admin, 'POST', '/api/v1/hazards', {
       id: 'OLD-CODE', regionCode: '140424', sector: 'coal', level: 'general', title: '旧台账', discoveredAt: '2025-07-01T02:00:00Z',
