@@ -200,7 +200,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use('/hazards', attachmentsRouter(service, blobStore(tokens.sql, config.DATA_DIR)));
   for (const extra of deps.extraRoutes?.(ctx) ?? []) api.use(extra);
   api.use('/hazards', hazardsRouter(service, ingest));
-  api.use(readRouter(service, { demo: config.demo, tz: config.TZ_REGION, chainHead: async () => repo.chainHead() }));
+  api.use(readRouter(service, { demo: config.demo, tz: config.TZ_REGION, campaignStart: config.CAMPAIGN_START, chainHead: async () => repo.chainHead() }));
   app.use(openApiRouter(process.env.npm_package_version ?? '0.1.0'));
   app.use('/api/v1', api);
   app.use('/api', notFound);

@@ -1,5 +1,6 @@
 /** Configuration from the environment (README.md "Running in production"), parsed once and validated. */
 import { z } from 'zod';
+import { CAMPAIGN_START } from '../shared/briefing-period';
 import { DEFAULT_TZ } from '../shared/time';
 
 const ConfigSchema = z.object({
@@ -16,6 +17,8 @@ const ConfigSchema = z.object({
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, '1–64 characters of A–Z a–z 0–9 : _ . -').default('hz:'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TZ_REGION: z.string().default(DEFAULT_TZ),
+  /** first day of the 重大事故隐患专项排查整治 campaign: the briefing's 专项整治以来 figures count from it (docs/DOMAIN.md) */
+  CAMPAIGN_START: z.iso.date({ message: 'must be a date YYYY-MM-DD' }).default(CAMPAIGN_START),
   /** hazards a non-admin token may send per minute: far above a real city, far below a runaway script */
   INGEST_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
   /** failed authentications from one address per 5 minutes before it gets 429s */

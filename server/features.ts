@@ -11,7 +11,7 @@ import { PresentRooms } from './realtime/present-rooms';
 import { importRouter } from './import/import.router';
 
 export function featureRoutes(ctx: AppContext): Router[] {
-  const briefings = new BriefingService(ctx.reads, ctx.config.TZ_REGION, () => ctx.service.today, ctx.service.now);
+  const briefings = new BriefingService(ctx.reads, ctx.config.TZ_REGION, () => ctx.service.today, ctx.service.now, ctx.config.CAMPAIGN_START);
   // importRouter before the hazards router: /hazards/export and /hazards/import/… must not be taken for /hazards/:id
   return [briefingRouter(briefings), importRouter(ctx)];
 }

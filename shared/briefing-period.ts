@@ -6,11 +6,14 @@ import { addDays, daysBetween } from './time';
 
 export type Period = { from: string; to: string };
 
-/** Campaign start of the province-wide major-hazard campaign (after the 11·16 fire); the page lets it be changed. */
+/**
+ * Default start of the province-wide major-hazard campaign (after the 11·16 fire). A deployment sets its own with
+ * CAMPAIGN_START (server/config.ts); the briefing page lets a reader change it for one view.
+ */
 export const CAMPAIGN_START = '2023-11-20';
 
 /**
- * The longest period a briefing covers. Campaign-to-date runs from 2023-11-20 (over a thousand days by now);
+ * The longest period a briefing covers. Campaign-to-date runs from CAMPAIGN_START (over a thousand days by now);
  * every count is a grouped query over indexed day columns, so length costs little. The daily trend is capped
  * separately (TREND_MAX_DAYS).
  */

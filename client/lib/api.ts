@@ -29,6 +29,8 @@ export type Session = {
   region: string;
   demo: boolean;
   tz: string;
+  /** the deployment's CAMPAIGN_START (YYYY-MM-DD) */
+  campaignStart: string;
   today: string;
   serverTime: string;
 };

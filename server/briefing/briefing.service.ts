@@ -4,7 +4,7 @@
  * earlier and run the pure assembly in shared/ — off the event loop, bounded.
  */
 import type { Briefing, Lang } from '../../shared/briefing';
-import { periodProblem, type Period } from '../../shared/briefing-period';
+import { CAMPAIGN_START, periodProblem, type Period } from '../../shared/briefing-period';
 import { addDays } from '../../shared/time';
 import { readRegion, type Auth } from '../auth/auth';
 import { ServiceError } from '../errors';
@@ -19,6 +19,8 @@ export class BriefingService {
     /** the aggregates' day in TZ_REGION */
     private readonly today: () => string,
     private readonly now: () => number = Date.now,
+    /** CAMPAIGN_START: where the 专项整治以来 figures begin */
+    private readonly campaignStart: string = CAMPAIGN_START,
   ) {}
 
   /** Without dates: the last seven days, today included. */
@@ -32,6 +34,6 @@ export class BriefingService {
     const period = this.periodOf(q);
     const problem = periodProblem(period, this.today());
     if (problem) throw new ServiceError(400, 'invalid_period', problem);
-    return this.reads.briefing({ region, period, lang: q.lang, tz: this.tz, now: this.now() });
+    return this.reads.briefing({ region, period, lang: q.lang, tz: this.tz, now: this.now(), campaignStart: this.campaignStart });
   }
 }

@@ -12,10 +12,10 @@ export const TrendQuerySchema = z.strictObject({
   days: z.coerce.number().int().min(1).max(366).default(30),
 });
 
-export function readRouter(service: HazardService, opts: { demo: boolean; tz: string; chainHead: () => Promise<{ seq: number; hash: string }> }): Router {
+export function readRouter(service: HazardService, opts: { demo: boolean; tz: string; campaignStart: string; chainHead: () => Promise<{ seq: number; hash: string }> }): Router {
   const r = Router();
   r.get('/session', (req, res) => {
-    res.json({ ...req.auth, demo: opts.demo, tz: opts.tz, today: service.today, serverTime: new Date().toISOString() });
+    res.json({ ...req.auth, demo: opts.demo, tz: opts.tz, campaignStart: opts.campaignStart, today: service.today, serverTime: new Date().toISOString() });
   });
   r.get('/summary', (req, res) => {
     const q = parseOr400(RegionQuerySchema, req.query, 'query');

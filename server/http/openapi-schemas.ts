@@ -39,7 +39,7 @@ export const HazardPageSchema = z.object({ items: z.array(HazardSchema), nextCur
 export const SessionInfoSchema = z.object({
   tokenId: z.string(),
   user: z.looseObject({ username: z.string(), displayName: z.string() }).optional(),
-  role: z.string(), region: z.string(), name: z.string(), demo: z.boolean(), tz: z.string(), today: z.string(), serverTime: z.string(),
+  role: z.string(), region: z.string(), name: z.string(), demo: z.boolean(), tz: z.string(), campaignStart: z.string(), today: z.string(), serverTime: z.string(),
 });
 
 export const UserViewSchema = z.object({

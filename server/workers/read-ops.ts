@@ -5,14 +5,14 @@
 import type { Writable } from 'node:stream';
 import { buildBriefing } from '../../shared/briefing-build';
 import type { Briefing, Lang } from '../../shared/briefing';
-import { CAMPAIGN_START, previousPeriod, trendPeriod, yearAgoPeriod, type Period } from '../../shared/briefing-period';
+import { previousPeriod, trendPeriod, yearAgoPeriod, type Period } from '../../shared/briefing-period';
 import type { Hazard, ListFilter } from '../../shared/schemas';
 import type { HazardRepository, Page, StoredHazard } from '../hazards/hazards.repository';
 import { hazardView } from '../hazards/hazards.service';
 import { writeCsv, writeXlsx } from '../import/export';
 
 /** A briefing of a region and period already checked against the caller's scope and today. */
-export type BriefingTask = { region: string; period: Period; lang: Lang; tz: string; now: number };
+export type BriefingTask = { region: string; period: Period; lang: Lang; tz: string; now: number; /** CAMPAIGN_START */ campaignStart: string };
 export type ListTask = { filter: ListFilter; limit: number; cursor?: string; today: string };
 export type ExportTask = { format: 'csv' | 'xlsx'; filter: ListFilter; today: string };
 
@@ -24,7 +24,7 @@ export async function briefingFrom(repo: Reads, t: BriefingTask): Promise<Briefi
   const ago = yearAgoPeriod(period);
   const trend = trendPeriod(period);
   // 专项整治以来: the text opens with the campaign-to-date figures a 汇报材料 needs
-  const campaignFrom = CAMPAIGN_START <= period.to ? CAMPAIGN_START : period.to;
+  const campaignFrom = t.campaignStart <= period.to ? t.campaignStart : period.to;
   const [current, previous, yearAgo, campaign, rows] = await Promise.all([
     repo.periodFacts(region, period.from, period.to, t.tz),
     repo.periodFacts(region, prev.from, prev.to, t.tz),
