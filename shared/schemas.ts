@@ -217,7 +217,13 @@ export type HazardReported = z.infer<typeof HazardReportedSchema>;
  * `version`: the newest change this server has applied (what its summaries show); `head` (ext): the newest change
  * committed by any node, as far as this server knows. head > version for more than a moment means this node lags.
  */
-export const HeartbeatSchema = z.object({ version: z.number(), head: z.number().optional(), at: z.string() });
+export const HeartbeatSchema = z.object({
+  version: z.number(),
+  head: z.number().optional(),
+  /** whether the sending node can reach its database (absent: an older server, taken as 'ok'); docs/API.md */
+  store: z.enum(['ok', 'unavailable']).optional(),
+  at: z.string(),
+});
 export type Heartbeat = z.infer<typeof HeartbeatSchema>;
 
 export const SubscribeArgsSchema = z.strictObject({ region: RegionCodeSchema });

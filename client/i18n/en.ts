@@ -17,6 +17,7 @@ export const en: Messages = {
     staleFor: 'no update for {age}',
     never: 'no data received yet',
     reconnecting: 'Reconnecting to the server…',
+    storeDown: 'the server lost its database: data may be out of date',
   },
   age: { s: '{n}s', ms: '{m}m {s}s', hm: '{h}h {m}m', d: '{d}d {h}h' },
   kpi: {

@@ -16,6 +16,7 @@ export const zh = {
     staleFor: '已 {age} 未收到更新',
     never: '尚未收到数据',
     reconnecting: '正在重连服务器…',
+    storeDown: '数据库连接中断，数据可能未更新',
   },
   age: { s: '{n}秒', ms: '{m}分{s}秒', hm: '{h}小时{m}分', d: '{d}天{h}小时' },
   kpi: {

@@ -5,6 +5,8 @@
  * another node) is refused and asked for again. Every heartbeat, delta or snapshot is a sign of life;
  * freshness is stale 15 s after the newest one, or 0.5 s after the socket reports a disconnect, and lagging
  * while the node says (heartbeat `head` vs `version`) or shows (a version below ours) that it is behind.
+ * A node that says it cannot reach its database (heartbeat `store: 'unavailable'`) keeps beating, but what it
+ * shows may be behind what other nodes wrote meanwhile: stale, with that reason (`storeDown`), until it says `ok`.
  */
 import { computed, ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
@@ -34,6 +36,8 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
   /** how many changes the node says it is behind the newest one committed (0 when not lagging) */
   const behind = ref(0);
   const olderSnapshots = ref(0);
+  /** the node's last heartbeat said it cannot reach its database */
+  const storeDown = ref(false);
   const lag = new LagWatch();
   let downTimer: ReturnType<typeof setTimeout> | null = null;
   /** regions whose next snapshot may be older than what is shown: the whole store went back (reset) */
@@ -53,7 +57,7 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
   };
   const freshness = computed<Freshness>(() => {
     if (integrity.value?.status === 'failed') return 'integrity';
-    if (down.value || freshnessAt(lastSignalAt.value, clock.now, STALE_AFTER_MS) === 'stale') return 'stale';
+    if (down.value || storeDown.value || freshnessAt(lastSignalAt.value, clock.now, STALE_AFTER_MS) === 'stale') return 'stale';
     const nodeBehindUs = serverVersion.value !== null && serverVersion.value < newestShown.value;
     return lagging.value || nodeBehindUs ? 'lagging' : 'live';
   });
@@ -144,6 +148,7 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
     clock.syncServer(parsed.data.at);
     const { version } = parsed.data;
     serverVersion.value = version;
+    storeDown.value = parsed.data.store === 'unavailable';
     // the newest change committed anywhere, as this node knows it (a server without `head` is its own head)
     const head = parsed.data.head ?? version;
     lag.beat(version, head);
@@ -184,6 +189,8 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
     lag.reset();
     lagging.value = false;
     behind.value = 0;
+    // the next node speaks for itself
+    storeDown.value = false;
     if (!downTimer && !down.value) {
       downTimer = setTimeout(() => {
         downTimer = null;
@@ -235,7 +242,7 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
   }
 
   return {
-    summaries, lastSignalAt, serverVersion, resyncs, rejected, lastError, freshness, integrity, behind, olderSnapshots,
+    summaries, lastSignalAt, serverVersion, resyncs, rejected, lastError, freshness, integrity, behind, olderSnapshots, storeDown,
     show, bind, unbind, signal,
   };
 });

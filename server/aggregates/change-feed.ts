@@ -5,14 +5,21 @@
  * signal). Signals and polls only raise the known head and wake one catch-up loop, which reads the changes
  * after the applied position and applies them — never inside a user's request. Each change applied is
  * announced once, with the regions it touched (`applied`).
+ *
+ * Reachability: the head poll is also how a node knows it can still see the database. A poll that fails with a
+ * connection error, or that has not been answered for UNREACHABLE_AFTER_MS (a hung connection), marks the store
+ * unreachable until the next answer; the change is announced (`reachability`) so that heartbeats can say it at
+ * once. A poll the database answers with an error of its own (a permission taken away) is not a lost database:
+ * the node then lags, and says that instead (docs/ARCHITECTURE.md "Freshness").
  */
 import { EventEmitter } from 'node:events';
+import { isStoreUnavailable } from '../errors';
 import type { Change } from '../hazards/changes';
 import type { ChainStore } from '../hazards/chain.store';
 import type { LiveSummaries } from './live-summaries';
 
 export type Applied = { change: Change; regions: readonly string[] };
-export type FeedEvents = { applied: [Applied] };
+export type FeedEvents = { applied: [Applied]; reachability: [boolean] };
 
 /** What the feed reads from the store. */
 export type FeedSource = Pick<ChainStore, 'changesSince' | 'headSeq' | 'listen'>;
@@ -26,7 +33,7 @@ export type FeedStatus = {
   lagSeq: number;
   /** how long this node has been behind the head (0 when it is not) */
   lagMs: number;
-  /** whether the last look at the database succeeded */
+  /** whether the database answers this node: its last look did not fail to connect, and was answered in time */
   storeReachable: boolean;
 };
 
@@ -34,11 +41,18 @@ const BATCH = 1000;
 export const POLL_MS = 1000;
 /** how long a writer's request waits for this node to reach its own change when other nodes' changes came first */
 const OWN_WAIT_MS = 2000;
+/** a head poll unanswered this long (a connection that hangs rather than fails) counts as a lost database */
+export const UNREACHABLE_AFTER_MS = 3000;
 
 export class ChangeFeed extends EventEmitter<FeedEvents> {
   private knownHead: number;
   private behindSince: number | null = null;
   private storeReachable = true;
+  /** when the database last answered a look (a poll, a catch-up read) */
+  private answeredAt: number;
+  private polling = false;
+  /** the last poll failed with an answer of the database's own (logged once until a poll succeeds) */
+  private headRefused = false;
   private running: Promise<void> | null = null;
   private again = false;
   private waiters: Array<{ seq: number; done: () => void }> = [];
@@ -53,6 +67,7 @@ export class ChangeFeed extends EventEmitter<FeedEvents> {
   ) {
     super();
     this.knownHead = live.appliedSeq;
+    this.answeredAt = clock();
   }
 
   /** Starts hearing other nodes: the database's signals, and the poll of the head every POLL_MS. */
@@ -68,13 +83,37 @@ export class ChangeFeed extends EventEmitter<FeedEvents> {
   }
 
   private async poll(): Promise<void> {
+    // one look at a time: a look that hangs is not joined by more, and counts as no answer once it is too old
+    if (this.polling) {
+      if (this.clock() - this.answeredAt > UNREACHABLE_AFTER_MS) this.setReachable(false, new Error(`no answer from the database for ${UNREACHABLE_AFTER_MS} ms`));
+      return;
+    }
+    this.polling = true;
     try {
       this.learn(await this.source.headSeq());
-      this.storeReachable = true;
+      this.headRefused = false;
+      this.answered();
     } catch (err) {
-      if (this.storeReachable) this.onError(err, 'change feed cannot read the head');
-      this.storeReachable = false;
+      if (isStoreUnavailable(err)) return this.setReachable(false, err);
+      // the database answered, with a refusal: reachable, and behind as soon as another node's signal says so
+      this.answered();
+      if (!this.headRefused) this.onError(err, 'change feed cannot read the head');
+      this.headRefused = true;
+    } finally {
+      this.polling = false;
     }
+  }
+
+  private answered(): void {
+    this.answeredAt = this.clock();
+    this.setReachable(true);
+  }
+
+  private setReachable(ok: boolean, err?: unknown): void {
+    if (ok === this.storeReachable) return;
+    this.storeReachable = ok;
+    if (!ok) this.onError(err, 'change feed cannot reach the database');
+    this.emit('reachability', ok);
   }
 
   /** A committed position from any source: remember it and catch up if it is ahead. */
@@ -93,7 +132,7 @@ export class ChangeFeed extends EventEmitter<FeedEvents> {
       return;
     }
     this.running = this.catchUp()
-      .catch((err: unknown) => this.onError(err, 'change feed catch-up failed'))
+      .catch((err: unknown) => (isStoreUnavailable(err) ? this.setReachable(false, err) : this.onError(err, 'change feed catch-up failed')))
       .finally(() => {
         this.running = null;
         if (this.again) {
@@ -108,7 +147,7 @@ export class ChangeFeed extends EventEmitter<FeedEvents> {
     for (;;) {
       this.again = false;
       const batch = await this.source.changesSince(this.live.appliedSeq, BATCH);
-      this.storeReachable = true;
+      this.answered();
       for (const c of batch) this.applyOne(c);
       if (batch.length < BATCH && !this.again) return;
     }

@@ -5,7 +5,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck } from '../../shared/events';
 import { chainOf, isWithin } from '../../shared/regions';
-import { SubscribeArgsSchema, describeIssues } from '../../shared/schemas';
+import { SubscribeArgsSchema, describeIssues, type Heartbeat } from '../../shared/schemas';
 import type { Auth } from '../auth/auth';
 import type { Applied, ChangeFeed } from '../aggregates/change-feed';
 import type { LiveSummaries } from '../aggregates/live-summaries';
@@ -55,6 +55,8 @@ export class LiveFeed {
     for (const region of regions) this.schedule(region);
     this.pushMajor(change);
   };
+  /** the database lost or back: screens hear it now, not at the next beat up to 5 s later */
+  private readonly onReachability = () => this.heartbeat();
 
   /** `opts.log` gets a debug line per delta sent, with the clock's time of sending. */
   constructor(
@@ -70,6 +72,7 @@ export class LiveFeed {
     this.deltasSent = opts.deltasSent;
     this.subscriptions = new Quota(opts.maxSubscriptions ?? DEFAULT_SOCKET_LIMITS.maxSubscriptions, 'summary subscriptions');
     feed.on('applied', this.onApplied);
+    feed.on('reachability', this.onReachability);
     // changes applied before the feed existed (the day turn at start-up) still go out
     for (const region of live.dirtyRegions()) this.schedule(region);
     this.stopHeartbeat = this.timers.every(HEARTBEAT_MS, () => this.heartbeat());
@@ -160,9 +163,11 @@ export class LiveFeed {
   }
 
   private heartbeat(socket?: AppSocket): void {
-    const { seq, head } = this.feed.status();
-    // version: what this node shows; head: the newest change any node committed (a screen on a lagging node can tell)
-    const beat = { version: seq, head, at: new Date(this.timers.now()).toISOString() };
+    const { seq, head, storeReachable } = this.feed.status();
+    // version: what this node shows; head: the newest change any node committed (a screen on a lagging node can tell);
+    // store: whether this node can see the database at all — without it, other nodes may be writing what it cannot
+    // know, so its screens must not say 实时 (docs/API.md heartbeat). It keeps beating: the screen knows why.
+    const beat: Heartbeat = { version: seq, head, store: storeReachable ? 'ok' : 'unavailable', at: new Date(this.timers.now()).toISOString() };
     if (socket) socket.emit('server:heartbeat', beat);
     else this.io.local.emit('server:heartbeat', beat);
   }
@@ -185,5 +190,6 @@ export class LiveFeed {
     for (const cancel of this.scheduled.values()) cancel();
     this.scheduled.clear();
     this.feed.off('applied', this.onApplied);
+    this.feed.off('reachability', this.onReachability);
   }
 }

@@ -229,6 +229,33 @@ describe('live summary store', () => {
     expect(store.behind).toBe(0);
   });
 
+  it('a node that says it cannot reach its database is stale with that reason while it keeps beating, live again on ok', () => {
+    const { store } = setup(10);
+    useClockStore().start();
+    beat(10, 10);
+    expect(store.freshness).toBe('live');
+    socket.fire('server:heartbeat', { version: 10, head: 10, store: 'unavailable', at: new Date().toISOString() });
+    expect(store.freshness).toBe('stale');
+    expect(store.storeDown).toBe(true);
+    vi.advanceTimersByTime(5_000);
+    socket.fire('server:heartbeat', { version: 10, head: 10, store: 'unavailable', at: new Date().toISOString() });
+    expect(store.freshness).toBe('stale'); // beats arrive, but they vouch for nothing
+    socket.fire('server:heartbeat', { version: 10, head: 10, store: 'ok', at: new Date().toISOString() });
+    expect(store.freshness).toBe('live');
+    expect(store.storeDown).toBe(false);
+  });
+
+  it('the database reason belongs to the node that said it: a reconnect clears it until the next node speaks', () => {
+    const { store } = setup(10);
+    socket.fire('server:heartbeat', { version: 10, head: 10, store: 'unavailable', at: new Date().toISOString() });
+    expect(store.storeDown).toBe(true);
+    socket.drop();
+    expect(store.storeDown).toBe(false);
+    socket.connect();
+    beat(10, 10); // a server without the field is taken at its word: ok
+    expect(store.freshness).toBe('live');
+  });
+
   it.each([
     ['steady', [[5, 5], [6, 6], [9, 9]], [false, false, false]],
     ['writes in flight, each caught up by the next beat', [[5, 7], [7, 9], [9, 12]], [false, false, false]],
