@@ -206,7 +206,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use('/api', notFound);
   app.use(pagesRouter(config.CLIENT_DIR, gate, allowedOrigins));
   app.use(notFound);
-  app.use(errorHandler(log));
+  app.use(errorHandler(log, config.DATA_DIR));
 
   feed.on('applied', ({ change }) => {
     if (change.kind === 'reported') metrics.hazards.inc({ outcome: 'accepted' });

@@ -1,10 +1,11 @@
 /**
  * An error that is the client's to fix (or a conflict): always a 4xx with a code and a message. 503 is for a
- * known passing fault (the database away for a moment): the client should retry after `retryAfterMs`.
+ * known passing fault (the database away for a moment), 507 a full disk (server/db/storage-fault.ts): the client
+ * should retry after `retryAfterMs`.
  */
 export class ServiceError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503 | 507,
     readonly code: string,
     message: string,
     readonly details?: unknown,

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { SqlPort } from '../auth/sql-port';
 
 export const sha256Of = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -19,6 +19,24 @@ export function blobStore(sql: SqlPort, dataDir: string): BlobStore {
   return sql.dialect === 'postgres' ? new PostgresBlobs(sql) : new FileBlobs(join(dataDir, 'attachments'));
 }
 
+/**
+ * mkdir -p that keeps the file system's errno: Node's recursive mkdir reports a read-only file system as ENOENT,
+ * which would hide the fault the HTTP layer answers 503 storage_read_only (server/db/storage-fault.ts).
+ */
+async function ensureDir(path: string): Promise<void> {
+  try {
+    await mkdir(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT') throw e;
+    await ensureDir(dirname(path));
+    await mkdir(path).catch((again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST') throw again;
+    });
+  }
+}
+
 class FileBlobs implements BlobStore {
   constructor(private readonly dir: string) {}
 
@@ -29,16 +47,17 @@ class FileBlobs implements BlobStore {
   async put(bytes: Buffer): Promise<string> {
     const sha = sha256Of(bytes);
     const path = this.path(sha);
-    await mkdir(join(this.dir, sha.slice(0, 2)), { recursive: true });
+    await ensureDir(join(this.dir, sha.slice(0, 2)));
     const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-    const fh = await open(tmp, 'w');
+    // a full or failing disk leaves no partial file behind: the temporary name is removed on any failure
     try {
-      await fh.writeFile(bytes);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    try {
+      const fh = await open(tmp, 'w');
+      try {
+        await fh.writeFile(bytes);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
       await rename(tmp, path);
     } catch (e) {
       await rm(tmp, { force: true });

@@ -12,6 +12,7 @@ import type { Auth } from './auth';
 import { sha256hex } from './auth-chain';
 import { dummyHash, hashPassword, oneTimePassword, passwordProblem, verifyPassword } from './passwords';
 import type { SqlPort } from './sql-port';
+import { storageFaultOf } from '../db/storage-fault';
 
 export const SESSION_PREFIX = 'hs_';
 /** a working day (and the evening) without a request ends a person's session */
@@ -160,7 +161,12 @@ export class Accounts {
     if (!r) return null;
     const seen = Date.parse(r.last_seen);
     if (now - seen > SESSION_IDLE_MS) return null;
-    if (now - seen > TOUCH_MS) await this.sql.run('UPDATE sessions SET last_seen = ? WHERE id = ?', [new Date(now).toISOString(), r.id]);
+    // a disk that is full or read-only must not lock readers out: the touch waits for the next request
+    if (now - seen > TOUCH_MS) {
+      await this.sql.run('UPDATE sessions SET last_seen = ? WHERE id = ?', [new Date(now).toISOString(), r.id]).catch((e: unknown) => {
+        if (!storageFaultOf(e)) throw e;
+      });
+    }
     const u = toUser(r);
     return {
       tokenId: `session:${r.id}`, name: u.displayName, role: u.role, region: u.region,

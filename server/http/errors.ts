@@ -2,6 +2,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import { asStorageFault } from '../db/storage-fault';
 import { ServiceError, isStoreUnavailable, storeUnavailable } from '../errors';
 
 const BODY_ERRORS: Record<string, [number, string]> = {
@@ -24,13 +25,19 @@ function sendServiceError(res: Response, err: ServiceError): void {
   res.status(err.status).json(err.toBody());
 }
 
-export function errorHandler(log: Logger): ErrorRequestHandler {
+/** `dataDir`: where SQLite and the evidence files live, examined when SQLite says only "I/O error". */
+export function errorHandler(log: Logger, dataDir?: string): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (res.headersSent) return void res.end();
     if (err instanceof ServiceError) return void sendServiceError(res, err);
     if (isStoreUnavailable(err)) {
       log.warn({ err: (err as Error).message, path: req.path }, 'store unavailable');
       return void sendServiceError(res, storeUnavailable());
+    }
+    const storage = asStorageFault(err, dataDir);
+    if (storage) {
+      log.error({ err: (err as Error).message, cause: (err as { code?: unknown }).code, path: req.path, answer: storage.code }, 'storage fault: a write failed');
+      return void sendServiceError(res, storage);
     }
     const e = err as { type?: string; status?: number; message?: string };
     const known = e.type ? BODY_ERRORS[e.type] : undefined;
