@@ -7,7 +7,8 @@ import { Router } from 'express';
 import { openApiDocument } from './openapi';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const pre = (v: unknown) => `<pre>${esc(JSON.stringify(v, null, 2))}</pre>`;
+/** focusable: a long schema scrolls, and a keyboard user must be able to scroll it (axe: scrollable-region-focusable) */
+const pre = (v: unknown) => `<pre tabindex="0">${esc(JSON.stringify(v, null, 2))}</pre>`;
 
 type Op = { summary: string; description: string; parameters?: Array<{ in: string; name: string; required: boolean; schema: unknown }>; requestBody?: { content: Record<string, { schema?: unknown }> }; responses: Record<string, { description: string; content?: Record<string, { schema?: unknown }> }> };
 

@@ -29,6 +29,15 @@ export type MapInput = {
   small: boolean;
 };
 
+/** What the map shows, as text: each child region with the metric's number, or the blind-spot word. */
+export function mapText(p: Pick<MapInput, 'children' | 'byRegion' | 'metric' | 'labels'>): string {
+  const parts = p.children.map((code) => {
+    const c = p.byRegion[code];
+    return `${regionName(code)} ${!c || c.total === 0 ? p.labels.blind : c[p.metric]}`;
+  });
+  return `${p.labels[p.metric]}：${parts.join('，')}`;
+}
+
 export function mapOption(p: MapInput): ECOption {
   const fs = p.small ? { name: 15, value: 20 } : { name: 19, value: 26 };
   const data = p.children.map((code) => {
