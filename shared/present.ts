@@ -12,9 +12,13 @@ export type Slide =
   | { kind: 'overdue' }
   | { kind: 'region'; code: string }
   | { kind: 'sectors' }
+  | { kind: 'sources' }
   | { kind: 'flags' };
 
-/** Overview, major hazards, overdue, each child region in turn (cities of the province), sector focus, flags. */
+/**
+ * Overview, major hazards, overdue, each child region in turn (cities of the province), sector focus, this week's
+ * hazards by source (the bulletins' 企业自查发现 / 部门检查发现 / 督查暗访 / 群众举报), flags.
+ */
 export function slidesFor(region: string): Slide[] {
   return [
     { kind: 'overview' },
@@ -22,6 +26,7 @@ export function slidesFor(region: string): Slide[] {
     { kind: 'overdue' },
     ...childrenOf(region).map((c): Slide => ({ kind: 'region', code: c.code })),
     { kind: 'sectors' },
+    { kind: 'sources' },
     { kind: 'flags' },
   ];
 }
