@@ -20,7 +20,7 @@ const CITIES = ALL_REGIONS.filter((r) => r.level === 'city').map((r) => r.code);
 
 let server: InProcessServer;
 let sent = 0;
-let hazards: Hazard[] = [];
+const hazards: Hazard[] = [];
 let province: Summary;
 const cities = new Map<string, Summary>();
 
