@@ -51,7 +51,9 @@ export function pagesRouter(clientDir: string, gate: AuthGate, allowedOrigins: r
     if (!sameOrigin(req.headers.origin, req.host, allowedOrigins)) throw forbiddenOrigin(req.headers.origin);
     const body = req.body as { token?: unknown; next?: unknown } | undefined;
     const token = typeof body?.token === 'string' ? body.token : '';
-    const next = typeof body?.next === 'string' && PAGES.includes(new URL(body.next, 'http://x').pathname) ? new URL(body.next, 'http://x') : new URL('/', 'http://x');
+    // `next` as it came (URL.parse: null for what is no URL at all, e.g. 'http://[', which new URL throws on — a 500)
+    const asked = typeof body?.next === 'string' ? URL.parse(body.next, 'http://x') : null;
+    const next = asked && PAGES.includes(asked.pathname) ? asked : new URL('/', 'http://x');
     await gate.check(token, req.ip ?? '');
     setSession(res, token, req.secure);
     res.redirect(303, next.pathname + next.search);

@@ -31,7 +31,7 @@ export const junk: fc.Arbitrary<unknown> = fc.oneof(
   fc.object({ maxDepth: 2, maxKeys: 4 }),
 );
 
-const validHazard = fc.record({
+export const validHazard = fc.record({
   id: fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/),
   regionCode: fc.constantFrom('140105', '141102', '140100', '141100'),
   sector: fc.constantFrom('coal', 'hazchem', 'gas'),
@@ -41,11 +41,11 @@ const validHazard = fc.record({
   deadline: fc.constant('2024-12-18'),
 });
 
-const HAZARD_KEYS = ['id', 'regionCode', 'sector', 'level', 'title', 'description', 'enterprise', 'source', 'discoveredAt', 'deadline', 'linkedTo'];
+export const HAZARD_KEYS = ['id', 'regionCode', 'sector', 'level', 'title', 'description', 'enterprise', 'source', 'discoveredAt', 'deadline', 'linkedTo'];
 const TYPO_KEYS = ['deadLine', 'Title', 'region', 'hazards', 'status', 'extra', '', ' id', 'toString', 'hasOwnProperty', 'valueOf'];
 
 /** Breaks an object: a key set to junk, a key removed, an unknown key added — one to three times. */
-function broken<T extends Record<string, unknown>>(base: fc.Arbitrary<T>, keys: string[]): fc.Arbitrary<Record<string, unknown>> {
+export function broken<T extends Record<string, unknown>>(base: fc.Arbitrary<T>, keys: string[]): fc.Arbitrary<Record<string, unknown>> {
   const edit = fc.oneof(
     fc.tuple(fc.constant('set' as const), fc.constantFrom(...keys), junk),
     fc.tuple(fc.constant('drop' as const), fc.constantFrom(...keys), fc.constant(null)),
