@@ -35,8 +35,8 @@ export function localCluster(): Cluster {
   return { budgets: memoryBudgets, rooms: new MemoryRooms(), describe: 'single node', close: async () => {} };
 }
 
-export async function openCluster(config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX' | 'DATABASE_URL'>, log: Logger): Promise<Cluster> {
-  if (config.REDIS_URL) return openRedisCluster(config.REDIS_URL, config.REDIS_PREFIX, log);
+export async function openCluster(config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX' | 'DATABASE_URL' | 'PRESENT_LEASE_MS'>, log: Logger): Promise<Cluster> {
+  if (config.REDIS_URL) return openRedisCluster(config.REDIS_URL, config.REDIS_PREFIX, config.PRESENT_LEASE_MS, log);
   if (config.DATABASE_URL && /^postgres(ql)?:/.test(config.DATABASE_URL)) {
     const lock = await holdNodeLock(config.DATABASE_URL, log);
     return { ...localCluster(), describe: 'single node (PostgreSQL node lock held; set REDIS_URL for several nodes)', close: () => lock.release() };
@@ -53,7 +53,7 @@ const redisLabel = (url: string): string => {
   }
 };
 
-async function openRedisCluster(url: string, prefix: string, log: Logger): Promise<Cluster> {
+async function openRedisCluster(url: string, prefix: string, leaseMs: number, log: Logger): Promise<Cluster> {
   const client = new Redis(url, {
     lazyConnect: true,
     // a command waits through two reconnect attempts at most, then fails: callers answer "unavailable" or fall
@@ -77,7 +77,7 @@ async function openRedisCluster(url: string, prefix: string, log: Logger): Promi
     client.disconnect();
     throw new Error(`REDIS_URL ${redisLabel(url)} is not reachable (${e instanceof Error ? e.message : String(e)}); start Redis or unset REDIS_URL for a single node`);
   }
-  const rooms = new RedisRooms(client, prefix, log);
+  const rooms = new RedisRooms(client, prefix, log, leaseMs);
   return {
     // Redis Streams, not pub/sub: a packet published while a node's connection was down is read when it comes back
     adapter: createAdapter(client, { streamName: `${prefix}socket.io`, channelPrefix: `${prefix}socket.io`, maxLen: 10_000, sessionKeyPrefix: `${prefix}sio:session:` }) as ServerOptions['adapter'],

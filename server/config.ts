@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CAMPAIGN_START } from '../shared/briefing-period';
 import { DEFAULT_TZ } from '../shared/time';
+import { PRESENT_LEASE_MS } from './realtime/present-redis';
 
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -25,6 +26,8 @@ const ConfigSchema = z.object({
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(30),
   /** /healthz answers 503 (a balancer takes the node out) once it has been behind the database's head this long */
   READY_MAX_LAG_MS: z.coerce.number().int().min(100).default(3000),
+  /** with REDIS_URL: a presenter whose node goes unheard this long (killed, cut off) is taken off its room (docs/OPERATIONS.md) */
+  PRESENT_LEASE_MS: z.coerce.number().int().min(1000).max(300_000).default(PRESENT_LEASE_MS),
   /** serve the built client from here */
   CLIENT_DIR: z.string().default('dist/client'),
   /** express "trust proxy": a hop count (1), addresses or names (loopback, 10.0.0.0/8), or true (trust all: spoofable) */

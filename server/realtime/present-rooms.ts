@@ -20,6 +20,8 @@ export type Room = {
   updatedAt: string;
   /** bumped by every write: the compare-and-swap token, and what decides which copy wins a restore */
   rev: number;
+  /** the presenter whose lease ran out (its node went unheard: present-redis.ts), until someone presents again */
+  lapsed?: string | null;
 };
 
 export type SwapOutcome = 'ok' | 'conflict' | 'full';
@@ -34,6 +36,10 @@ export interface RoomDriver {
   close(): Promise<void>;
   /** called with the rooms a driver wrote back after its store came back empty (followers may have seen a blank room meanwhile) */
   onRestored?: ((rooms: Room[]) => void) | null;
+  /** shared drivers: called with rooms whose presenter's lease ran out (its node died), written without a presenter */
+  onOrphaned?: ((rooms: Room[]) => void) | null;
+  /** shared drivers: the rooms whose presenters' leases this node checks (those its own sockets watch) */
+  watched?: () => Iterable<string>;
 }
 
 export type JoinResult =
@@ -73,6 +79,7 @@ export function decideJoin(cur: Room | null, name: string, role: 'presenter' | '
   if (room.region !== region) room = { ...room, region, slides: slidesFor(region).length, index: 0, blank: false };
   const superseded = room.presenter !== null && room.presenter !== socketId ? room.presenter : null;
   room.presenter = socketId;
+  room.lapsed = null;
   return { write: room, result: { ok: true, state: stateOf(room), superseded } };
 }
 
@@ -80,9 +87,11 @@ export function decideJoin(cur: Room | null, name: string, role: 'presenter' | '
 export function decideGo(cur: Room | null, name: string, socketId: string, move: { index?: number; blank?: boolean }): Decision<GoResult> {
   const fail = (code: string, message: string): Decision<GoResult> => ({ write: null, result: { ok: false, error: { code, message } } });
   if (!cur) return fail('no_room', `no room ${name}: join it as presenter first`);
-  if (cur.presenter !== socketId) return fail('not_presenter', `only the presenter of ${name} moves it`);
+  // a presenter whose lease lapsed (its node stalled) and whom no one replaced takes the room back with its move
+  const lapsedHere = cur.presenter === null && cur.lapsed === socketId;
+  if (cur.presenter !== socketId && !lapsedHere) return fail('not_presenter', `only the presenter of ${name} moves it`);
   if (move.index !== undefined && move.index >= cur.slides) return fail('invalid_index', `room ${name} has ${cur.slides} slides (0–${cur.slides - 1})`);
-  const room = { ...cur, index: move.index ?? cur.index, blank: move.blank ?? cur.blank };
+  const room = { ...cur, presenter: socketId, lapsed: null, index: move.index ?? cur.index, blank: move.blank ?? cur.blank };
   return { write: room, result: { ok: true, state: stateOf(room) } };
 }
 
@@ -155,6 +164,16 @@ export class PresentRooms {
   /** Rooms written back after the shared store restarted: their followers should hear the state again. */
   set onRestored(fn: (states: PresentState[]) => void) {
     this.driver.onRestored = (rooms) => fn(rooms.map(stateOf));
+  }
+
+  /** Rooms whose presenter's node went unheard (a lease ran out): their followers should hear it has gone. */
+  set onOrphaned(fn: (states: PresentState[]) => void) {
+    this.driver.onOrphaned = (rooms) => fn(rooms.map(stateOf));
+  }
+
+  /** The rooms this node's own followers watch: the driver checks their presenters' leases. */
+  set watched(fn: () => Iterable<string>) {
+    this.driver.watched = fn;
   }
 
   close(): Promise<void> {

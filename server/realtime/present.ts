@@ -53,11 +53,23 @@ function attach(io: IO, rooms: PresentRooms, joined: Quota, socket: AppSocket): 
   });
 }
 
+/** The presentation rooms with a socket on this node (the adapter's rooms are this node's own). */
+function* localRooms(io: IO): Iterable<string> {
+  for (const [key, members] of io.of('/').adapter.rooms) {
+    if (members.size && key.startsWith('present:')) yield key.slice('present:'.length);
+  }
+}
+
 export function attachPresent(io: IO, rooms = new PresentRooms(), maxRoomsPerSocket = DEFAULT_SOCKET_LIMITS.maxPresentRooms): PresentRooms {
   const joined = new Quota(maxRoomsPerSocket, 'presentation rooms');
   io.on('connection', (socket) => attach(io, rooms, joined, socket));
   rooms.onRestored = (states) => {
     for (const state of states) io.to(presentRoom(state.room)).emit('present:changed', state);
   };
+  // a presenter's node killed outright never says its presenter left: its lease runs out, and one node tells everyone
+  rooms.onOrphaned = (states) => {
+    for (const state of states) io.to(presentRoom(state.room)).emit('present:changed', state);
+  };
+  rooms.watched = () => localRooms(io);
   return rooms;
 }

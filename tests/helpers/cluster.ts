@@ -16,6 +16,8 @@ export type Node = {
   port: number;
   env: Record<string, string>;
   kill(): Promise<void>;
+  /** sends a signal to the node's process (SIGSTOP / SIGCONT: a node that stalls and comes back) */
+  signal(sig: NodeJS.Signals): void;
   output(): string;
 };
 
@@ -38,7 +40,7 @@ const exited = (child: ChildProcess) =>
 export async function startNode(env: Record<string, string>): Promise<Node> {
   const full = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', DATA_DIR: 'unused', ...env };
   const proc = await spawnServer(full);
-  return { url: `http://127.0.0.1:${proc.port}`, port: proc.port, env: full, kill: () => exited(proc.child), output: () => proc.out.join('') };
+  return { url: `http://127.0.0.1:${proc.port}`, port: proc.port, env: full, kill: () => exited(proc.child), signal: (sig) => void proc.child.kill(sig), output: () => proc.out.join('') };
 }
 
 /** A node that must not start: resolves with its exit code and output. */
