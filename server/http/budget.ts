@@ -23,6 +23,8 @@ export interface Budget {
   peek(key: string): Promise<Spending | null>;
   /** Forgets what `key` has spent (a successful sign-in clears the account's failures). */
   forget(key: string): Promise<void>;
+  /** Gives `points` back to `key` (a refused ingest spends nothing); never for a budget with a block. */
+  refund(key: string, points: number): Promise<void>;
 }
 
 /** Makes budgets; one per process, chosen by app.ts from the configuration. */
@@ -45,6 +47,9 @@ class LimiterBudget implements Budget {
   }
   async forget(key: string): Promise<void> {
     await this.limiter.delete(key);
+  }
+  async refund(key: string, points: number): Promise<void> {
+    await this.limiter.reward(key, points);
   }
 }
 

@@ -65,6 +65,9 @@ export class IngestLimiter {
     if (auth.role === 'admin' || n <= 0) return;
     const spent = await this.budget.take(auth.tokenId, n);
     if (!spent.ok) {
+      // the limiter counts a refused take too: given back, so a batch refused 429 leaves the budget as it was
+      // (a smaller batch still fits) — a refusal changes nothing
+      await this.budget.refund(auth.tokenId, n);
       throw new ServiceError(429, 'rate_limited', `ingest limit of this token reached; retry in ${Math.ceil(spent.retryMs / 1000)} s`, undefined, spent.retryMs);
     }
   }

@@ -70,6 +70,8 @@ describe('per-token ingest limit', () => {
     expect(refused.status).toBe(429);
     expect(refused.body.error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/retry in \d+ s/) });
     expect((await api(s.url, s.tokens.admin, 'GET', `/api/v1/hazards/${over[0]!.id}`)).status).toBe(404);
+    // the refused 10 spent nothing: the 5 left of the minute's 20 still fit, then nothing does
+    expect((await postHazards(s.url, s.tokens.reporter, Array.from({ length: 5 }, (_, i) => makeHazard(r, 150 + i)))).body.accepted).toBe(5);
     const single = await api(s.url, s.tokens.reporter, 'POST', '/api/v1/hazards', makeHazard(r, 200));
     expect(single.status).toBe(429);
 
@@ -77,7 +79,7 @@ describe('per-token ingest limit', () => {
     expect((await postHazards(s.url, other, [makeHazard(r, 300)])).body.accepted).toBe(1);
     expect((await api(s.url, s.tokens.reporter, 'GET', '/api/v1/summary')).status).toBe(200);
     const summary = await api(s.url, s.tokens.admin, 'GET', '/api/v1/summary');
-    expect(summary.body.totals.total).toBe(16);
+    expect(summary.body.totals.total).toBe(21);
   });
 
   it('never limits an admin token', async () => {
