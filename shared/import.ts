@@ -22,7 +22,7 @@ export type Column = {
 
 export const COLUMNS: readonly Column[] = [
   { key: 'id', header: '隐患编号', en: 'Hazard ID', required: true, aliases: ['编号', 'id'], note: '1–64 个字符：字母、数字及 . _ : -，在本单位内唯一；重复导入同一编号同一内容不会重复登记' },
-  { key: 'regionCode', header: '所属地区', en: 'Region', required: true, aliases: ['地区', '行政区划', '行政区划代码', '区划代码', 'regionCode'], note: '区县或市的全称（如 吕梁市离石区）或 6 位行政区划代码（如 141102）；不能填全省' },
+  { key: 'regionCode', header: '所属地区', en: 'Region', required: true, aliases: ['地区', '行政区划', '行政区划代码', '区划代码', 'regionCode'], note: '县（市、区）、开发区或市的全称（如 吕梁市离石区）或 6 位行政区划代码（如 141102）；不能填全省' },
   { key: 'sector', header: '行业领域', en: 'Sector', required: true, aliases: ['行业', '行业类别', 'sector'], note: '见下方“行业领域”列表，中文名称或代码均可' },
   { key: 'level', header: '隐患级别', en: 'Level', required: true, aliases: ['级别', '隐患等级', 'level'], note: '重大隐患 / 一般隐患（也可填 重大、一般、major、general）' },
   { key: 'title', header: '隐患名称', en: 'Title', required: true, aliases: ['隐患标题', '标题', '隐患内容', 'title'], note: '1–200 字' },

@@ -12,12 +12,12 @@ export function rotationSlot(serverNow: number, periodS: number, slots: number):
   return slots > 0 ? Math.floor(serverNow / (periodS * 1000)) % slots : 0;
 }
 
-/** A region the wall may show for this scope: a city or the scope itself (a county shows its city). */
+/** A region the wall may show for this scope: a city or the scope itself (a county or a development zone shows its city). */
 export function normalizeRegion(code: string | null, home: string): string | null {
   if (!code) return null;
   const r = getRegion(code);
   if (!r || !isWithin(code, home)) return null;
-  if (r.level === 'county' && r.parent && isWithin(r.parent, home)) return r.parent;
+  if ((r.level === 'county' || r.level === 'zone') && r.parent && isWithin(r.parent, home)) return r.parent;
   return code;
 }
 

@@ -15,13 +15,13 @@ export const deskZh = {
       unauthorized: '请先登录', listedBy: '{by}挂牌',
     },
     report: {
-      heading: '上报隐患', title: '隐患名称', sector: '行业领域', region: '所在区县', level: '隐患等级', deadline: '整改期限',
+      heading: '上报隐患', title: '隐患名称', sector: '行业领域', region: '所在地区', level: '隐患等级', deadline: '整改期限',
       discoveredAt: '发现时间', source: '隐患来源', description: '隐患描述（可选）', submit: '上报', busy: '正在上报…',
       done: '已上报：{id}', pick: '请选择', more: '更多信息（可选）',
     },
     action: {
       heading: '可办理事项', none: '您对该隐患暂无可办理事项', submit: '提交', cancel: '取消', busy: '正在提交…', done: '已办理',
-      plan: '制定整改方案（五落实）', rectified: '标记已整改（附佐证）', accept: '验收通过并销号', fail: '验收不通过', reject: '驳回',
+      plan: '制定整改方案（五落实）', rectified: '标记已整改（附佐证）', accept: '验收通过并销号', fail: '验收不通过', reject: '经核查不属实（含重复）',
       escalate: '升级为重大隐患', downgrade: '降为一般隐患', list: '挂牌督办', lift: '摘牌', extend: '延期', evidence: '上传佐证材料',
       responsible: '责任人', measures: '整改措施', funds: '整改资金', planDeadline: '整改时限', contingency: '应急预案',
       opinion: '验收意见', reason: '理由', note: '说明', newDeadline: '新的整改期限', by: '挂牌级别', document: '督办文号（可选）',
@@ -30,7 +30,7 @@ export const deskZh = {
     },
     field: {
       required: '必填', tooLong: '内容过长', future: '不能晚于现在', deadlineRequired: '重大隐患必须填写整改期限',
-      beforeDiscovery: '不能早于发现时间', unknownRegion: '区县代码无效', outOfScope: '超出您的管辖范围', invalidDate: '日期格式应为 年-月-日',
+      beforeDiscovery: '不能早于发现时间', unknownRegion: '行政区划代码无效', outOfScope: '超出您的管辖范围', invalidDate: '日期格式应为 年-月-日',
       exists: '该编号已存在', invalidTime: '时间格式无效',
     },
     by: { province: '省级', city: '市级', county: '县级' },
@@ -55,13 +55,13 @@ export const deskEn: typeof deskZh = {
       rectify: 'Rectify', loading: 'Loading…', unauthorized: 'Please sign in', listedBy: 'listed by the {by}',
     },
     report: {
-      heading: 'Report a hazard', title: 'Title', sector: 'Sector', region: 'County', level: 'Level', deadline: 'Deadline',
+      heading: 'Report a hazard', title: 'Title', sector: 'Sector', region: 'Region', level: 'Level', deadline: 'Deadline',
       discoveredAt: 'Found at', source: 'Source', description: 'Description (optional)', submit: 'Report', busy: 'Reporting…',
       done: 'Reported: {id}', pick: 'Choose', more: 'More (optional)',
     },
     action: {
       heading: 'Actions', none: 'No action of yours applies to this hazard', submit: 'Submit', cancel: 'Cancel', busy: 'Submitting…', done: 'Done',
-      plan: 'Rectification plan (五落实)', rectified: 'Mark rectified (with evidence)', accept: 'Accept and close', fail: 'Fail acceptance', reject: 'Reject',
+      plan: 'Rectification plan (五落实)', rectified: 'Mark rectified (with evidence)', accept: 'Accept and close', fail: 'Fail acceptance', reject: 'Found false or duplicate',
       escalate: 'Escalate to major', downgrade: 'Downgrade to general', list: 'List for supervision', lift: 'Lift the listing', extend: 'Extend', evidence: 'Upload evidence',
       responsible: 'Responsible', measures: 'Measures', funds: 'Funds', planDeadline: 'Plan deadline', contingency: 'Contingency plan',
       opinion: 'Opinion', reason: 'Reason', note: 'Note', newDeadline: 'New deadline', by: 'Listing level', document: 'Document no. (optional)',
@@ -70,7 +70,7 @@ export const deskEn: typeof deskZh = {
     },
     field: {
       required: 'Required', tooLong: 'Too long', future: 'Cannot be in the future', deadlineRequired: 'A major hazard needs a deadline',
-      beforeDiscovery: 'Cannot be before discovery', unknownRegion: 'Unknown county code', outOfScope: 'Outside your scope', invalidDate: 'Use YYYY-MM-DD',
+      beforeDiscovery: 'Cannot be before discovery', unknownRegion: 'Unknown region code', outOfScope: 'Outside your scope', invalidDate: 'Use YYYY-MM-DD',
       exists: 'This id exists already', invalidTime: 'Invalid time',
     },
     by: { province: 'province', city: 'city', county: 'county' },

@@ -4,12 +4,12 @@ export const hazardsZh = {
   hazards: {
     title: '隐患台账',
     filters: {
-      region: '地区', sector: '行业领域', level: '隐患级别', status: '状态', overdue: '逾期', listed: '挂牌督办',
+      region: '地区', sector: '行业领域', level: '隐患级别', status: '状态', overdue: '逾期未整改', listed: '挂牌督办',
       all: '全部', allIn: '全部（{name}）', yes: '是', no: '否', reset: '重置',
     },
     export: { csv: '导出 CSV', xlsx: '导出 Excel', hint: '按当前筛选条件导出全部记录，表头与导入模板相同' },
     col: {
-      id: '隐患编号', region: '所属地区', sector: '行业领域', level: '级别', title: '隐患名称', enterprise: '企业',
+      id: '隐患编号', region: '所属地区', sector: '行业领域', level: '级别', title: '隐患名称', enterprise: '企业（单位）',
       status: '状态', deadline: '整改期限', flags: '标记', discoveredAt: '发现时间',
     },
     overdue: '逾期', listed: '{by}挂牌', by: { province: '省级', city: '市级', county: '县级' },
@@ -18,7 +18,7 @@ export const hazardsZh = {
     failed: '加载失败：{msg}',
     pager: { prev: '上一页', next: '下一页', page: '第 {n} 页', count: '本页 {n} 条', size: '每页 {n} 条' },
     drawer: {
-      close: '关闭', history: '处置记录', description: '隐患描述', enterprise: '企业名称', creditCode: '统一社会信用代码',
+      close: '关闭', history: '处置记录', description: '隐患描述', enterprise: '企业（单位）名称', creditCode: '统一社会信用代码',
       source: '隐患来源', discoveredAt: '发现时间', reportedAt: '上报时间', deadline: '整改期限', extensions: '延期次数',
       linkedTo: '关联隐患', region: '所属地区', none: '—', recorded: '记录于 {time}', by: '{name}（{role}）',
     },
@@ -30,7 +30,7 @@ export const hazardsZh = {
       reportedAs: '登记为{level}', deadline: '整改期限 {d}', move: '{from} → {to}', note: '说明：{text}',
       document: '文号：{text}', reason: '理由：{text}', previous: '原为{by}挂牌',
     },
-    role: { admin: '管理员', reporter: '填报', viewer: '查看', display: '大屏' },
+    role: { admin: '管理员', reporter: '填报人员', viewer: '查看人员', display: '大屏终端' },
   },
   import: {
     title: '批量导入隐患台账',

@@ -16,7 +16,7 @@ function collectStrings(value: unknown, out: string[]): void {
 }
 
 export function chartGlyphs(): string {
-  const parts: string[] = ['0123456789.,:%/-+—–·（）()「」 年月日周一二三四五六七八九十'];
+  const parts: string[] = ['0123456789.,:%/-+—–·（）()“” 年月日周一二三四五六七八九十'];
   for (const r of ALL_REGIONS) parts.push(r.name);
   for (const s of SECTORS) parts.push(s.zh, s.en);
   collectStrings(zh, parts);

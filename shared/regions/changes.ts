@@ -9,12 +9,14 @@
  *   successor named rather than as "unknown". Sources: 国函〔2018〕10号 (大同), 国函〔2018〕76号 (长治),
  *   民政部 2018 (怀仁撤县设市), 国函〔2019〕45号 (太谷撤县设区).
  */
-export type Zone = { code: string; name: string; fullName: string; parent: string };
+/** `aliases`: other full names old ledgers write (the import resolves them too). */
+export type Zone = { code: string; name: string; fullName: string; parent: string; aliases?: readonly string[] };
 
 export const ZONES: readonly Zone[] = [
   { code: '140171', name: '转型综改示范区', fullName: '山西转型综合改革示范区', parent: '140100' },
   { code: '140271', name: '大同经开区', fullName: '山西大同经济开发区', parent: '140200' },
-  { code: '140471', name: '长治高新区', fullName: '山西长治高新技术产业园区', parent: '140400' },
+  // 国家级 since 2015: 长治高新技术产业开发区 (the 统计用区划代码 table still prints 山西长治高新技术产业园区)
+  { code: '140471', name: '长治高新区', fullName: '长治高新技术产业开发区', parent: '140400', aliases: ['山西长治高新技术产业园区'] },
   { code: '140671', name: '朔州经开区', fullName: '山西朔州经济开发区', parent: '140600' },
   { code: '140971', name: '五台山风景区', fullName: '忻州市五台山风景名胜区', parent: '140900' },
 ];

@@ -16,13 +16,14 @@ export type Region = {
   level: RegionLevel;
 };
 
-const ZONE_ROWS: Region[] = ZONES.map((z) => ({ ...z, level: 'zone' }));
+const ZONE_ROWS: Region[] = ZONES.map(({ aliases: _aliases, ...z }) => ({ ...z, level: 'zone' }));
 const ROWS: readonly Region[] = [...(shanxi as Region[]), ...ZONE_ROWS];
 const byCode = new Map<string, Region>(ROWS.map((r) => [r.code, r]));
 const byFullName = new Map<string, Region>();
 const children = new Map<string, Region[]>();
 for (const r of ROWS) {
   byFullName.set(r.fullName, r);
+  for (const a of ZONES.find((z) => z.code === r.code)?.aliases ?? []) byFullName.set(a, r);
   // a zone is in its city (chainOf, isWithin) but not among its counties (childrenOf)
   if (r.parent && r.level !== 'zone') {
     const list = children.get(r.parent) ?? [];
@@ -39,6 +40,19 @@ export const isRegionCode = (code: string): boolean => byCode.has(code);
 export const childrenOf = (code: string): readonly Region[] => children.get(code) ?? [];
 /** A city's development zones. */
 export const zonesOf = (city: string): readonly Region[] => ZONE_ROWS.filter((z) => z.parent === city);
+
+/**
+ * What hazards of a region may be reported against, for lists a person picks from: a county or a zone itself;
+ * for a city, the city code itself (市本级), its counties, then its development zones (开发区); for the province,
+ * that of each city. Every screen that lists places uses it, so a zone is never left out of one.
+ */
+export function reportingUnitsOf(code: string): Region[] {
+  const r = byCode.get(code);
+  if (!r) return [];
+  if (r.level === 'county' || r.level === 'zone') return [r];
+  if (r.level === 'city') return [r, ...childrenOf(r.code), ...zonesOf(r.code)];
+  return childrenOf(r.code).flatMap((c) => reportingUnitsOf(c.code));
+}
 
 const withdrawn = new Map<string, Withdrawn>(WITHDRAWN.map((w) => [w.code, w]));
 export const withdrawnCode = (code: string): Withdrawn | undefined => withdrawn.get(code);

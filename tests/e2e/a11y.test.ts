@@ -93,7 +93,7 @@ describe('accessibility (axe-core: no serious or critical violation)', () => {
     // the seed leaves 阳泉市 silent: its name in the map's text is followed by the blind-spot word, not a 0
     const said = (await map.getAttribute('aria-label')) ?? '';
     expect(said).toMatch(/^重大未整改：/);
-    expect(said).toContain('阳泉市 无上报/盲区');
+    expect(said).toContain('阳泉市 无上报（盲区）');
     expect(said).toMatch(/太原市 \d+/);
     const hatch = await page.$eval('[data-testid="legend-blind"] .sw', (e) => getComputedStyle(e).backgroundImage);
     expect(hatch).toContain('repeating-linear-gradient');

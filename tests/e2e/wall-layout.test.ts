@@ -94,7 +94,7 @@ describe('wall layout', () => {
 
     // the blind-spot city is drawn and named as such in the legend
     expect(summary.byRegion['140300']!.total).toBe(0);
-    expect(await page.textContent('[data-testid="legend-blind"]')).toContain('无上报/盲区');
+    expect(await page.textContent('[data-testid="legend-blind"]')).toContain('无上报（盲区）');
     expect(await page.$('[data-testid="demo-badge"]')).toBeNull(); // not a demo server
 
     await page.waitForTimeout(1500); // let the fonts and canvases settle for the picture

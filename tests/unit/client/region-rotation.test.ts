@@ -2,17 +2,33 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { normalizeRegion, rotationSlot, useWallRegion } from '../../../client/composables/useWallRegion';
 import { useClockStore } from '../../../client/stores/clock.store';
+import { placeText } from '../../../client/lib/labels';
 
 describe('normalizeRegion', () => {
   it.each([
     ['141100', '140000', '141100'],
     ['141102', '140000', '141100'],
+    // a development zone shows its city, as a county does
+    ['140471', '140000', '140400'],
+    ['140471', '140400', '140400'],
     ['140000', '140000', '140000'],
     ['999999', '140000', null],
     ['140100', '141100', null],
     [null, '140000', null],
   ] as const)('%s within %s → %s', (code, home, expected) => {
     expect(normalizeRegion(code, home)).toBe(expected);
+  });
+});
+
+describe('placeText: where a hazard is, in a list (ticker, overdue list, ledger)', () => {
+  it.each([
+    ['141102', '吕梁市 离石区'],
+    // a development zone is named with its city, as a county is
+    ['140471', '长治市 长治高新区'],
+    ['140171', '太原市 转型综改示范区'],
+    ['141100', '吕梁市'],
+  ])('%s → %s', (code, text) => {
+    expect(placeText(code)).toBe(text);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROVINCE_CODE, chainOf, childrenOf, cityOf, getRegion, isRegionCode, isWithin, zonesOf } from '../../../shared/regions';
+import { ALL_REGIONS, PROVINCE_CODE, chainOf, childrenOf, cityOf, getRegion, isRegionCode, isWithin, reportingUnitsOf, resolveRegion, zonesOf } from '../../../shared/regions';
 import { WITHDRAWN } from '../../../shared/regions/changes';
 import { HazardInputSchema, RegionCodeSchema, hasWithdrawnRegion } from '../../../shared/schemas';
 import { childOf } from '../../../shared/briefing-count';
@@ -81,5 +81,41 @@ describe('codes withdrawn in 2018–2019', () => {
     const r = RegionCodeSchema.safeParse('149999');
     expect(r.success).toBe(false);
     if (!r.success) expect(hasWithdrawnRegion(r.error.issues)).toBe(false);
+  });
+});
+
+describe('every list of places holds the zones (reportingUnitsOf: the desk form, the ledger filter)', () => {
+  it('a city: itself (市本级), its counties, then its zones', () => {
+    const units = reportingUnitsOf('140400').map((r) => r.code);
+    expect(units[0]).toBe('140400');
+    expect(units.at(-1)).toBe('140471');
+    expect(units).toEqual(['140400', ...childrenOf('140400').map((c) => c.code), '140471']);
+  });
+
+  it('the province: every city, county and zone once, no withdrawn code', () => {
+    const units = reportingUnitsOf(PROVINCE_CODE);
+    expect(units.length).toBe(ALL_REGIONS.length - 1);
+    expect(new Set(units.map((r) => r.code)).size).toBe(units.length);
+    expect(units.filter((r) => r.level === 'zone').map((r) => r.code).sort()).toEqual(['140171', '140271', '140471', '140671', '140971']);
+    expect(units.filter((r) => r.level === 'county')).toHaveLength(117);
+    for (const w of WITHDRAWN) expect(units.some((r) => r.code === w.code), w.code).toBe(false);
+  });
+
+  it('a county or a zone: itself alone', () => {
+    expect(reportingUnitsOf('141102').map((r) => r.code)).toEqual(['141102']);
+    expect(reportingUnitsOf('140471').map((r) => r.code)).toEqual(['140471']);
+    expect(reportingUnitsOf('999999')).toEqual([]);
+  });
+});
+
+describe('140471 长治高新技术产业开发区', () => {
+  it('is named as the zone names itself, short 长治高新区', () => {
+    expect(getRegion('140471')).toMatchObject({ name: '长治高新区', fullName: '长治高新技术产业开发区', parent: '140400', level: 'zone' });
+  });
+
+  it('an old ledger\'s 统计用区划代码 name still resolves to it', () => {
+    expect(resolveRegion('长治高新技术产业开发区')?.code).toBe('140471');
+    expect(resolveRegion('山西长治高新技术产业园区')?.code).toBe('140471');
+    expect(resolveRegion('长治高新区')?.code).toBe('140471');
   });
 });
