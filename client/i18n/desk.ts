@@ -10,12 +10,12 @@ export const deskZh = {
     },
     nav: { queue: '我的待办', report: '上报隐患', ledger: '隐患台账', wall: '大屏', logout: '退出登录' },
     queue: {
-      heading: '我的待办', empty: '暂无', overdue: '已超期', dueSoon: '3 天内到期', acceptance: '待我验收', listedAbove: '上级挂牌督办',
+      heading: '我的待办', empty: '暂无', overdue: '逾期未整改', dueSoon: '3 天内到期', acceptance: '待我验收', listedAbove: '上级挂牌督办',
       planMissing: '五落实缺项', deadline: '期限 {d}', act: '办理', accept: '去验收', rectify: '去整改', loading: '正在加载…',
       unauthorized: '请先登录', listedBy: '{by}挂牌',
     },
     report: {
-      heading: '上报隐患', title: '隐患名称', sector: '行业领域', region: '所在地区', level: '隐患等级', deadline: '整改期限',
+      heading: '上报隐患', title: '隐患名称', sector: '行业领域', region: '所在地区', level: '隐患级别', deadline: '整改期限',
       discoveredAt: '发现时间', source: '隐患来源', description: '隐患描述（可选）', submit: '上报', busy: '正在上报…',
       done: '已上报：{id}', pick: '请选择', more: '更多信息（可选）',
     },
