@@ -169,10 +169,10 @@ export function expectedCounts(all: readonly SimHazard[], region: string, from: 
 export const inChild = (region: string, child: string) => (h: SimHazard) => childOf(region, h.regionCode) === child;
 
 /** A briefing over simulated hazards, as the service would build it from a store holding them. */
-export function simBriefing(all: readonly SimHazard[], region: string, period: Period, lang: Lang = 'zh', now = Date.now(), campaignStart = CAMPAIGN_START): Briefing {
+export function simBriefing(all: readonly SimHazard[], region: string, period: Period, lang: Lang = 'zh', now = Date.now()): Briefing {
   const prev = previousPeriod(period);
   const ago = yearAgoPeriod(period);
-  const campaignFrom = campaignStart <= period.to ? campaignStart : period.to;
+  const campaignFrom = CAMPAIGN_START <= period.to ? CAMPAIGN_START : period.to;
   return buildBriefing({
     region, lang, tz: 'Asia/Shanghai', generatedAt: new Date(now).toISOString(),
     current: simFacts(all, region, period.from, period.to),
