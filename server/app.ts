@@ -19,8 +19,7 @@ import { hazardsRouter } from './hazards/hazards.router';
 import { AuthGate, IngestLimiter, guardJsonDepth, refuseForbiddenKeys, tokenFrom } from './http/middleware';
 import { forbiddenOrigin, originGuard, parseAllowedOrigins, sameOrigin, usesSessionCookie } from './http/origin';
 import { pagesRouter } from './http/pages';
-import { Integrity, integrityView } from './audit/integrity';
-import { openAuditSource } from './audit/open-source';
+import { Integrity, integrityView, verifyInWorker } from './audit/integrity';
 import { requirePasswordChanged, sessionRouter } from './auth/session.router';
 import { attachmentsRouter } from './attachments/attachments.router';
 import { blobStore } from './attachments/blobs';
@@ -108,7 +107,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // from here on, other nodes' changes arrive by the change feed (a SQLite store has no other writer)
   feed.start();
   // before serving a number: the projection the aggregates came from must be what the history says
-  const integrity = new Integrity(() => openAuditSource(config), config.TZ_REGION, log);
+  const integrity = new Integrity(() => verifyInWorker({ DATABASE_URL: config.DATABASE_URL, DATA_DIR: config.DATA_DIR, tz: config.TZ_REGION }), log);
   await integrity.check();
   integrity.every(config.INTEGRITY_CHECK_MINUTES);
 

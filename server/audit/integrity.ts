@@ -1,26 +1,45 @@
 /**
- * The server's own audit, at start and in the background: the hash-chained history is walked and
- * replayed (verify.ts, the same check as `npm run audit -- verify`) and every row of the `hazards`
- * table — the projection the aggregates are rebuilt from — is compared with it. A store edited behind
+ * The server's own audit, at start and in the background, in a worker thread: the hash-chained history is
+ * walked and replayed (verify.ts, the same check as `npm run audit -- verify`) and every row of the `hazards`
+ * table — the projection the aggregates are rebuilt from — is compared with it; so is the auth chain with
+ * the tokens, users and sessions it vouches for. A store edited behind
  * the server's back (a level lowered, a deadline moved, a row or a change deleted) is not served as
  * truth: the node starts flagged, `/healthz` answers 503 `integrity_failed` naming the first bad record,
  * sockets get `server:integrity` and every screen shows 校验异常 instead of 实时. docs/SECURITY.md.
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { OpenedSource } from './open-source';
-import { verify } from './verify';
+import type { Config } from '../config';
+import { spawnWorker } from '../workers/spawn';
 import type { IntegrityNotice } from '../../shared/events';
 
 export type IntegrityState = {
   status: 'checking' | 'ok' | 'failed' | 'unavailable';
-  /** the first record that does not verify (`change 12`, `hazard LL-1`, `meta chain_head`) */
+  /** the first record that does not verify (`change 12`, `hazard LL-1`, `meta chain_head`, `token tok_…`) */
   record?: string;
   message?: string;
   checkedAt?: string;
   ms?: number;
   changes?: number;
+  /** records of the auth chain (tokens, users, sessions) verified with it */
+  authChanges?: number;
 };
+
+/** What the check's thread is given: where the store is, and the zone its day columns are in. */
+export type IntegritySetup = Pick<Config, 'DATABASE_URL' | 'DATA_DIR'> & { tz: string };
+/** What it answers: the verdict, and the thread that reached it (never the server's own). */
+export type IntegrityVerdict = Omit<IntegrityState, 'checkedAt' | 'ms'> & { status: 'ok' | 'failed' | 'unavailable'; threadId: number };
+
+/** One check in a worker thread of its own (server/workers/integrity-worker.ts), started for it and gone after it. */
+export function verifyInWorker(setup: IntegritySetup): Promise<IntegrityVerdict> {
+  return new Promise((resolve) => {
+    const worker = spawnWorker('integrity-worker', { workerData: setup });
+    let verdict: IntegrityVerdict | null = null;
+    worker.once('message', (v: IntegrityVerdict) => (verdict = v));
+    worker.once('error', (e) => (verdict ??= { status: 'unavailable', message: `the check's thread failed: ${e.message}`, threadId: worker.threadId }));
+    worker.once('exit', (code) => resolve(verdict ?? { status: 'unavailable', message: `the check's thread exited with ${code} before a verdict`, threadId: -1 }));
+  });
+}
 
 /** What screens and /healthz are told: the verdict and the first bad record, not the timings. */
 export const integrityView = (s: IntegrityState): IntegrityNotice => ({
@@ -32,9 +51,9 @@ export class Integrity extends EventEmitter<{ changed: [IntegrityState] }> {
   private timer?: NodeJS.Timeout;
   private running: Promise<IntegrityState> | null = null;
 
+  /** `verdict`: one full check, off this thread (verifyInWorker). */
   constructor(
-    private readonly open: () => Promise<OpenedSource | string>,
-    private readonly tz: string,
+    private readonly verdict: () => Promise<IntegrityVerdict>,
     private readonly log: Logger,
   ) {
     super();
@@ -54,24 +73,8 @@ export class Integrity extends EventEmitter<{ changed: [IntegrityState] }> {
 
   private async run(): Promise<IntegrityState> {
     const t0 = Date.now();
-    let next: IntegrityState;
-    try {
-      const opened = await this.open();
-      if (typeof opened === 'string') next = { status: 'unavailable', message: opened };
-      else {
-        try {
-          const r = await verify(opened.source, this.tz);
-          const first = r.problems[0];
-          next = first ? { status: 'failed', record: first.record, message: first.message, changes: r.changes } : { status: 'ok', changes: r.changes };
-        } finally {
-          await opened.close();
-        }
-      }
-    } catch (e) {
-      // the store away is not a forged store: say so and keep the last verdict's meaning
-      next = { status: 'unavailable', message: e instanceof Error ? e.message : String(e) };
-    }
-    next = { ...next, checkedAt: new Date().toISOString(), ms: Date.now() - t0 };
+    const { threadId: _thread, ...found } = await this.verdict();
+    const next: IntegrityState = { ...found, checkedAt: new Date().toISOString(), ms: Date.now() - t0 };
     this.set(next);
     return next;
   }
@@ -83,11 +86,11 @@ export class Integrity extends EventEmitter<{ changed: [IntegrityState] }> {
     this.state = next;
     if (next.status === 'failed') this.log.error({ record: next.record, reason: next.message }, 'integrity check failed: the store contradicts its own history');
     else if (next.status === 'unavailable') this.log.warn({ reason: next.message }, 'integrity check could not run');
-    else this.log.info({ ms: next.ms, changes: next.changes }, 'integrity verified');
+    else this.log.info({ ms: next.ms, changes: next.changes, authChanges: next.authChanges }, 'integrity verified');
     if (before !== next.status) this.emit('changed', next);
   }
 
-  /** Checks again every `minutes` (0: only at start). A check runs in this process: see docs/PERFORMANCE.md. */
+  /** Checks again every `minutes` (0: only at start), each in a thread of its own: see docs/PERFORMANCE.md. */
   every(minutes: number): void {
     if (minutes <= 0) return;
     this.timer = setInterval(() => void this.check(), minutes * 60_000);

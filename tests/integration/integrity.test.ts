@@ -57,6 +57,8 @@ describe('an edited SQLite file', () => {
     ['a deadline moved', (db) => void db.prepare("UPDATE hazards SET deadline = '2026-06-30' WHERE id = 'INT-2'").run(), /^hazard INT-2$/],
     ['a row deleted', (db) => void db.prepare("DELETE FROM hazards WHERE id = 'INT-4'").run(), /^hazard INT-4$/],
     ['a change deleted from the middle of the chain', (db) => void db.prepare('DELETE FROM changes WHERE seq = 3').run(), /^change 3$/],
+    // the auth chain is checked too (in the same worker thread): a token nobody created through the application
+    ['a token row inserted', (db) => void db.prepare("INSERT INTO tokens (id, hash, role, region, name, created_at) VALUES ('forged01', 'f00d', 'admin', '140000', 'forged', '2024-11-18T00:00:00.000Z')").run(), /^token forged01$/],
   ])('%s → starts flagged, naming the record', async (_what, edit, record) => {
     const s = await seeded();
     const { health, notice } = await afterEdit(s, edit);
