@@ -36,7 +36,7 @@ export const COLUMNS: readonly Column[] = [
 ];
 
 /** Columns the export adds after the template's; the import ignores them. */
-export const EXPORT_ONLY_HEADERS = ['区划代码', '状态', '是否逾期', '挂牌督办', '延期次数', '上报时间', '更新时间'] as const;
+export const EXPORT_ONLY_HEADERS = ['区划代码', '状态', '是否逾期', '挂牌督办', '延期次数', '上报时间', '上报人', '更新时间', '最后操作人'] as const;
 
 /** A rejected row: where it is in the sheet, which column is wrong, and the row's cells for correction. */
 export type ImportRejected = {

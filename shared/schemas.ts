@@ -152,6 +152,8 @@ export const ListQuerySchema = z.strictObject({
   source: z.enum(SOURCE_CODES).optional(),
   overdue: boolParam.optional(),
   listed: boolParam.optional(),
+  /** (ext) 五落实缺项: major hazards in rectification with no rectification plan recorded */
+  planMissing: boolParam.optional(),
   /** (ext) `newest` discovery first (default), or `deadline`: earliest deadline first — the most overdue on top */
   order: z.enum(['newest', 'deadline']).default('newest'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -258,6 +260,8 @@ export type Hazard = HazardInput & {
   closedAt: string | null;
   extensions: number;
   version: number;
+  /** (ext) 五落实缺项: a major hazard in rectification without a plan; in lists and GET /hazards/:id */
+  planMissing?: boolean;
   history?: HistoryEntry[];
 };
 

@@ -11,7 +11,7 @@ import { getMeta, readHead } from './chain-head';
 import { rowToChange, type Change, type ChangePayload, type ChangeRow } from './changes';
 import { rowToHazard, type HazardRow } from './hazard-row';
 import type { AggregateGroup, DailyRow, Page, RebuildState, StoredHazard } from './hazards.repository';
-import { everyPage, filterSql, pageSql } from './list-sql';
+import { HAZARD_COLUMNS, everyPage, filterSql, pageSql } from './list-sql';
 
 const PAGE = 5000;
 const num = (v: number | string | null | undefined) => Number(v ?? 0);
@@ -22,7 +22,7 @@ export class ChainReads {
   constructor(protected readonly driver: ChainDriver) {}
 
   async get(id: string): Promise<StoredHazard | undefined> {
-    const [row] = await this.driver.query<HazardRow>('SELECT * FROM hazards WHERE id = @id', { id });
+    const [row] = await this.driver.query<HazardRow>(`SELECT ${HAZARD_COLUMNS} FROM hazards WHERE id = @id`, { id });
     return row && rowToHazard(row);
   }
 
@@ -35,7 +35,7 @@ export class ChainReads {
     const page = pageSql(filter.order, cursor, params);
     where.push(...page.where);
     params.limit = limit + 1;
-    const sql = `SELECT * FROM hazards ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${page.orderBy} LIMIT @limit`;
+    const sql = `SELECT ${HAZARD_COLUMNS} FROM hazards ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${page.orderBy} LIMIT @limit`;
     const found = await this.driver.query<HazardRow>(sql, params);
     const items = found.slice(0, limit).map(rowToHazard);
     const last = items[items.length - 1];
@@ -114,6 +114,20 @@ export class ChainReads {
     return new Map(seqs.map((s) => [s, at.get(s) ?? new Date(0).toISOString()]));
   }
 
+  /** Who made each of the given changes (an export names each hazard's reporter and last actor). */
+  async actorsOf(seqs: number[]): Promise<Map<number, Change['actor']>> {
+    const by = new Map<number, Change['actor']>();
+    const unique = [...new Set(seqs)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const params: Params = {};
+      const list = inList('q', unique.slice(i, i + 500), params);
+      for (const r of await this.driver.query<{ seq: number | string; actor: string }>(`SELECT seq, actor FROM changes WHERE seq IN (${list})`, params)) {
+        by.set(num(r.seq), JSON.parse(r.actor) as Change['actor']);
+      }
+    }
+    return by;
+  }
+
   async changesSince(seq: number, limit: number): Promise<Change[]> {
     return (await this.driver.query<ChangeRow>('SELECT * FROM changes WHERE seq > @seq ORDER BY seq LIMIT @limit', { seq, limit })).map(rowToChange);
   }
@@ -130,7 +144,7 @@ export class ChainReads {
 
   async *allHazards(): AsyncIterable<StoredHazard> {
     for (let after = ''; ;) {
-      const page = await this.driver.query<HazardRow>('SELECT * FROM hazards WHERE id > @after ORDER BY id LIMIT @limit', { after, limit: PAGE });
+      const page = await this.driver.query<HazardRow>(`SELECT ${HAZARD_COLUMNS} FROM hazards WHERE id > @after ORDER BY id LIMIT @limit`, { after, limit: PAGE });
       for (const r of page) yield rowToHazard(r);
       if (page.length < PAGE) return;
       after = page[page.length - 1]!.id;

@@ -6,6 +6,8 @@ export type HazardRow = {
   deadline: string | null; listed_by: string | null; discovered_at: string; discovered_day: string; reported_at: string;
   updated_at: string; closed_at: string | null; closed_day: string | null; extensions: number; created_seq: number;
   updated_seq: number; content_hash: string; input: string;
+  /** only in reads that show a hazard (list-sql.ts HAZARD_COLUMNS) */
+  plan_missing?: number | string;
 };
 
 export function rowToHazard(r: HazardRow): StoredHazard {
@@ -27,5 +29,6 @@ export function rowToHazard(r: HazardRow): StoredHazard {
     createdSeq: r.created_seq,
     updatedSeq: r.updated_seq,
     contentHash: r.content_hash,
+    ...(r.plan_missing === undefined ? {} : { planMissing: Number(r.plan_missing) === 1 }),
   };
 }

@@ -27,6 +27,8 @@ export type StoredHazard = {
   createdSeq: number;
   updatedSeq: number;
   contentHash: string;
+  /** 五落实缺项, where the read computed it (lists and single reads; not the result of a write) */
+  planMissing?: boolean;
 };
 
 export const factsOf = (h: Pick<StoredHazard, 'regionCode' | 'sector' | 'level' | 'status' | 'deadline' | 'listedBy'>): Facts => ({
@@ -99,10 +101,12 @@ export interface HazardRepository {
   rebuildState(): Promise<RebuildState>;
   /** recorded_at of the given changes */
   recordedAtOf(seqs: number[]): Promise<Map<number, string>>;
+  /** The actor of each of the given changes (missing: no such change) */
+  actorsOf(seqs: number[]): Promise<Map<number, Change['actor']>>;
   changesSince(seq: number, limit: number): Promise<Change[]>;
   /** Every change in order, for the audit. */
   allChanges(): AsyncIterable<ChangeRow>;
-  /** Every projected hazard row, for the audit's comparison with a replay. */
+  /** Every projected hazard row (as get() reads it), by id. */
   allHazards(): AsyncIterable<StoredHazard>;
   close(): Promise<void>;
 }

@@ -195,5 +195,6 @@ export function hazardView(h: StoredHazard, today: string): Hazard {
     closedAt: h.closedAt,
     extensions: h.extensions,
     version: h.updatedSeq,
+    ...(h.planMissing === undefined ? {} : { planMissing: h.planMissing }),
   };
 }

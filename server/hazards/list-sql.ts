@@ -12,6 +12,17 @@ const bind = (params: Params, v: unknown): string => {
   return `@${name}`;
 };
 
+/**
+ * 五落实缺项: a major hazard in rectification none of whose moves into rectification recorded a plan (a failed
+ * acceptance sends it back without a new one: the first plan still stands). The payload is the JSON text the
+ * chain hashed (no spaces); `"plan":{` with a bare quote can only be the plan's key, a text's quotes are escaped.
+ */
+export const PLAN_MISSING_SQL = `(hazards.level = 'major' AND hazards.status = 'rectifying' AND NOT EXISTS (
+  SELECT 1 FROM changes pc WHERE pc.hazard_id = hazards.id AND pc.kind = 'transition' AND pc.payload LIKE '%"plan":{%'))`;
+
+/** The hazards columns and whether the plan is missing, for reads that show a hazard. */
+export const HAZARD_COLUMNS = `hazards.*, CASE WHEN ${PLAN_MISSING_SQL} THEN 1 ELSE 0 END AS plan_missing`;
+
 export function filterSql(f: ListFilter, today: string): { where: string[]; params: Params } {
   const where: string[] = [];
   const params: Params = {};
@@ -28,6 +39,8 @@ export function filterSql(f: ListFilter, today: string): { where: string[]; para
   if (f.overdue === false) where.push(`NOT (${overdue()})`);
   if (f.listed === true) where.push('listed_by IS NOT NULL');
   if (f.listed === false) where.push('listed_by IS NULL');
+  if (f.planMissing === true) where.push(PLAN_MISSING_SQL);
+  if (f.planMissing === false) where.push(`NOT ${PLAN_MISSING_SQL}`);
   return { where, params };
 }
 

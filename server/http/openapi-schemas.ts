@@ -31,6 +31,8 @@ export const HazardSchema = z.object({
   closedAt: z.string().nullable(),
   extensions: z.number().int(),
   version: z.number().int(),
+  /** 五落实缺项: major, rectifying, no rectification plan recorded (lists and single reads) */
+  planMissing: z.boolean().optional(),
   history: z.array(HistoryEntrySchema).optional(),
 });
 

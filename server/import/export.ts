@@ -9,7 +9,8 @@ import { excel } from './excel';
 import { LEVELS, SECTORS, SOURCES, STATUSES } from '../../shared/domain';
 import { COLUMNS, CSV_BOM, EXPORT_ONLY_HEADERS, csvLine, guardFormula, type ColumnKey } from '../../shared/import';
 import { getRegion } from '../../shared/regions';
-import type { Hazard } from '../../shared/schemas';
+import { actorLabelZh } from '../../shared/actor';
+import type { Actor, Hazard, LegacyActor } from '../../shared/schemas';
 import { HEADER_FILL, HEADER_FONT, TEMPLATE_SHEET, columnWidth } from './template';
 
 const label = (list: ReadonlyArray<{ code: string; zh: string }>, code: string | undefined) => list.find((x) => x.code === code)?.zh ?? code ?? '';
@@ -35,9 +36,13 @@ export function templateValues(h: Hazard): Record<ColumnKey, string> {
   };
 }
 
-const exportOnly = (h: Hazard): string[] => [
+/** One exported hazard and who acted on it: its reporter (the `reported` change) and the actor of its last change. */
+export type ExportRow = { hazard: Hazard; reportedBy: Actor | LegacyActor | null; changedBy: Actor | LegacyActor | null };
+
+// 上报人 / 最后操作人 as the ledger drawer names them
+const exportOnly = ({ hazard: h, reportedBy, changedBy }: ExportRow): string[] => [
   h.regionCode, label(STATUSES, h.status), h.overdue ? '是' : '否', h.listedBy ? LISTED[h.listedBy] ?? h.listedBy : '',
-  String(h.extensions), h.reportedAt, h.updatedAt,
+  String(h.extensions), h.reportedAt, actorLabelZh(reportedBy), h.updatedAt, actorLabelZh(changedBy),
 ];
 
 // ---- CSV --------------------------------------------------------------------------------------------
@@ -61,12 +66,13 @@ function write(out: Writable, text: string): Promise<void> | void {
   });
 }
 
-export async function writeCsv(out: Writable, hazards: AsyncIterable<Hazard>): Promise<number> {
+export async function writeCsv(out: Writable, hazards: AsyncIterable<ExportRow>): Promise<number> {
   let n = 0;
   let buf = CSV_BOM + csvLine(exportHeaders());
-  for await (const h of hazards) {
-    const t = templateValues(h);
-    buf += csvLine([...COLUMNS.map((c) => guardFormula(t[c.key])), ...exportOnly(h)]);
+  for await (const row of hazards) {
+    const t = templateValues(row.hazard);
+    // a display name is text someone typed: guarded like the template's texts
+    buf += csvLine([...COLUMNS.map((c) => guardFormula(t[c.key])), ...exportOnly(row).map(guardFormula)]);
     n++;
     if (buf.length > 64 * 1024) {
       await write(out, buf);
@@ -79,21 +85,22 @@ export async function writeCsv(out: Writable, hazards: AsyncIterable<Hazard>): P
 
 // ---- XLSX -------------------------------------------------------------------------------------------
 
-export async function writeXlsx(out: Writable, hazards: AsyncIterable<Hazard>): Promise<number> {
+export async function writeXlsx(out: Writable, hazards: AsyncIterable<ExportRow>): Promise<number> {
   const wb = new (excel().ExcelJS.stream.xlsx.WorkbookWriter)({ stream: out, useStyles: true, useSharedStrings: false });
   const ws = wb.addWorksheet(TEMPLATE_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = [
     ...COLUMNS.map((c) => ({ header: c.header, key: c.key, width: columnWidth(c.key) })),
-    ...EXPORT_ONLY_HEADERS.map((h) => ({ header: h, key: h, width: h.endsWith('时间') ? 26 : 12 })),
+    ...EXPORT_ONLY_HEADERS.map((h) => ({ header: h, key: h, width: h.endsWith('时间') ? 26 : h.endsWith('人') ? 24 : 12 })),
   ];
   const header = ws.getRow(1);
   header.font = HEADER_FONT;
   header.fill = HEADER_FILL;
   header.commit();
   let n = 0;
-  for await (const h of hazards) {
+  for await (const r of hazards) {
+    const h = r.hazard;
     const t = templateValues(h);
-    const cells: Array<string | Date | number> = [...COLUMNS.map((c) => t[c.key]), ...exportOnly(h)];
+    const cells: Array<string | Date | number> = [...COLUMNS.map((c) => t[c.key]), ...exportOnly(r)];
     const row = ws.addRow(cells);
     if (h.deadline) {
       // a real date cell: sortable and filterable in Excel; it imports back as the same day

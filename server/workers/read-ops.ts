@@ -6,17 +6,17 @@ import type { Writable } from 'node:stream';
 import { buildBriefing } from '../../shared/briefing-build';
 import type { Briefing, Lang } from '../../shared/briefing';
 import { previousPeriod, trendPeriod, yearAgoPeriod, type Period } from '../../shared/briefing-period';
-import type { Hazard, ListFilter } from '../../shared/schemas';
+import type { ListFilter } from '../../shared/schemas';
 import type { HazardRepository, Page, StoredHazard } from '../hazards/hazards.repository';
 import { hazardView } from '../hazards/hazards.service';
-import { writeCsv, writeXlsx } from '../import/export';
+import { writeCsv, writeXlsx, type ExportRow } from '../import/export';
 
 /** A briefing of a region and period already checked against the caller's scope and today. */
 export type BriefingTask = { region: string; period: Period; lang: Lang; tz: string; now: number; /** CAMPAIGN_START */ campaignStart: string };
 export type ListTask = { filter: ListFilter; limit: number; cursor?: string; today: string };
 export type ExportTask = { format: 'csv' | 'xlsx'; filter: ListFilter; today: string };
 
-type Reads = Pick<HazardRepository, 'periodFacts' | 'daily' | 'list' | 'iterate'>;
+type Reads = Pick<HazardRepository, 'periodFacts' | 'daily' | 'list' | 'iterate' | 'actorsOf'>;
 
 export async function briefingFrom(repo: Reads, t: BriefingTask): Promise<Briefing> {
   const { region, period } = t;
@@ -42,13 +42,27 @@ export function listFrom(repo: Reads, t: ListTask): Promise<Page<StoredHazard>> 
   return repo.list(t.filter, t.limit, t.cursor, t.today);
 }
 
-async function* views(repo: Reads, filter: ListFilter, today: string): AsyncGenerator<Hazard> {
-  for await (const h of repo.iterate(filter, today)) yield hazardView(h, today);
+const ACTOR_BATCH = 500;
+
+/** Each hazard as the API shows it, with who reported it and who made its last change (looked up a batch at a time). */
+async function* rows(repo: Reads, filter: ListFilter, today: string): AsyncGenerator<ExportRow> {
+  let batch: StoredHazard[] = [];
+  const flush = async () => {
+    const actors = await repo.actorsOf(batch.flatMap((h) => [h.createdSeq, h.updatedSeq]));
+    const out = batch.map((h) => ({ hazard: hazardView(h, today), reportedBy: actors.get(h.createdSeq) ?? null, changedBy: actors.get(h.updatedSeq) ?? null }));
+    batch = [];
+    return out;
+  };
+  for await (const h of repo.iterate(filter, today)) {
+    batch.push(h);
+    if (batch.length >= ACTOR_BATCH) yield* await flush();
+  }
+  if (batch.length) yield* await flush();
 }
 
 /** Writes the export to `out` with back-pressure; resolves with the number of rows. */
 export async function exportFrom(repo: Reads, t: ExportTask, out: Writable): Promise<number> {
-  const hazards = views(repo, t.filter, t.today);
+  const hazards = rows(repo, t.filter, t.today);
   if (t.format === 'xlsx') return writeXlsx(out, hazards);
   const n = await writeCsv(out, hazards);
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));

@@ -125,13 +125,15 @@ describe.each(STORE_KINDS)('the %s store', (kind) => {
       if (!ok.ok) return;
       expect(ok.change.payload.before).toMatchObject({ status: 'reported' });
       expect(ok.change.payload.after).toMatchObject({ status: 'rectifying' });
-      expect(await repo.get(ID(1))).toEqual(ok.hazard);
+      // a read adds 五落实缺项 (a general hazard here: false), which a write's answer does not compute
+      expect(ok.hazard.planMissing).toBeUndefined();
+      expect(await repo.get(ID(1))).toEqual({ ...ok.hazard, planMissing: false });
       expect(await repo.mutate('C-99', ACTOR, at(4), () => ({ ok: false, status: 409, code: 'x', message: 'x' }))).toEqual({ ok: false, status: 404, code: 'not_found', message: 'no hazard C-99' });
       const refused = await repo.mutate(ID(1), ACTOR, at(4), (h) => transition({ to: 'closed' }, NOW)(h, at(4)));
       expect(refused).toMatchObject({ ok: false, status: 409, code: 'invalid_transition', details: { current: 'rectifying' } });
       await expect(repo.mutate(ID(1), ACTOR, at(4), () => { throw new Error('out of scope'); })).rejects.toThrow('out of scope');
       expect((await repo.chainHead()).seq).toBe(13);
-      expect(await repo.get(ID(1))).toEqual(ok.hazard);
+      expect(await repo.get(ID(1))).toEqual({ ...ok.hazard, planMissing: false });
     });
 
     it('mutate: every workflow action lands in the projection and the history', async () => {

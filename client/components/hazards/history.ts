@@ -47,9 +47,3 @@ export function describeEntry(e: HistoryEntry, t: T, locale: string): Described 
       return { title: String(e.kind), tone: 'info', lines };
   }
 }
-
-/** The name a history entry shows for who made it: the person's display name and username, or the token's name. */
-export function actorName(a: NonNullable<HistoryEntry['actor']>): string {
-  if ('kind' in a && a.kind === 'user') return `${a.displayName}（${a.username}）`;
-  return a.name;
-}
