@@ -1,13 +1,16 @@
 /**
- * REST-fed panels: the 30-day trend and the overdue list of the region on screen. Each keeps only the
- * region shown; a reload that comes back for a region no longer shown is dropped.
+ * REST-fed panels: the 30-day trend, the overdue list and the 五落实缺项 count of the region on screen. Each
+ * keeps only the region shown; a reload that comes back for a region no longer shown is dropped.
  */
 import { ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import type { Hazard } from '../../shared/schemas';
-import { api, HttpError, type Trend } from '../lib/api';
+import { api, getJson, HttpError, type HazardPage, type Trend } from '../lib/api';
 
 export const OVERDUE_FETCH = 50;
+/** 五落实缺项 counted up to this many (past it the wall says "100+"): the list's own filter, so the number is the ledger's */
+export const PLAN_MISSING_FETCH = 100;
+export type PlanMissingCount = { region: string; n: number; more: boolean };
 export const OVERDUE_MAX = 30;
 
 /** Most overdue first (oldest deadline), majors before generals on the same day. Pure, for tests. */
@@ -25,6 +28,7 @@ export const usePanelsStore = defineStore('panels', () => {
   const overdue = shallowRef<Hazard[]>([]);
   const overdueRegion = ref<string | null>(null);
   const overdueMore = ref(false);
+  const planMissing = shallowRef<PlanMissingCount | null>(null);
   let region: string | null = null;
 
   function showRegion(code: string): void {
@@ -33,6 +37,7 @@ export const usePanelsStore = defineStore('panels', () => {
     trend.value = null;
     overdue.value = [];
     overdueRegion.value = null;
+    planMissing.value = null;
   }
 
   async function loadTrend(): Promise<void> {
@@ -65,5 +70,19 @@ export const usePanelsStore = defineStore('panels', () => {
     }
   }
 
-  return { trend, trendAvailable, overdue, overdueRegion, overdueMore, showRegion, loadTrend, loadOverdue };
+  /** Major hazards in rectification without a plan: GET /api/v1/hazards?planMissing=true, counted. */
+  async function loadPlanMissing(): Promise<void> {
+    const r = region;
+    if (!r) return;
+    try {
+      const q = new URLSearchParams({ region: r, planMissing: 'true', limit: String(PLAN_MISSING_FETCH) });
+      const page = await getJson<HazardPage>(`/api/v1/hazards?${q}`);
+      if (r !== region) return;
+      planMissing.value = { region: r, n: page.items.length, more: page.nextCursor != null };
+    } catch {
+      // Kept as it was; the next reload tries again.
+    }
+  }
+
+  return { trend, trendAvailable, overdue, overdueRegion, overdueMore, planMissing, showRegion, loadTrend, loadOverdue, loadPlanMissing };
 });

@@ -2,7 +2,9 @@
  * The desk in real Chromium against the built client and the real server: a county official signs in,
  * reports a hazard from the desk form (the API's messages in Chinese next to the fields), rectifies a
  * major hazard through the drawer with a 五落实 plan and evidence, the province accepts and closes it,
- * and the wall's numbers move. Screenshots of /login, /desk, /desk/report and the drawer's actions.
+ * and the wall's numbers move; 五落实缺项 is marked and filtered in the ledger and counted on the wall; date fields
+ * write their day out in Chinese whatever the browser's locale. Screenshots of /login, /desk, /desk/report, the
+ * drawer's actions, the ledger's 五落实缺项 and the wall's count.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,7 +14,7 @@ import { loadConfig } from '../../server/config';
 import { openStore } from '../../server/store';
 import { PASSWORD, PNG_1PX, createPerson } from '../helpers/people';
 import { api, postHazards, startServer, type ChildServer } from '../helpers/server';
-import { kpis, launchChromium, openWall, seed, waitKpisMatch, watchConsole } from './wall-helpers';
+import { kpis, launchChromium, openWall, seed, waitKpisMatch, waitLive, watchConsole } from './wall-helpers';
 
 const SHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
 const COUNTY = '141102'; // 吕梁市离石区
@@ -46,8 +48,12 @@ beforeAll(async () => {
     { ...base, id: 'DESK-MAJOR', level: 'major', title: '主斜井提升机制动系统失效', deadline: day(2) },
     { ...base, id: 'DESK-LATE', level: 'general', title: '采区变电所消防器材过期', deadline: day(-3), sector: 'fire' },
     { ...base, id: 'DESK-LISTED', level: 'major', title: '瓦斯抽采系统能力不足', deadline: day(30), sector: 'coal' },
+    { ...base, id: 'DESK-NOPLAN', level: 'major', title: '井下中央变电所防火门失效', deadline: day(25), sector: 'coal' },
+    { ...base, id: 'DESK-NOPLAN2', level: 'major', title: '尾矿库排洪井堵塞', deadline: day(40), sector: 'noncoal' },
   ]);
-  expect(r.body.accepted).toBe(3);
+  expect(r.body.accepted).toBe(5);
+  // into rectification without a 五落实 plan (the API allows it; the desk form does not)
+  expect((await api(server.url, server.tokens.admin, 'POST', '/api/v1/hazards/DESK-NOPLAN/transitions', { to: 'rectifying' })).status).toBe(200);
   expect((await api(server.url, server.tokens.admin, 'POST', '/api/v1/hazards/DESK-LISTED/listing', { by: 'province', document: '晋安委督〔2026〕2号' })).status).toBe(200);
   browser = await launchChromium();
   wall = await openWall(browser, server, { width: 1920, height: 1080 });
@@ -165,5 +171,56 @@ describe('the desk', () => {
     await county.screenshot({ path: resolve(SHOTS, 'drawer-actions-listed-1920x1080.png') });
     await county.close();
     for (const l of logs) expect(l.errors).toEqual([]);
+  });
+  it('五落实缺项: the ledger marks and filters it, the wall counts it, and the count moves', async () => {
+    const missing = async (region: string) => {
+      const r = await api(server.url, server.tokens.admin, 'GET', `/api/v1/hazards?region=${region}&planMissing=true&limit=100`);
+      return (r.body.items as Array<{ id: string }>).map((h) => h.id).sort();
+    };
+    const ids = await missing('140000');
+    expect(ids).toContain('DESK-NOPLAN');
+
+    const county = await signedIn('ls.wang');
+    await county.goto(`${server.url}/hazards?planMissing=true`);
+    await county.waitForSelector('[data-hazard-id="DESK-NOPLAN"] [data-testid="badge-plan-missing"]');
+    expect(await county.inputValue('[data-filter="planMissing"]')).toBe('true');
+    const rows = await county.$$eval('tbody tr', (r) => r.map((x) => [x.getAttribute('data-hazard-id'), x.querySelector('[data-testid="badge-plan-missing"]')?.textContent]));
+    expect(rows.map(([id]) => id).sort()).toEqual(await missing(COUNTY));
+    expect(rows.every(([, badge]) => badge === '五落实缺项')).toBe(true);
+    await county.screenshot({ path: resolve(SHOTS, 'hazards-plan-missing-1920x1080.png') });
+    await county.click('[data-hazard-id="DESK-NOPLAN"]');
+    await county.waitForSelector('[data-testid="plan-missing"]');
+    await county.screenshot({ path: resolve(SHOTS, 'drawer-plan-missing-1920x1080.png') });
+    await county.close();
+
+    const shown = (n: number) => wall.waitForFunction((text) => document.querySelector('[data-testid="wall-plan-missing"]')?.textContent?.trim() === text, `五落实缺项 ${n}`, { timeout: 20_000 });
+    await shown(ids.length);
+    expect((await api(server.url, server.tokens.admin, 'POST', '/api/v1/hazards/DESK-NOPLAN2/transitions', { to: 'rectifying' })).status).toBe(200);
+    expect(await missing('140000')).toEqual([...ids, 'DESK-NOPLAN2'].sort());
+    await shown(ids.length + 1);
+    await waitLive(wall);
+    await wall.screenshot({ path: resolve(SHOTS, 'wall-plan-missing-1920x1080.png') });
+  });
+
+  it('date fields write their day out in Chinese, even in a browser set to English', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1, locale: 'en-US' });
+    await page.goto(`${server.url}/login`);
+    await page.fill('[data-testid="login-username"]', 'ls.wang');
+    await page.fill('[data-testid="login-password"]', PASSWORD);
+    await Promise.all([page.waitForURL(/\/desk$/), page.click('[data-testid="login-submit"]')]);
+    await page.goto(`${server.url}/desk/report`);
+    await page.selectOption('[data-testid="report-level"]', 'major');
+    expect(await page.getAttribute('[data-testid="report-deadline"]', 'lang')).toBe('zh-CN');
+    expect(await page.textContent('[data-testid="hint-deadline"]')).toBe('格式：年-月-日');
+    await page.fill('[data-testid="report-deadline"]', '2026-12-20');
+    expect(await page.textContent('[data-testid="hint-deadline"]')).toBe('2026年12月20日星期日');
+    await page.screenshot({ path: resolve(SHOTS, 'desk-report-date-1920x1080.png') });
+
+    await page.goto(`${server.url}/hazards?id=DESK-NOPLAN2`);
+    await page.click('[data-testid="action-extend"]');
+    expect(await page.textContent('[data-testid="hint-newDeadline"]')).toBe('格式：年-月-日');
+    await page.fill('[data-testid="field-newDeadline"]', '2027-01-05');
+    expect(await page.textContent('[data-testid="hint-newDeadline"]')).toBe('2027年1月5日星期二');
+    await page.close();
   });
 });

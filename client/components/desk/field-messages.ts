@@ -6,7 +6,8 @@ type T = (key: string) => string;
 
 const RULES: Array<[RegExp, string]> = [
   [/is required for a major hazard/, 'desk.field.deadlineRequired'],
-  [/is required|expected string, received undefined|expected nonoptional|Invalid option/, 'desk.field.required'],
+  // `title is required`, `the measures are required` (the 五落实 plan's fields), a field left out, no option picked
+  [/is required|are required|expected string, received undefined|expected nonoptional|Invalid option/, 'desk.field.required'],
   [/is in the future/, 'desk.field.future'],
   [/before the hazard was discovered/, 'desk.field.beforeDiscovery'],
   [/at most \d+ characters|Too big/, 'desk.field.tooLong'],

@@ -3,10 +3,10 @@ import type { Hazard } from '../../../shared/schemas';
 import { getJson, type HazardPage } from '../../lib/api';
 
 export type Tri = '' | 'true' | 'false';
-export type ListFilters = { region: string; sector: string; level: string; status: string; overdue: Tri; listed: Tri };
-export const FILTER_KEYS = ['region', 'sector', 'level', 'status', 'overdue', 'listed'] as const;
+export type ListFilters = { region: string; sector: string; level: string; status: string; overdue: Tri; listed: Tri; planMissing: Tri };
+export const FILTER_KEYS = ['region', 'sector', 'level', 'status', 'overdue', 'listed', 'planMissing'] as const;
 
-export const emptyFilters = (): ListFilters => ({ region: '', sector: '', level: '', status: '', overdue: '', listed: '' });
+export const emptyFilters = (): ListFilters => ({ region: '', sector: '', level: '', status: '', overdue: '', listed: '', planMissing: '' });
 
 /** The filters that are set, as query parameters (the same for the list and the export). */
 export function filterParams(f: ListFilters): URLSearchParams {
@@ -21,7 +21,8 @@ export function filtersFrom(search: string): ListFilters {
   const f = emptyFilters();
   for (const k of FILTER_KEYS) {
     const v = q.get(k) ?? '';
-    if (k === 'overdue' || k === 'listed') f[k] = v === 'true' || v === 'false' ? v : '';
+    const tri: Tri = v === 'true' || v === 'false' ? v : '';
+    if (k === 'overdue' || k === 'listed' || k === 'planMissing') f[k] = tri;
     else f[k] = v;
   }
   return f;
