@@ -1,6 +1,8 @@
 /**
  * Evidence files, content-addressed by SHA-256: under DATA_DIR/attachments with SQLite (written to a
- * temporary name, fsynced and renamed, so an acknowledged upload survives a crash), or in the
+ * temporary name, fsynced, renamed, and the directory fsynced — the rename is an entry of the directory, so
+ * without that a crash can lose an acknowledged upload whose bytes were on disk; a new shard directory's own
+ * entry is synced in its parent the same way), or in the
  * `attachment_blobs` table with PostgreSQL, so every node serves every file. The same bytes are kept once.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -19,9 +21,21 @@ export function blobStore(sql: SqlPort, dataDir: string): BlobStore {
   return sql.dialect === 'postgres' ? new PostgresBlobs(sql) : new FileBlobs(join(dataDir, 'attachments'));
 }
 
+/** fsync of a directory: makes the names created, renamed or removed in it durable (POSIX; not on Windows). */
+async function syncDir(path: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const fh = await open(path, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
 /**
  * mkdir -p that keeps the file system's errno: Node's recursive mkdir reports a read-only file system as ENOENT,
- * which would hide the fault the HTTP layer answers 503 storage_read_only (server/db/storage-fault.ts).
+ * which would hide the fault the HTTP layer answers 503 storage_read_only (server/db/storage-fault.ts). Each
+ * directory it creates is made durable in its parent.
  */
 async function ensureDir(path: string): Promise<void> {
   try {
@@ -31,10 +45,14 @@ async function ensureDir(path: string): Promise<void> {
     if (code === 'EEXIST') return;
     if (code !== 'ENOENT') throw e;
     await ensureDir(dirname(path));
-    await mkdir(path).catch((again: NodeJS.ErrnoException) => {
-      if (again.code !== 'EEXIST') throw again;
-    });
+    try {
+      await mkdir(path);
+    } catch (again) {
+      if ((again as NodeJS.ErrnoException).code === 'EEXIST') return;
+      throw again;
+    }
   }
+  await syncDir(dirname(path));
 }
 
 class FileBlobs implements BlobStore {
@@ -63,6 +81,8 @@ class FileBlobs implements BlobStore {
       await rm(tmp, { force: true });
       throw e;
     }
+    // durable before acknowledged: the new name is only on disk once its directory is
+    await syncDir(dirname(path));
     return sha;
   }
 
