@@ -85,6 +85,7 @@ describe('the desk', () => {
     expect(await page.$('[data-testid="queue-overdue"] [data-hazard-id="DESK-LATE"]')).not.toBeNull();
     expect(await page.$('[data-testid="queue-dueSoon"] [data-hazard-id="DESK-MAJOR"]')).not.toBeNull();
     expect(await page.$('[data-testid="queue-listedAbove"] [data-hazard-id="DESK-LISTED"]')).not.toBeNull();
+    expect(await page.$$eval('[data-testid="queue-planMissing"] [data-hazard-id]', (l) => l.map((x) => x.getAttribute('data-hazard-id')))).toEqual(['DESK-NOPLAN']);
     expect(await page.getAttribute('[data-testid="queue-act-DESK-MAJOR"]', 'href')).toBe('/hazards?id=DESK-MAJOR');
     await page.screenshot({ path: resolve(SHOTS, 'desk-1920x1080.png') });
     await page.setViewportSize({ width: 3840, height: 2160 });

@@ -8,7 +8,7 @@ import { LISTING_LEVELS } from '../../../shared/domain';
 import type { Hazard } from '../../../shared/schemas';
 import { addDays } from '../../../shared/time';
 import { deskApi, type Me } from './desk-api';
-import { actionsFor, levelOf, planMissing } from './permissions';
+import { actionsFor, levelOf } from './permissions';
 
 export type QueueGroup = 'overdue' | 'dueSoon' | 'acceptance' | 'listedAbove' | 'planMissing';
 export const GROUPS: QueueGroup[] = ['overdue', 'dueSoon', 'acceptance', 'listedAbove', 'planMissing'];
@@ -25,24 +25,23 @@ export function useQueue() {
   async function load(me: Me): Promise<void> {
     const region = me.region;
     const soon = addDays(me.today, 3);
-    const [overdue, reported, rectifying, rectified, listed] = await Promise.all([
+    const [overdue, reported, rectifying, rectified, listed, planMissing] = await Promise.all([
       list({ region, overdue: 'true', order: 'deadline' }),
       list({ region, status: 'reported', overdue: 'false', order: 'deadline' }),
       list({ region, status: 'rectifying', overdue: 'false', order: 'deadline' }),
       list({ region, status: 'rectified' }),
       list({ region, listed: 'true' }),
+      // 五落实缺项 as the server judges it from the history (the ledger's filter)
+      list({ region, planMissing: 'true' }),
     ]);
     const mine = levelOf(region);
     const due = [...reported, ...rectifying].filter((h) => h.deadline && h.deadline <= soon).sort((a, b) => (a.deadline! < b.deadline! ? -1 : 1));
-    // a rectifying major hazard's plan is in its history: read the details of at most 20
-    const majors = [...overdue, ...rectifying].filter((h) => h.level === 'major' && h.status === 'rectifying').slice(0, 20);
-    const details = await Promise.all(majors.map((h) => deskApi.get<Hazard>(`/api/v1/hazards/${encodeURIComponent(h.id)}`)));
     groups.value = {
       overdue,
       dueSoon: due,
       acceptance: rectified.filter((h) => actionsFor(h, me).includes('accept')),
       listedAbove: listed.filter((h) => h.listedBy && LISTING_LEVELS.indexOf(h.listedBy) < LISTING_LEVELS.indexOf(mine)),
-      planMissing: details.flatMap((d) => (d.ok && planMissing(d.body) ? [d.body] : [])),
+      planMissing,
     };
     loading.value = false;
   }
