@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Request } from 'express';
+import { asStorageFault } from '../db/storage-fault';
 import { ServiceError } from '../errors';
 
 export type Upload = { path: string; filename: string; size: number; cleanup(): Promise<void> };
@@ -17,6 +18,9 @@ export const UPLOAD_FIELD = 'file';
 
 function parseError(e: unknown): ServiceError {
   if (e instanceof ServiceError) return e;
+  // the spool's disk full (or read-only) is the server's fault, not a malformed upload: 507 / 503
+  const storage = asStorageFault(e);
+  if (storage) return storage;
   const message = e instanceof Error ? e.message : String(e);
   return new ServiceError(400, 'malformed_multipart', `the upload could not be read: ${message}`);
 }
@@ -45,7 +49,13 @@ export async function receiveUpload(req: Request, maxBytes: number): Promise<Upl
           truncated = true;
         });
         saving = pipeline(stream, createWriteStream(path)).then(() => ({ path, filename: info.filename ?? '', truncated }));
-        saving.catch(() => undefined); // reported through the close handler
+        // the spool failing (its disk full) is answered at once: busboy would wait for ever on the destroyed file
+        // stream and never close, holding the request (and an import slot) open; the rest of the body is drained
+        saving.catch((e: unknown) => {
+          req.unpipe(bb);
+          req.resume();
+          reject(parseError(e));
+        });
       });
       bb.on('error', (e) => reject(parseError(e)));
       bb.on('close', () => {

@@ -179,6 +179,40 @@ describe.skipIf(noMount !== null)('a data directory on a 8 MB tmpfs that fills u
   });
 });
 
+describe.skipIf(noMount !== null)('the upload spool (TMPDIR) on a 2 MB tmpfs that fills up', () => {
+  let spool: string;
+  let s: ChildServer;
+  beforeAll(async () => {
+    spool = tempDir('hz-spool-');
+    sh('mount', '-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', spool);
+    s = await startServer({ env: { TMPDIR: spool } });
+    expect((await postHazards(s.url, s.tokens.admin, [makeHazard(rng(8), 0, { id: 'SP-A' })])).body.accepted).toBe(1);
+  });
+  afterAll(async () => {
+    await s?.kill();
+    sh('umount', '-l', spool);
+    rmSync(spool, { recursive: true, force: true });
+  });
+
+  it('an import or evidence upload that cannot be spooled gets 507 storage_full, not 400 malformed_multipart; freed, it works', async () => {
+    const filler = fill(spool);
+    const form = () => {
+      const f = new FormData();
+      f.append('file', new Blob(['隐患编号,所属地区,行业领域,隐患级别,隐患名称,企业名称,隐患来源,发现时间,整改期限\nSP-1,吕梁市离石区,煤矿,一般,通风设施缺陷,,部门检查,2024年11月18日,2024年12月18日\n'], { type: 'text/csv' }), 'ledger.csv');
+      return f;
+    };
+    const importCsv = async () => {
+      const res = await fetch(`${s.url}/api/v1/hazards/import`, { method: 'POST', headers: { authorization: `Bearer ${s.tokens.admin}` }, body: form() });
+      return { status: res.status, body: await res.json(), headers: res.headers };
+    };
+    expectFault(await importCsv(), 507, 'storage_full');
+    expectFault(await upload(s.url, s.tokens.admin, 'SP-A', PNG), 507, 'storage_full');
+    rmSync(filler);
+    const ok = await importCsv();
+    expect([ok.status, ok.body.accepted]).toEqual([200, 1]);
+  });
+});
+
 describe.skipIf(noMount !== null)('a data directory the kernel turns read-only after a disk error (ext4, errors=remount-ro)', () => {
   let image: string;
   let dir: string;
