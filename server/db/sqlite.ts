@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { storageFaultAtStart } from './storage-fault';
 
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations', 'sqlite');
 
@@ -12,14 +13,22 @@ const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations', '
  */
 export function openSqlite(file: string): Database.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('cache_size = -65536');
-  migrate(db);
-  return db;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('cache_size = -65536');
+    migrate(db);
+    return db;
+  } catch (e) {
+    db?.close();
+    // "unable to open database file" says nothing to an operator whose DATA_DIR is read-only or full
+    const why = file === ':memory:' ? null : storageFaultAtStart(e, dirname(file));
+    throw why ? new Error(why, { cause: e }) : e;
+  }
 }
 
 function migrate(db: Database.Database): void {

@@ -39,7 +39,7 @@ function sqliteFault(code: string): StorageFault | 'probe' | null {
  * read-only. Asking access(2) is not enough: ext4 that stopped writing after an error (errors=remount-ro)
  * still reports a writable mount, and only a real write gets EROFS.
  */
-function probeDirectory(dir: string): StorageFault {
+export function probeDirectory(dir: string): StorageFault {
   const probe = join(dir, `.hz-write-probe-${process.pid}`);
   try {
     writeFileSync(probe, 'x', { flush: true });
@@ -87,6 +87,18 @@ function storageFaultError(fault: StorageFault): ServiceError {
     case 'io':
       return new ServiceError(503, 'storage_error', `存储读写出错 / the server's disk reported an I/O error: ${AGAIN}`, undefined, IO_RETRY_MS);
   }
+}
+
+const AT_START: Record<StorageFault, string> = {
+  full: 'its disk is full: free space, then start again',
+  read_only: 'the directory is read-only: SQLite writes its WAL files beside the database even to read; make it writable, then start again',
+  io: 'the disk reported an I/O error',
+};
+
+/** Why the store's file cannot be opened, in words for the operator, or null when that is no storage fault. */
+export function storageFaultAtStart(err: unknown, dir: string): string | null {
+  const fault = storageFaultOf(err, dir);
+  return fault ? `cannot open the store in ${dir}: ${AT_START[fault]} (${(err as { code?: string }).code ?? String(err)})` : null;
 }
 
 /** A storage fault as its ServiceError, or null: what every catch that would otherwise answer 500 asks first. */

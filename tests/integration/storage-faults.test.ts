@@ -179,6 +179,42 @@ describe.skipIf(noMount !== null)('a data directory on a 8 MB tmpfs that fills u
   });
 });
 
+describe.skipIf(noMount !== null)('starting on a read-only data directory', () => {
+  /** A server on a fresh tmpfs, `before` done to it, stopped, the tmpfs remounted read-only, started again. */
+  async function onReadOnly(before: (s: ChildServer) => Promise<void>, then: (s: ChildServer | string) => Promise<void>) {
+    const dir = tempDir('hz-ro-start-');
+    sh('mount', '-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', dir);
+    let s: ChildServer | undefined;
+    try {
+      s = await startServer({ dataDir: dir });
+      await before(s);
+      await s.stop();
+      sh('mount', '-o', 'remount,ro', dir);
+      const restarted = await s.restart().then(() => s!, (e: unknown) => String(e));
+      await then(restarted);
+    } finally {
+      await s?.kill();
+      sh('umount', '-l', dir);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('with writes in the WAL: exits with a message naming the read-only directory, not "unable to open database file"', async () => {
+    await onReadOnly(
+      async (s) => void expect((await postHazards(s.url, s.tokens.admin, [makeHazard(rng(9), 0, { id: 'RS-A' })])).body.accepted).toBe(1),
+      async (r) => expect(r).toMatch(/cannot open the store in .*: the directory is read-only.*make it writable/),
+    );
+  });
+
+  it('with its WAL index intact: starts, serves reads, answers writes 503 storage_read_only', async () => {
+    await onReadOnly(async () => undefined, async (r) => {
+      if (typeof r === 'string') throw new Error(r);
+      expect((await api(r.url, r.tokens.admin, 'GET', '/api/v1/summary')).status).toBe(200);
+      expectFault(await post(r, [makeHazard(rng(10), 0, { id: 'RS-B' })]), 503, 'storage_read_only');
+    });
+  });
+});
+
 describe.skipIf(noMount !== null)('the upload spool (TMPDIR) on a 2 MB tmpfs that fills up', () => {
   let spool: string;
   let s: ChildServer;
