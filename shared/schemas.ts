@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { LEVEL_CODES, LISTING_LEVELS, SECTOR_CODES, SOURCE_CODES, STATUS_CODES } from './domain';
 import { PROVINCE_CODE, isRegionCode, withdrawnCode, withdrawnMessage } from './regions';
 import { CREDIT_CODE_PATTERN, isValidCreditCode } from './credit-code';
+import { DailySchema } from './briefing';
 
 export const FUTURE_SKEW_MS = 5 * 60_000;
 export const MAX_BATCH = 5000;
@@ -209,6 +210,41 @@ export const SummaryDeltaSchema = z.object({
   changes: SummaryChangesSchema,
 });
 export type SummaryDelta = z.infer<typeof SummaryDeltaSchema>;
+
+// ---- answers of the REST reads (server/http/openapi.ts documents them; client/lib/api.ts parses them) ----
+
+/** A history entry as far as the API documents it; its full type is HistoryEntry below. */
+const HistoryEntrySchema = z.looseObject({ seq: z.number().int(), kind: z.string(), at: z.string() });
+/** A hazard as the API answers it (the type the screens use is Hazard below). */
+export const HazardSchema = z.object({
+  ...HazardInputSchema.shape,
+  status: z.enum(STATUS_CODES),
+  listedBy: z.enum(LISTING_LEVELS).nullable(),
+  overdue: z.boolean(),
+  cityCode: z.string(),
+  reportedAt: z.string(),
+  updatedAt: z.string(),
+  closedAt: z.string().nullable(),
+  extensions: z.number().int(),
+  version: z.number().int(),
+  /** 五落实缺项: major, rectifying, no rectification plan recorded (lists and single reads) */
+  planMissing: z.boolean().optional(),
+  history: z.array(HistoryEntrySchema).optional(),
+});
+
+export const HazardPageSchema = z.object({ items: z.array(HazardSchema), nextCursor: z.string().nullable() });
+
+/** GET /api/v1/session: who the credential is, and the server's day, time zone and clock. */
+export const SessionInfoSchema = z.object({
+  tokenId: z.string(),
+  user: z.looseObject({ username: z.string(), displayName: z.string() }).optional(),
+  role: z.string(), region: z.string(), name: z.string(), demo: z.boolean(), tz: z.string(), campaignStart: z.string(), today: z.string(), serverTime: z.string(),
+});
+export type SessionInfo = z.infer<typeof SessionInfoSchema>;
+
+/** GET /api/v1/trend: new, new major and closed hazards per day, oldest first. */
+export const TrendSchema = z.object({ region: z.string(), days: z.array(DailySchema) });
+export type Trend = z.infer<typeof TrendSchema>;
 
 export const HazardReportedSchema = z.object({
   id: z.string(), regionCode: z.string(), sector: z.string(), level: z.string(), title: z.string(), discoveredAt: z.string(),

@@ -1,18 +1,31 @@
 /**
- * One ECharts instance bound to an element: created at the stage's real pixel density (device pixels × stage
- * scale, so text stays crisp on a 4K wall), recreated when that density changes, resized with its box, and
- * disposed on unmount. The instance lives in a shallowRef behind markRaw: Vue never makes it reactive.
+ * The one ECharts lifecycle of every screen: an instance bound to an element, resized with its box (a hidden
+ * box, display: none while printing, keeps its last drawing rather than a 0×0 one), disposed on unmount. The
+ * instance lives in a shallowRef behind markRaw: Vue never makes it reactive; exports find it by its element
+ * (echarts.getInstanceByDom).
+ *
+ * Two ways to draw, one per kind of screen:
+ * - live (the wall): at the stage's real pixel density (device pixels × stage scale, so text stays crisp on a
+ *   4K wall), recreated when that density changes; updates merge into the chart and animate.
+ * - still (document pages, slides, exports: `{ still: true }`): at the device's pixel ratio, no animation
+ *   anywhere (print, export, video), each update redraws the whole option.
  */
 import { markRaw, onBeforeUnmount, onMounted, shallowRef, watch, type Ref } from 'vue';
 import { echarts, type ECharts, type ECOption } from '../lib/echarts';
 import { useStageStore } from '../stores/stage.store';
 
 export type ChartClick = { componentType?: string; seriesType?: string; name?: string };
+export type ChartMode = { still?: boolean; onClick?: (p: ChartClick) => void };
 
-export function useChart(el: Ref<HTMLElement | null>, option: () => ECOption | null, onClick?: (p: ChartClick) => void) {
-  const stage = useStageStore();
+export function useChart(el: Ref<HTMLElement | null>, option: () => ECOption | null, mode: ChartMode = {}) {
+  const still = mode.still ?? false;
+  const stage = still ? null : useStageStore();
+  const pixelRatio = (): number => (stage ? stage.pixelRatio : window.devicePixelRatio || 1);
   const chart = shallowRef<ECharts | null>(null);
   let observer: ResizeObserver | null = null;
+
+  const draw = (c: ECharts, o: ECOption, first: boolean) =>
+    still ? c.setOption({ animation: false, ...o }, { notMerge: true }) : c.setOption(o, first ? { notMerge: true } : { replaceMerge: ['series'] });
 
   function dispose(): void {
     chart.value?.dispose();
@@ -22,22 +35,24 @@ export function useChart(el: Ref<HTMLElement | null>, option: () => ECOption | n
   function init(): void {
     dispose();
     if (!el.value) return;
-    const c = echarts.init(el.value, null, { renderer: 'canvas', devicePixelRatio: stage.pixelRatio });
-    if (onClick) c.on('click', (p) => onClick(p as ChartClick));
+    const c = echarts.init(el.value, null, { renderer: 'canvas', devicePixelRatio: pixelRatio() });
+    if (mode.onClick) c.on('click', (p) => mode.onClick!(p as ChartClick));
     chart.value = markRaw(c);
     const o = option();
-    if (o) c.setOption(o, { notMerge: true });
+    if (o) draw(c, o, true);
   }
 
   onMounted(() => {
     init();
-    observer = new ResizeObserver(() => chart.value?.resize());
+    observer = new ResizeObserver(() => {
+      if (el.value && el.value.clientWidth > 0 && el.value.clientHeight > 0) chart.value?.resize();
+    });
     if (el.value) observer.observe(el.value);
   });
 
-  watch(() => stage.pixelRatio, init);
+  if (!still) watch(pixelRatio, init);
   watch(option, (o) => {
-    if (o && chart.value) chart.value.setOption(o, { replaceMerge: ['series'] });
+    if (o && chart.value) draw(chart.value, o, false);
   });
 
   onBeforeUnmount(() => {

@@ -4,9 +4,14 @@
  */
 import { onBeforeUnmount, ref, watch, type Ref } from 'vue';
 import { echarts } from '../lib/echarts';
+import { z } from 'zod';
 import { getJson } from '../lib/api';
 
 export const GEO_RETRY_MS = 10_000;
+/** What ECharts needs of an outline file: a GeoJSON feature collection (the files are ours, built by scripts/). */
+const GeoSchema = z.looseObject({ type: z.literal('FeatureCollection'), features: z.array(z.looseObject({
+  type: z.literal('Feature'), properties: z.looseObject({ name: z.string() }), geometry: z.looseObject({ type: z.string(), coordinates: z.array(z.unknown()) }),
+})) });
 const loaded = new Map<string, Promise<void>>();
 
 export const mapNameOf = (code: string): string => `geo-${code}`;
@@ -14,8 +19,8 @@ export const mapNameOf = (code: string): string => `geo-${code}`;
 function ensureMap(code: string): Promise<void> {
   let p = loaded.get(code);
   if (!p) {
-    p = getJson<Parameters<typeof echarts.registerMap>[1]>(`/geo/${code}.json`, 20_000).then((geo) => {
-      echarts.registerMap(mapNameOf(code), geo);
+    p = getJson(`/geo/${code}.json`, GeoSchema, 20_000).then((geo) => {
+      echarts.registerMap(mapNameOf(code), geo as Parameters<typeof echarts.registerMap>[1]);
     });
     p.catch(() => loaded.delete(code));
     loaded.set(code, p);

@@ -33,6 +33,18 @@ export function formatHm(ms: number, tz = DEFAULT_TZ): string {
   return fmt(`hm|${tz}`, () => new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })).format(ms);
 }
 
+/**
+ * An instant as the region's wall clock shows it: `2024-11-18 09:30` (the ledger's times, the briefing's
+ * generation time). A string that is not a time is shown as it is.
+ */
+export function formatDateTime(iso: string, tz = DEFAULT_TZ): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  const f = fmt(`dt|${tz}`, () => new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }));
+  const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
 export function formatDate(ms: number, tz = DEFAULT_TZ, locale = 'zh-CN'): string {
   return fmt(`d|${tz}|${locale}`, () => new Intl.DateTimeFormat(locale, { timeZone: tz, year: 'numeric', month: 'long', day: 'numeric', weekday: 'long' })).format(ms);
 }

@@ -5,7 +5,7 @@
 import { ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import type { Hazard } from '../../shared/schemas';
-import { api, getJson, HttpError, type HazardPage, type Trend } from '../lib/api';
+import { AnswerError, api, hazardPage, HttpError, type Trend } from '../lib/api';
 
 export const OVERDUE_FETCH = 50;
 /** 五落实缺项 counted up to this many (past it the wall says "100+"): the list's own filter, so the number is the ledger's */
@@ -23,7 +23,7 @@ export function rankOverdue(items: readonly Hazard[], max = OVERDUE_MAX): Hazard
 
 export const usePanelsStore = defineStore('panels', () => {
   const trend = shallowRef<Trend | null>(null);
-  /** false when the server has no trend endpoint (404) or refuses it. */
+  /** false when the server has no trend endpoint (404), refuses it, or answers it in another shape. */
   const trendAvailable = ref(true);
   const overdue = shallowRef<Hazard[]>([]);
   const overdueRegion = ref<string | null>(null);
@@ -49,7 +49,8 @@ export const usePanelsStore = defineStore('panels', () => {
       trend.value = t;
       trendAvailable.value = true;
     } catch (e) {
-      if (r === region && e instanceof HttpError && e.status >= 400 && e.status < 500) {
+      // refused, or answered in a shape this screen cannot read: the panel says the trend is unavailable
+      if (r === region && ((e instanceof HttpError && e.status >= 400 && e.status < 500) || e instanceof AnswerError)) {
         trend.value = null;
         trendAvailable.value = false;
       }
@@ -76,7 +77,7 @@ export const usePanelsStore = defineStore('panels', () => {
     if (!r) return;
     try {
       const q = new URLSearchParams({ region: r, planMissing: 'true', limit: String(PLAN_MISSING_FETCH) });
-      const page = await getJson<HazardPage>(`/api/v1/hazards?${q}`);
+      const page = await hazardPage(`/api/v1/hazards?${q}`);
       if (r !== region) return;
       planMissing.value = { region: r, n: page.items.length, more: page.nextCursor != null };
     } catch {

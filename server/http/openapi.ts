@@ -8,13 +8,13 @@ import { z } from 'zod';
 import { BriefingSchema } from '../../shared/briefing';
 import {
   BatchEnvelopeSchema, DelistingInputSchema, EscalationInputSchema, ExtensionInputSchema, HazardInputSchema, ListQuerySchema,
-  ListingInputSchema, RegionQuerySchema, SummarySchema, TransitionInputSchema,
+  HazardPageSchema, HazardSchema, ListingInputSchema, RegionQuerySchema, SessionInfoSchema, SummarySchema, TransitionInputSchema, TrendSchema,
 } from '../../shared/schemas';
 import { BriefingQuerySchema } from '../briefing/briefing.router';
 import { TrendQuerySchema } from '../hazards/read.router';
 import { ExportQuerySchema } from '../import/import.router';
 import {
-  ApiErrorSchema, BatchResultSchema, ChainHeadSchema, HazardPageSchema, HazardSchema, HealthSchema, SessionInfoSchema, UserViewSchema,
+  ApiErrorSchema, BatchResultSchema, ChainHeadSchema, HealthSchema, UserViewSchema,
 } from './openapi-schemas';
 import { LoginSchema, PasswordSchema } from '../auth/session.router';
 
@@ -54,7 +54,7 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'delete', path: '/api/v1/session', summary: 'Sign out', access: 'a signed-in person', responses: { 204: null, 401: ApiErrorSchema } },
   { method: 'post', path: '/api/v1/session/password', summary: 'Change one’s password', access: 'a signed-in person', body: PasswordSchema, responses: { 200: UserViewSchema, 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema, 429: ApiErrorSchema } },
   { method: 'get', path: '/api/v1/summary', summary: 'The live summary of a region (the snapshot deltas chain onto)', access: 'viewer+, in scope', query: RegionQuerySchema, responses: { 200: SummarySchema, 400: ApiErrorSchema, 403: ApiErrorSchema } },
-  { method: 'get', path: '/api/v1/trend', summary: 'Daily new and closed counts of a region', access: 'viewer+, in scope', query: TrendQuerySchema, responses: { 200: z.unknown(), 400: ApiErrorSchema } },
+  { method: 'get', path: '/api/v1/trend', summary: 'Daily new and closed counts of a region', access: 'viewer+, in scope', query: TrendQuerySchema, responses: { 200: TrendSchema, 400: ApiErrorSchema } },
   { method: 'get', path: '/api/v1/chain/head', summary: 'The hash chain head (seq and SHA-256)', access: 'viewer+', responses: { 200: ChainHeadSchema } },
   { method: 'get', path: '/api/v1/briefing', summary: 'The period briefing of a region (counts, changes, flags, text)', access: 'viewer+, in scope', query: BriefingQuerySchema, responses: { 200: BriefingSchema, 400: ApiErrorSchema } },
   { method: 'get', path: '/healthz', summary: 'Liveness and readiness (503 when lagging or cut off from the store)', access: 'public', responses: { 200: HealthSchema, 503: HealthSchema } },

@@ -10,9 +10,10 @@ import { SECTORS, sectorLabel } from '../../../shared/domain';
 import { regionName } from '../../../shared/regions';
 import type { ECOption } from '../../lib/echarts';
 import { chartLabels, rankingOption, sectorOption, trendOption } from './chart-options';
-import { chartSvg, drawSvg } from './pdf-svg';
-import { dim, ink, PdfText, TextRecorder, type TextSetter, type TextStyle } from './pdf-text';
-import { deltaOf, periodText, rateText, timeText } from './format';
+import { chartSvg, drawSvg } from '../../lib/export/pdf-svg';
+import { dim, ink, PdfText, TextRecorder, type TextSetter, type TextStyle } from '../../lib/export/pdf-text';
+import { formatDateTime } from '../../lib/format';
+import { deltaOf, periodText, rateText } from './format';
 
 export const A4_LANDSCAPE: [number, number] = [841.89, 595.28];
 const M = 36;
@@ -20,7 +21,8 @@ const W = A4_LANDSCAPE[0] - 2 * M;
 const EDGE = rgb(0.8, 0.84, 0.89);
 const BRAND = rgb(0.15, 0.39, 0.92);
 
-export type PdfInput = { briefing: Briefing; t: (key: string, values?: Record<string, unknown>) => string; demo: boolean };
+/** `tz`: the region's time zone (the session's), for the generation time */
+export type PdfInput = { briefing: Briefing; t: (key: string, values?: Record<string, unknown>) => string; demo: boolean; tz: string };
 
 type Ctx = PdfInput & { doc: PDFDocument; text: TextSetter; page: PDFPage; y: number; pageNo: number };
 
@@ -63,7 +65,7 @@ function header(c: Ctx): void {
   const sub = [
     `${c.t('briefing.period')}${c.t('briefing.colon')}${periodText(b.period, b.lang)}${c.t('briefing.days', { n: b.periodDays })}`,
     `${c.t('briefing.previous')}${c.t('briefing.colon')}${periodText(b.previousPeriod, b.lang)}`,
-    c.t('briefing.generated', { time: timeText(b.generatedAt) }),
+    c.t('briefing.generated', { time: formatDateTime(b.generatedAt, c.tz) }),
   ].join('    ');
   c.text.draw(c.page, sub, M, c.y, { size: 9.5, color: dim });
 }

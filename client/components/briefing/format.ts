@@ -33,10 +33,3 @@ export function dayText(day: string, lang: 'zh' | 'en'): string {
 
 export const periodText = (p: { from: string; to: string }, lang: 'zh' | 'en'): string =>
   p.from === p.to ? dayText(p.from, lang) : `${dayText(p.from, lang)} ${lang === 'en' ? 'to' : '至'} ${dayText(p.to, lang)}`;
-
-/** An instant as the region's wall clock shows it: 2026-11-29 13:04 (TZ_REGION is Asia/Shanghai by default). */
-export function timeText(iso: string, tz = 'Asia/Shanghai'): string {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-    .formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
-}

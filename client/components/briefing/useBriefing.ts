@@ -1,6 +1,6 @@
 /** Loads a briefing for a region, period and language; the latest request wins. */
 import { ref, shallowRef } from 'vue';
-import type { Briefing, Lang } from '../../../shared/briefing';
+import { BriefingSchema, type Briefing, type Lang } from '../../../shared/briefing';
 import type { Period } from '../../../shared/briefing-period';
 import { getJson } from '../../lib/api';
 
@@ -16,7 +16,7 @@ export function useBriefing() {
     error.value = null;
     const q = new URLSearchParams({ region, from: period.from, to: period.to, lang });
     try {
-      const b = await getJson<Briefing>(`/api/v1/briefing?${q}`, 30_000);
+      const b = await getJson(`/api/v1/briefing?${q}`, BriefingSchema, 30_000);
       if (mine === ticket) briefing.value = b;
     } catch (e) {
       if (mine === ticket) error.value = e instanceof Error ? e.message : String(e);

@@ -1,6 +1,6 @@
 /** The list, one hazard and the export address, same origin with the session cookie. */
-import type { Hazard } from '../../../shared/schemas';
-import { getJson, type HazardPage } from '../../lib/api';
+import { HazardSchema, type Hazard } from '../../../shared/schemas';
+import { getJson, hazardPage, type HazardPage } from '../../lib/api';
 
 export type Tri = '' | 'true' | 'false';
 export type ListFilters = { region: string; sector: string; level: string; status: string; overdue: Tri; listed: Tri; planMissing: Tri };
@@ -33,9 +33,10 @@ export const hazardsApi = {
     const q = filterParams(f);
     q.set('limit', String(limit));
     if (cursor) q.set('cursor', cursor);
-    return getJson<HazardPage>(`/api/v1/hazards?${q}`);
+    return hazardPage(`/api/v1/hazards?${q}`);
   },
-  get: (id: string) => getJson<Hazard>(`/api/v1/hazards/${encodeURIComponent(id)}`),
+  /** one hazard with its history (typed as the screens use it: see lib/api.ts hazardPage) */
+  get: (id: string) => getJson(`/api/v1/hazards/${encodeURIComponent(id)}`, HazardSchema) as Promise<unknown> as Promise<Hazard>,
   exportUrl(f: ListFilters, format: 'csv' | 'xlsx'): string {
     const q = filterParams(f);
     q.set('format', format);

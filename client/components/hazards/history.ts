@@ -1,6 +1,6 @@
 /** What one history entry says, as a title and detail lines (all text, never HTML). */
 import type { HistoryEntry } from '../../../shared/schemas';
-import { levelName, statusName } from './format';
+import { levelName, statusName } from '../../lib/labels';
 
 type T = (key: string, values?: Record<string, unknown>) => string;
 export type Described = { title: string; tone: 'info' | 'up' | 'down' | 'listing' | 'extension'; lines: string[] };

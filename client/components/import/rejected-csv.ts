@@ -4,6 +4,7 @@
  * columns, so the corrected file goes straight back in.
  */
 import { COLUMNS, CSV_BOM, csvLine, guardFormula, type ImportRejected } from '../../../shared/import';
+import { download } from '../../lib/download';
 
 export const EXTRA_HEADERS = ['原行号', '错误列', '错误原因'] as const;
 
@@ -18,12 +19,5 @@ export function rejectedCsv(rejected: readonly ImportRejected[]): string {
 
 /** Saves text as a file through a temporary link (no server round trip). */
 export function saveText(text: string, name: string, type = 'text/csv;charset=utf-8'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  download(new Blob([text], { type }), name);
 }

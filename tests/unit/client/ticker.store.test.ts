@@ -66,9 +66,11 @@ describe('ticker store', () => {
   });
 
   it('flashes what a reconnect gap-fill brings that the screen never showed, not the first history', async () => {
+    // whole hazards as the API answers them: the client parses REST answers with the shared schema
     const major = (id: string, reportedAt: string) => ({
-      id, regionCode: '141102', sector: 'coal', level: 'major', title: `隐患 ${id}`,
-      discoveredAt: '2024-11-18T01:00:00Z', reportedAt,
+      id, regionCode: '141102', sector: 'coal', level: 'major', title: `隐患 ${id}`, source: 'inspection',
+      discoveredAt: '2024-11-18T01:00:00Z', deadline: '2024-12-18', reportedAt, updatedAt: reportedAt,
+      status: 'reported', listedBy: null, overdue: false, cityCode: '141100', closedAt: null, extensions: 0, version: 1,
     });
     const pages = [[major('old', '2024-11-18T02:00:00Z')], [major('new', '2024-11-18T03:00:00Z'), major('old', '2024-11-18T02:00:00Z')]];
     let call = 0;

@@ -3,7 +3,7 @@
  * by their own 2× renderings (ECharts getDataURL), the font slices it uses embedded as data URLs, and the
  * result drawn through an SVG foreignObject onto a canvas. All in the browser, nothing sent anywhere.
  */
-import { echarts } from '../../lib/echarts';
+import { echarts } from '../echarts';
 import { fetchFont, slicesFor } from './font-slices';
 
 /**

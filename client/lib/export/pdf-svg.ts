@@ -6,7 +6,7 @@
  */
 import { rgb, type PDFPage, type RGB } from 'pdf-lib';
 import { SVGRenderer } from 'echarts/renderers';
-import { echarts, type ECOption } from '../../lib/echarts';
+import { echarts, type ECOption } from '../echarts';
 import type { TextSetter, Weight } from './pdf-text';
 
 echarts.use([SVGRenderer]);
