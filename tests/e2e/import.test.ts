@@ -144,11 +144,14 @@ describe('/hazards', () => {
     const kinds = await page.$$eval('[data-testid="hazard-history"] li', (lis) => lis.map((li) => li.getAttribute('data-kind')));
     expect(kinds).toEqual(['reported', 'transition', 'listing', 'extension']);
     const actors = await page.$$eval('[data-testid="history-actor"]', (els) => els.map((e) => e.textContent));
-    expect(actors).toEqual(['test-admin（管理员）', 'test-reporter（填报）', 'test-admin（管理员）', 'test-admin（管理员）']);
+    expect(actors).toEqual(['test-admin（管理员）', 'test-reporter（填报人员）', 'test-admin（管理员）', 'test-admin（管理员）']);
     const drawer = await page.textContent('[data-testid="hazard-drawer"]');
     expect(drawer).toContain(h.title);
     for (const text of ['挂牌督办（省级）', '文号：晋安委〔2024〕3号', '理由：设备到货延迟', '已上报 → 整改中', '2099-12-31']) expect(drawer).toContain(text);
     await page.screenshot({ path: join(SHOTS, 'hazards-1920x1080.png') });
+    await page.setViewportSize({ width: 3840, height: 2160 });
+    await page.screenshot({ path: join(SHOTS, 'hazards-3840x2160.png') });
+    await page.setViewportSize({ width: 1920, height: 1080 });
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid="hazard-drawer"]', { state: 'detached' });
   });
