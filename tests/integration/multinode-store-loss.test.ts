@@ -84,7 +84,7 @@ describe.skipIf(missing !== null)('a node that loses its database while another 
     await expect.poll(() => screen.states.get(PROVINCE)!.totals.total, { timeout: 15_000 }).toBe(15);
     await expect.poll(async () => (await health(b)).status, { timeout: 10_000 }).toBe('ok');
     expect(screen.problems).toEqual([]);
-  });
+  }, 150_000);
 
   it('a database that hangs (no answer, no error) counts as lost too, and flows on when it answers again', async () => {
     expect(lastBeat()).toMatchObject({ store: 'ok' });
@@ -99,5 +99,5 @@ describe.skipIf(missing !== null)('a node that loses its database while another 
     await expect.poll(() => screen.states.get(PROVINCE)!.totals.total, { timeout: 15_000 }).toBe(18);
     await expect.poll(async () => (await health(b)).status, { timeout: 10_000 }).toBe('ok');
     expect(b.output()).not.toContain('unhandled error');
-  });
+  }, 150_000);
 });
