@@ -51,8 +51,9 @@ export function pagesRouter(clientDir: string, gate: AuthGate, allowedOrigins: r
     if (!sameOrigin(req.headers.origin, req.host, allowedOrigins)) throw forbiddenOrigin(req.headers.origin);
     const body = req.body as { token?: unknown; next?: unknown } | undefined;
     const token = typeof body?.token === 'string' ? body.token : '';
-    // `next` as it came (URL.parse: null for what is no URL at all, e.g. 'http://[', which new URL throws on — a 500)
-    const asked = typeof body?.next === 'string' ? URL.parse(body.next, 'http://x') : null;
+    // `next` as it came, unless it is no URL at all ('http://[': new URL throws, which was a 500); URL.canParse is in
+    // every Node the engines field allows (URL.parse only from 20.18)
+    const asked = typeof body?.next === 'string' && URL.canParse(body.next, 'http://x') ? new URL(body.next, 'http://x') : null;
     const next = asked && PAGES.includes(asked.pathname) ? asked : new URL('/', 'http://x');
     await gate.check(token, req.ip ?? '');
     setSession(res, token, req.secure);

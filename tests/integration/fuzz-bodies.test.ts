@@ -21,7 +21,7 @@ import { createPerson, PASSWORD, PNG_1PX, signIn } from '../helpers/people';
 import { api, postHazards, startServer, tempDir, type ChildServer } from '../helpers/server';
 
 /** per route: enough to reach every check, few enough that the file runs well under a minute */
-const RUNS_PER_ROUTE = 60;
+const RUNS_PER_ROUTE = Number(process.env.HZ_FUZZ_RUNS ?? 60);
 
 /** What one generated request is: a JSON-ish body (serialised here), or raw bytes with a content type. */
 type Body = { json: unknown } | { raw: Uint8Array; type: string };
@@ -81,6 +81,8 @@ const evidenceFile = fc.oneof(
   fc.uint8Array({ maxLength: 300 }),
 );
 
+const nextValue = fc.oneof(fc.constantFrom('TOKEN', '/', '/wall', '//evil.example', 'javascript:alert(1)', '/%', 'http://[', '/desk?x=1'), oddText);
+
 /** `TOKEN` stands for a real (display) token, so that some switches succeed (303) */
 const form = (pairs: Array<[string, string]>): Body => ({
   raw: Buffer.from(new URLSearchParams(pairs.map(([k, v]) => [k, v === 'TOKEN' ? s.tokens.display : v])).toString()), type: 'application/x-www-form-urlencoded',
@@ -109,9 +111,10 @@ function routes(): Route[] {
     { key: 'delete /api/v1/session', method: 'DELETE', path: at('/api/v1/session'), body: bodies(fc.record({}), ['x']) },
     // not in the OpenAPI document, but bodies all the same
     { key: 'post /api/v1/hazards/:id/attachments', method: 'POST', path: (ids) => existing(ids).map((id) => `/api/v1/hazards/${id}/attachments`), body: multipart(evidenceFile) },
-    { key: 'post /session/switch', method: 'POST', path: at('/session/switch'),
-      body: fc.array(fc.tuple(fc.constantFrom('token', 'next', 'x', 'token'), fc.oneof(oddText, fc.constantFrom('TOKEN', 'TOKEN', '/', '/wall', '//evil.example', 'javascript:alert(1)', '/%', 'http://[', '/desk?x=1')))
-        , { maxLength: 4 }).map(form) },
+    { key: 'post /session/switch', method: 'POST', path: at('/session/switch'), body: fc.oneof(
+      { weight: 3, arbitrary: fc.array(fc.tuple(fc.constantFrom('token', 'next', 'x', 'token'), fc.oneof(oddText, nextValue)), { maxLength: 4 }).map(form) },
+      // a real token with an odd `next`: some switches succeed (303), so the refusals are not all the same 401
+      { weight: 1, arbitrary: nextValue.map((next) => form([['token', 'TOKEN'], ['next', next]])) }) },
   ];
 }
 
