@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config';
 import { PAGES } from '../../server/http/pages';
+import { COLUMNS } from '../../shared/import';
 import { openStore } from '../../server/store';
 import { PASSWORD, createPerson } from '../helpers/people';
 import { api, postHazards, startServer, type ChildServer } from '../helpers/server';
@@ -129,8 +130,17 @@ describe('accessibility (axe-core: no serious or critical violation)', () => {
     await follower.close();
   });
 
-  it('the import page, for a reporter and read-only for a viewer', async () => {
+  it('the import page, for a reporter (before and after an upload) and read-only for a viewer', async () => {
     const reporter = await open('/import', server.tokens.reporter, '[data-testid="import-file"]');
+    expect.soft(await violations(reporter)).toEqual([]);
+    // and with a result: the finished progress bar, the counts and the rejected rows
+    const csv = [COLUMNS.map((c) => c.header).join(','),
+      'A11Y-CSV-1,吕梁市离石区,煤矿,一般隐患,无障碍检查导入 1,,永聚煤业有限公司,,企业自查,2024-11-18 09:30,,',
+      'A11Y-CSV-2,火星市,煤矿,一般隐患,无障碍检查导入 2,,永聚煤业有限公司,,企业自查,2024-11-18 09:30,,'].join('\r\n');
+    await reporter.setInputFiles('[data-testid="import-file"]', { name: 'a11y.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await reporter.click('[data-testid="import-submit"]');
+    await reporter.waitForSelector('[data-testid="import-rejected"] tbody tr', { timeout: 60_000 });
+    expect(await reporter.getAttribute('[data-testid="import-progress"]', 'data-state')).toBe('done');
     expect.soft(await violations(reporter)).toEqual([]);
     await reporter.close();
     const viewer = await open('/import', server.tokens.viewer, '[data-testid="import-readonly"]');
