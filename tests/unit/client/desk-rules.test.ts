@@ -140,8 +140,8 @@ describe('fieldMessage: the API’s messages, in Chinese, next to their fields',
     ['a deadline before the discovery', { deadline: '2026-10-01' }, 'deadline', '不能早于发现时间'],
     ['a deadline not as a date', { deadline: '01/12/2026' }, 'deadline', '日期格式应为 年-月-日'],
     ['a discovery not as a time', { discoveredAt: '昨天' }, 'discoveredAt', '时间格式无效'],
-    ['an unknown region', { regionCode: '149999' }, 'regionCode', '区县代码无效'],
-    ['the province as the region', { regionCode: PROVINCE }, 'regionCode', '区县代码无效'],
+    ['an unknown region', { regionCode: '149999' }, 'regionCode', '行政区划代码无效'],
+    ['the province as the region', { regionCode: PROVINCE }, 'regionCode', '行政区划代码无效'],
   ])('%s', (_what, over, field, message) => {
     expect(shown({ ...ok, ...over })[field]).toBe(message);
   });
