@@ -99,6 +99,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const feed = new ChangeFeed(repo, live, (err, what) => log.warn({ err }, what));
   const service = new HazardService(repo, live, feed, config.TZ_REGION, deps.now, reads);
 
+  // before a number is shown as live: the projection the aggregates come from must be what the history says. The
+  // first check runs in its own thread beside the rebuild; start-up waits for it up to INTEGRITY_START_WAIT_MS and
+  // then serves flagged `checking` until it passes (docs/SECURITY.md "Integrity", docs/PERFORMANCE.md)
+  const integrity = new Integrity(() => verifyInWorker({ DATABASE_URL: config.DATABASE_URL, DATA_DIR: config.DATA_DIR, tz: config.TZ_REGION }), log);
+  const firstCheck = integrity.check();
+
   const t0 = Date.now();
   live.rebuild(await repo.rebuildState());
   live.setAsOf(await repo.recordedAtOf(live.versionSeqs()));
@@ -106,9 +112,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   log.info({ ms: Date.now() - t0, seq: live.appliedSeq, today: live.today }, 'aggregates rebuilt');
   // from here on, other nodes' changes arrive by the change feed (a SQLite store has no other writer)
   feed.start();
-  // before serving a number: the projection the aggregates came from must be what the history says
-  const integrity = new Integrity(() => verifyInWorker({ DATABASE_URL: config.DATABASE_URL, DATA_DIR: config.DATA_DIR, tz: config.TZ_REGION }), log);
-  await integrity.check();
+  let waited: NodeJS.Timeout | undefined;
+  await Promise.race([firstCheck, new Promise<void>((r) => (waited = setTimeout(r, config.INTEGRITY_START_WAIT_MS)))]);
+  clearTimeout(waited);
+  if (integrity.checking) log.warn({ waitedMs: config.INTEGRITY_START_WAIT_MS }, 'integrity check still running: serving flagged "checking" (503 on /healthz, 校验中 on screens) until it passes');
   integrity.every(config.INTEGRITY_CHECK_MINUTES);
 
   const gate = new AuthGate(tokens, config.AUTH_FAILURE_LIMIT, cluster.budgets);
@@ -150,8 +157,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // takes it out; `version` is the software's (the contract's), `seq` this node's applied position
   app.get('/healthz', (_req, res) => {
     const s = feed.status();
-    const ready = s.storeReachable && s.lagMs <= config.READY_MAX_LAG_MS && !integrity.failed;
-    const status = integrity.failed ? 'integrity_failed' : ready ? 'ok' : s.storeReachable ? 'lagging' : 'store_unavailable';
+    const ready = s.storeReachable && s.lagMs <= config.READY_MAX_LAG_MS && !integrity.failed && !integrity.checking;
+    const status = integrity.failed ? 'integrity_failed' : integrity.checking ? 'checking' : ready ? 'ok' : s.storeReachable ? 'lagging' : 'store_unavailable';
     res.status(ready ? 200 : 503).json({
       status, version: process.env.npm_package_version ?? '0.1.0', seq: s.seq, head: s.head, lagSeq: s.lagSeq, lagMs: s.lagMs, ready, demo: config.demo,
       integrity: integrityView(integrity.state),
@@ -229,7 +236,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   integrity.on('changed', (st) => io.local.emit('server:integrity', integrityView(st)));
   io.on('connection', (socket) => {
-    if (integrity.failed) socket.emit('server:integrity', integrityView(integrity.state));
+    if (integrity.failed || integrity.checking) socket.emit('server:integrity', integrityView(integrity.state));
   });
   const revocations = new RevocationWatcher(tokens, io, log);
   io.on('connection', (socket) => {

@@ -14,6 +14,11 @@ const ConfigSchema = z.object({
   ALLOWED_ORIGINS: z.string().optional(),
   /** the store is verified against its history at start and then every this many minutes (0: at start only) */
   INTEGRITY_CHECK_MINUTES: z.coerce.number().min(0).default(60),
+  /**
+   * how long start-up waits for the first check before it serves anyway, flagged `checking` (/healthz 503, screens
+   * 校验中, never 实时) until the check passes: it walks the whole history, ~1 min of CPU at 1,000,000 hazards
+   */
+  INTEGRITY_START_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(3_000),
   /** every Redis key, stream and channel of this deployment starts with it (several deployments, or tests, may share one Redis) */
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, '1–64 characters of A–Z a–z 0–9 : _ . -').default('hz:'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -11,6 +11,8 @@ export const en: Messages = {
     stale: 'NOT UPDATED',
     integrity: 'INTEGRITY ALARM',
     integrityDetail: 'the data contradicts its history ({record}): call the administrator',
+    verifying: 'VERIFYING',
+    verifyingDetail: 'the server is checking the data against its history: figures are provisional until it finishes',
     connecting: 'Connecting',
     asOf: 'Data as of {time}',
     confirmed: 'confirmed {age} ago',

@@ -9,6 +9,8 @@ export const zh = {
     live: '实时',
     integrity: '校验异常',
     integrityDetail: '数据与历史记录不符（{record}），请联系管理员',
+    verifying: '校验中',
+    verifyingDetail: '服务器正在核对数据与历史记录，完成前数据仅供参考',
     stale: '数据未更新',
     connecting: '连接中',
     asOf: '数据截至 {time}',

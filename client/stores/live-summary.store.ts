@@ -58,6 +58,7 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
   const freshness = computed<Freshness>(() => {
     if (integrity.value?.status === 'failed') return 'integrity';
     if (down.value || storeDown.value || freshnessAt(lastSignalAt.value, clock.now, STALE_AFTER_MS) === 'stale') return 'stale';
+    if (integrity.value?.status === 'checking') return 'verifying';
     const nodeBehindUs = serverVersion.value !== null && serverVersion.value < newestShown.value;
     return lagging.value || nodeBehindUs ? 'lagging' : 'live';
   });
@@ -177,6 +178,9 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
   const onConnect = (): void => {
     // a quick reconnect never showed stale; after a longer one, `down` holds until the server's first signal
     clearDownTimer();
+    // a node tells a new socket at once if it is failed or still checking: a verdict heard from the node before
+    // (a reconnect may land on another one) is not this node's
+    integrity.value = null;
     inflight.clear();
     for (const r of wanted) {
       clearTimer(r);

@@ -38,8 +38,11 @@ export function applyDelta(cur: Summary, d: SummaryDelta): { outcome: DeltaOutco
 export const DISCONNECT_STALE_MS = 500;
 
 /** live: signals arrive and the node is not behind; lagging: signals arrive but the node reports being behind; stale: no signal. */
-/** `integrity`: the server found its store contradicting its own history (server/audit/integrity.ts) */
-export type Freshness = 'live' | 'lagging' | 'stale' | 'integrity';
+/**
+ * `integrity`: the server found its store contradicting its own history (server/audit/integrity.ts);
+ * `verifying`: its first check of that history since it started has not finished, so nothing is confirmed yet.
+ */
+export type Freshness = 'live' | 'lagging' | 'stale' | 'integrity' | 'verifying';
 
 export function freshnessAt(lastSignalAt: number | null, now: number, staleAfterMs = STALE_AFTER_MS): 'live' | 'stale' {
   return lastSignalAt !== null && now - lastSignalAt <= staleAfterMs ? 'live' : 'stale';

@@ -5,6 +5,7 @@
  * the tokens, users and sessions it vouches for. A store edited behind
  * the server's back (a level lowered, a deadline moved, a row or a change deleted) is not served as
  * truth: the node starts flagged, `/healthz` answers 503 `integrity_failed` naming the first bad record,
+ * (until the first check answers — start-up waits for it only INTEGRITY_START_WAIT_MS — 503 `checking`, 校验中),
  * sockets get `server:integrity` and every screen shows 校验异常 instead of 实时. docs/SECURITY.md.
  */
 import { EventEmitter } from 'node:events';
@@ -61,6 +62,11 @@ export class Integrity extends EventEmitter<{ changed: [IntegrityState] }> {
 
   get failed(): boolean {
     return this.state.status === 'failed';
+  }
+
+  /** the first check has not answered yet (a later one keeps the last verdict while it runs) */
+  get checking(): boolean {
+    return this.state.status === 'checking';
   }
 
   /** One full check in a read snapshot of its own; a failure stays until a later check passes. */

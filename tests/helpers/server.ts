@@ -67,12 +67,19 @@ export type ChildServer = {
 /** Generous: on a loaded machine (several test files each starting nodes) a tsx start-up alone can take 30 s. */
 const START_TIMEOUT_MS = 90_000;
 
+/**
+ * Test servers wait for their first integrity check before they listen, as production does for small stores: on a
+ * loaded machine a check of a few hundred hazards may outlast production's 3 s, and a test that reads /healthz
+ * right after start must not meet `checking` by chance (tests/integration/integrity-start.test.ts sets 0).
+ */
+const TEST_DEFAULTS = { INTEGRITY_START_WAIT_MS: '120000' };
+
 export function spawnServer(env: Record<string, string>, onLine?: (line: string) => void): Promise<{ child: ChildProcess; port: number; out: string[] }> {
   const out: string[] = [];
   let partial = '';
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, env.HZ_ENTRY ?? 'server/index.ts')], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...TEST_DEFAULTS, ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolvePort, reject) => {
@@ -135,7 +142,7 @@ export type InProcessServer = { url: string; port: number; dataDir: string; toke
 
 export async function startApp(opts: { dataDir?: string; env?: Record<string, string>; demo?: boolean; now?: () => number } = {}): Promise<InProcessServer> {
   const dataDir = opts.dataDir ?? tempDir();
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...opts.env }, opts.demo ?? false);
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...TEST_DEFAULTS, ...opts.env }, opts.demo ?? false);
   const store = await openStore(config);
   // in the store the app uses: the SQLite file in DATA_DIR, or PostgreSQL when env has DATABASE_URL
   const tokens = (await tokensIn(store.tokens, DEFAULT_TOKENS)) as Tokens;

@@ -256,6 +256,26 @@ describe('live summary store', () => {
     expect(store.freshness).toBe('live');
   });
 
+  it('says 校验中 (verifying), never live, while the node\'s first check of its history runs; live once it passes', () => {
+    const { store } = setup(10);
+    socket.fire('server:integrity', { status: 'checking' });
+    beat(10, 10);
+    expect(store.freshness).toBe('verifying');
+    socket.fire('server:integrity', { status: 'ok', checkedAt: new Date().toISOString() });
+    expect(store.freshness).toBe('live');
+  });
+
+  it('a verdict belongs to the node that gave it: after a reconnect only the new node\'s word counts', () => {
+    const { store } = setup(10);
+    socket.fire('server:integrity', { status: 'checking' });
+    socket.drop();
+    socket.connect();
+    beat(10, 10); // this node said nothing: it has verified its store
+    expect(store.freshness).toBe('live');
+    socket.fire('server:integrity', { status: 'failed', record: 'change 3' });
+    expect(store.freshness).toBe('integrity');
+  });
+
   it.each([
     ['steady', [[5, 5], [6, 6], [9, 9]], [false, false, false]],
     ['writes in flight, each caught up by the next beat', [[5, 7], [7, 9], [9, 12]], [false, false, false]],
