@@ -53,7 +53,7 @@ export const en: Messages = {
   sector: { title: 'Sectors', majorOpen: 'Major open', otherOpen: 'General open', done: 'Rectified / closed', blind: 'no reports' },
   matrix: { title: 'Region × sector', blind: 'no reports' },
   trend: { title: '30 days: new vs closed', new: 'New', newMajor: 'New major', closed: 'Closed', unavailable: 'Trend data unavailable' },
-  overdue: { title: 'Overdue hazards', days: '{n} d overdue', none: 'No overdue hazards', deadline: 'due {d}', listed: 'Listed', major: 'Major', more: '{n} in all, most overdue first' },
+  overdue: { title: 'Overdue hazards', days: '{n} d overdue', none: 'No overdue hazards', loading: 'Loading the overdue list…', unavailable: 'The overdue list cannot be read now; retrying', refreshing: 'Updating the overdue list…', deadline: 'due {d}', listed: 'Listed', major: 'Major', more: '{n} in all, most overdue first' },
   ticker: { title: 'New major hazards', empty: 'No new major hazards yet' },
   session: { unauthorized: 'Not authorised: open this page with the address (with token) you were given', failed: 'Cannot reach the server, retrying…', invalid: 'The server’s answer is not in the expected form ({msg}), retrying…' },
   placeholder: { title: 'This page is being built', back: 'Back to the wall' },

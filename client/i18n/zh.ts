@@ -52,7 +52,7 @@ export const zh = {
   sector: { title: '行业领域', majorOpen: '重大未整改', otherOpen: '一般隐患未整改', done: '已整改（含已销号）', blind: '无上报' },
   matrix: { title: '地区 × 行业领域', blind: '无上报' },
   trend: { title: '近30日新增与销号', new: '新增', newMajor: '新增重大', closed: '销号', unavailable: '趋势数据暂不可用' },
-  overdue: { title: '逾期未整改隐患', days: '逾期{n}天', none: '暂无逾期未整改隐患', deadline: '整改期限 {d}', listed: '挂牌', major: '重大', more: '共{n}项，按逾期天数由长到短排列' },
+  overdue: { title: '逾期未整改隐患', days: '逾期{n}天', none: '暂无逾期未整改隐患', loading: '正在读取逾期清单…', unavailable: '逾期清单暂时无法读取，正在重试', refreshing: '逾期清单正在更新…', deadline: '整改期限 {d}', listed: '挂牌', major: '重大', more: '共{n}项，逾期最久的在前' },
   ticker: { title: '重大隐患实时上报', empty: '暂无新上报的重大隐患' },
   session: { unauthorized: '未授权：请使用管理员发放的专用链接打开本页', failed: '无法连接服务器，正在重试…', invalid: '服务器应答格式不符（{msg}），正在重试…' },
   placeholder: { title: '此页面正在建设中', back: '返回大屏' },

@@ -28,6 +28,8 @@ export const usePanelsStore = defineStore('panels', () => {
   const overdue = shallowRef<Hazard[]>([]);
   const overdueRegion = ref<string | null>(null);
   const overdueMore = ref(false);
+  /** the last load of the region shown failed: the panel says so instead of showing an empty list as "none" */
+  const overdueFailed = ref(false);
   const planMissing = shallowRef<PlanMissingCount | null>(null);
   let region: string | null = null;
 
@@ -37,6 +39,7 @@ export const usePanelsStore = defineStore('panels', () => {
     trend.value = null;
     overdue.value = [];
     overdueRegion.value = null;
+    overdueFailed.value = false;
     planMissing.value = null;
   }
 
@@ -66,8 +69,10 @@ export const usePanelsStore = defineStore('panels', () => {
       overdue.value = rankOverdue(page.items);
       overdueMore.value = page.nextCursor != null;
       overdueRegion.value = r;
+      overdueFailed.value = false;
     } catch {
-      // Kept as it was; the next reload tries again.
+      // A list shown stays (the next reload tries again); none shown yet is "unavailable", never "none"
+      if (r === region) overdueFailed.value = true;
     }
   }
 
@@ -85,5 +90,5 @@ export const usePanelsStore = defineStore('panels', () => {
     }
   }
 
-  return { trend, trendAvailable, overdue, overdueRegion, overdueMore, planMissing, showRegion, loadTrend, loadOverdue, loadPlanMissing };
+  return { trend, trendAvailable, overdue, overdueRegion, overdueMore, overdueFailed, planMissing, showRegion, loadTrend, loadOverdue, loadPlanMissing };
 });

@@ -6,6 +6,7 @@ import type { Counts } from '../../../shared/schemas';
 import { regionName } from '../../../shared/regions';
 import type { ECOption } from '../../lib/echarts';
 import { escapeHtml, escapeRich } from '../../lib/escape';
+import { formatInt } from '../../lib/format';
 import { FONT_FAMILY } from '../../lib/fonts';
 import { BLIND, ZERO, binOf, type Bin, type Metric } from '../../lib/scale';
 
@@ -71,7 +72,7 @@ export function mapOption(p: MapInput): ECOption {
         if (!d) return '';
         if (d.blind) return `<b>${escapeHtml(d.label)}</b><br/>${escapeHtml(p.labels.blind)}`;
         const c = d.counts;
-        const row = (k: string, v: number) => `${escapeHtml(k)}：<b>${escapeHtml(v)}</b>`;
+        const row = (k: string, v: number) => `${escapeHtml(k)}：<b>${escapeHtml(formatInt(v))}</b>`;
         return [
           `<b>${escapeHtml(d.label)}</b>`,
           row(p.labels.total, c.total), row(p.labels.open, c.open),
@@ -94,7 +95,7 @@ export function mapOption(p: MapInput): ECOption {
         formatter: (params: unknown) => {
           const d = (params as { data?: Item }).data;
           if (!d) return '';
-          return d.blind ? `{n|${d.label}}\n{b|${escapeRich(p.labels.blind)}}` : `{n|${d.label}}\n{v|${d.value}}`;
+          return d.blind ? `{n|${d.label}}\n{b|${escapeRich(p.labels.blind)}}` : `{n|${d.label}}\n{v|${formatInt(d.value)}}`;
         },
         rich: {
           n: { fontSize: fs.name, fontWeight: 'bold', color: '#ffffff', textBorderColor: '#020617', textBorderWidth: 3, lineHeight: fs.name + 4, fontFamily: FONT_FAMILY },
