@@ -50,7 +50,7 @@ export function buildBriefing(input: BriefingInput): Briefing {
   const prev = countPeriod(region, input.previous, tz);
   // 同比 only where the store holds something from back then
   const y = input.yearAgo;
-  const hasYearAgo = y.closedBy.some((r) => r.n > 0) || y.unsettled.length > 0;
+  const hasYearAgo = y.closedBy.some((r) => r.n > 0) || y.unsettled.length > 0 || (y.ends ?? []).some((r) => r.n > 0);
   const yearAgo: PeriodCounts | null = hasYearAgo ? toCounts(countPeriod(region, y, tz).total) : null;
   const current = toCounts(cur.total);
   const previous = toCounts(prev.total);

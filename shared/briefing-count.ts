@@ -89,6 +89,21 @@ export function countPeriod(region: string, f: PeriodFacts, tz: string = DEFAULT
     }
   }
   countUnsettled(f, targets, tz);
+  for (const e of f.ends ?? []) {
+    const major = e.level === 'major';
+    for (const a of targets(e)) {
+      a.total += e.n;
+      if (major) a.major += e.n;
+      a.open += e.open;
+      a.overdue += e.overdue;
+      a.rectified += e.rectified;
+      a.newRectified += e.newRectified;
+      if (major) {
+        a.majorRectified += e.rectified;
+        a.newMajorRectified += e.newRectified;
+      }
+    }
+  }
   return out;
 }
 

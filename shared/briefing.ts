@@ -133,6 +133,15 @@ export type UnsettledHazard = {
   current: StateFacts; changes: StateChange[];
 };
 export type Closure = { regionCode: string; sector: Sector; source: Source; level: Level; discoveredAt: string; closedAt: string };
+/**
+ * The hazards not closed by the end of the period, counted rather than listed (the per-day aggregates,
+ * server/briefing/daily.ts): by the level they had then, how many were on the books, open, overdue and
+ * rectified, and of the period's new ones how many were rectified.
+ */
+export type EndRow = {
+  regionCode: string; sector: Sector; source: Source; level: Level;
+  n: number; open: number; overdue: number; rectified: number; newRectified: number;
+};
 /** A hazard whose deadline was extended more than once: the times of its extensions. */
 export type Extended = { id: string; regionCode: string; sector: Sector; at: string[] };
 
@@ -153,6 +162,11 @@ export type PeriodFacts = Period & {
   extended: Extended[];
   /** listed by the province in the period (its history's listing changes), and of them closed by its end */
   provinceListed: { listed: number; closed: number };
+  /**
+   * The same hazards as `unsettled`, already counted (a source that keeps per-day aggregates returns these and
+   * no `unsettled`); with them `discovered` is grouped by the level at the end of the period, not the current one.
+   */
+  ends?: EndRow[];
 };
 
 /** The state of a hazard at `end` (ms): the last change (by seq) recorded as happening before it. */

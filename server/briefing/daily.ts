@@ -1,27 +1,46 @@
 /**
- * Daily aggregates for briefings (issue 11, part 2 — the pure half; the table that keeps them is not built
- * yet, see docs/ARCHITECTURE.md "Briefings from daily aggregates"). A hazard's whole contribution to the
- * per-day counts is a function of its history: flows on the day they happened (new, newMajor, closed), and
- * for the end-of-day levels (open, overdue) the *changes* of the level on the day it changed, so the level at
- * the end of any day D is the sum of the deltas of days ≤ D. A briefing of any period is then a sum over days.
+ * Daily aggregates for briefings (issue 11, part 2; docs/ARCHITECTURE.md "Briefings from daily aggregates"). A
+ * hazard's whole contribution to the per-day counts is a function of its history: flows on the day they happened
+ * (rejected on the day of discovery, closed on the day of 销号) and, for everything the briefing reads "as at the
+ * end of the period" (on the books, open, overdue, 已整改待验收, and the level each had then), the *changes* of those
+ * levels on the day they changed — so the level at the end of any day D is the sum of the deltas of days ≤ D.
  *
- * Maintained per change by replacing a hazard's old contribution with its new one (the difference of the two
- * is a handful of cells), the counts stay exact whatever the order of the changes' `at` — a rejection removes
- * the hazard from every past day, as the scan does — and a level change moves the open count between levels
- * on the day it happened. The semantics are those of the scan in shared/briefing.ts (countPeriod): the
- * property test tests/unit/server/daily-aggregates.test.ts checks the two agree for random histories and periods.
+ * Two sets of cells, both keyed by county × sector × source × level (the level the hazard had at that moment):
+ * - `DayCell` by day: a period's flows are a sum over its days, its end-of-period levels a sum over every day up
+ *   to its end.
+ * - `NewCell` by day × day of discovery: the figures about the period's *new* hazards as at its end (found, by the
+ *   level they had then; rectified by then) are a sum over the cells discovered in the period and dated up to its
+ *   end — a level that is replayed cannot be read from the discovery day alone.
+ *
+ * Maintained per change by replacing a hazard's old contribution with its new one (the difference of the two is
+ * a handful of cells), the counts stay exact whatever the order of the changes' `at`: a rejection removes the
+ * hazard from every past day, as the scan does, and a level change moves the counts between levels on the day it
+ * happened. No day turn is needed: an overdue delta is written on the day after the deadline when the state
+ * begins, even if that day is still ahead. The semantics are those of the scan (server/hazards/briefing-sql.ts
+ * counted by shared/briefing-count.ts): tests/unit/server/daily-aggregates.test.ts and
+ * tests/integration/briefing-days.test.ts check that both give the same briefing.
  */
 import { isOpen, type Level, type Sector, type Source } from '../../shared/domain';
-import { stateAt, type StateChange, type StateFacts } from '../../shared/briefing';
+import { stateAt, type EndRow, type GroupRow, type StateChange, type StateFacts } from '../../shared/briefing';
 import { addDays, dayOf, startOfDay } from '../../shared/time';
 
-export type DailyCell = {
-  day: string; regionCode: string; sector: Sector; level: Level; source: Source;
-  /** flows of that day */
-  new: number; newMajor: number; closed: number;
-  /** changes of the end-of-day levels on that day */
-  open: number; overdue: number;
+type Key = { regionCode: string; sector: Sector; source: Source; level: Level };
+export type DayCell = Key & {
+  day: string;
+  /** flows of that day (by the current level) */
+  rejected: number; closed: number;
+  /** changes on that day of the end-of-day levels: on the books (not closed), open, overdue, rectified */
+  books: number; open: number; overdue: number; rectified: number;
 };
+export type NewCell = Key & {
+  day: string; discoveredDay: string;
+  /** changes on that day of: found (on the books or closed: every hazard not rejected), rectified and not closed */
+  found: number; rectified: number;
+};
+export type Contribution = { days: DayCell[]; news: NewCell[] };
+
+export const DAY_COUNTS = ['rejected', 'closed', 'books', 'open', 'overdue', 'rectified'] as const;
+export const NEW_COUNTS = ['found', 'rectified'] as const;
 
 /** What a hazard's contribution is computed from: its constant facts, its current state, its changes after `reported`. */
 export type HazardLife = {
@@ -29,7 +48,8 @@ export type HazardLife = {
   current: StateFacts; closedDay: string | null; changes: StateChange[];
 };
 
-type Levels = Map<Level, { open: number; overdue: number }>;
+type Vec = { books: number; open: number; overdue: number; rectified: number; found: number };
+type Levels = Map<Level, Vec>;
 
 /** The first moment after `day` (startOfDay goes through Intl: slow, and a rebuild asks it millions of times). */
 const ends = new Map<string, number>();
@@ -43,29 +63,37 @@ function endOf(day: string, tz: string): number {
   return v;
 }
 
-/** Open and overdue at the end of `day`, by the level the hazard had then; empty when it was not on the books. */
+const zero = (): Vec => ({ books: 0, open: 0, overdue: 0, rectified: 0, found: 0 });
+
+/** What the hazard counts as at the end of `day`, by the level it had then; empty before its discovery. */
 function levelsOn(h: HazardLife, day: string, tz: string): Levels {
   const out: Levels = new Map();
-  if (day < h.discoveredDay || (h.closedDay !== null && h.closedDay <= day)) return out;
+  if (day < h.discoveredDay) return out;
+  // closed by then (as the scan reads closed_day): found at its current level, nothing else
+  if (h.closedDay !== null && h.closedDay <= day) return out.set(h.current.level, { ...zero(), found: 1 });
   const s = stateAt(h, endOf(day, tz));
-  if (isOpen(s.status)) out.set(s.level, { open: 1, overdue: s.deadline !== null && s.deadline < day ? 1 : 0 });
-  return out;
+  const open = isOpen(s.status);
+  return out.set(s.level, {
+    books: 1, found: 1, open: Number(open), overdue: Number(open && s.deadline !== null && s.deadline < day), rectified: Number(s.status === 'rectified'),
+  });
 }
 
-/** Every cell the hazard adds to; a rejected hazard adds to none (it never was a hazard). */
-export function contribution(h: HazardLife, tz: string): DailyCell[] {
-  if (h.current.status === 'rejected') return [];
-  const cells = new Map<string, DailyCell>();
-  const cell = (day: string, level: Level) => {
+/** Every cell the hazard adds to; a rejected hazard adds only its own `rejected` (it never was a hazard). */
+export function contribution(h: HazardLife, tz: string): Contribution {
+  const key = (level: Level): Key => ({ regionCode: h.regionCode, sector: h.sector, source: h.source, level });
+  const dayCells = new Map<string, DayCell>();
+  const dayCell = (day: string, level: Level) => {
     const k = `${day}|${level}`;
-    let c = cells.get(k);
-    if (!c) cells.set(k, (c = { day, regionCode: h.regionCode, sector: h.sector, level, source: h.source, new: 0, newMajor: 0, closed: 0, open: 0, overdue: 0 }));
+    let c = dayCells.get(k);
+    if (!c) dayCells.set(k, (c = { ...key(level), day, rejected: 0, closed: 0, books: 0, open: 0, overdue: 0, rectified: 0 }));
     return c;
   };
-  const nw = cell(h.discoveredDay, h.current.level);
-  nw.new++;
-  if (h.current.level === 'major') nw.newMajor++;
-  if (h.current.status === 'closed' && h.closedDay) cell(h.closedDay, h.current.level).closed++;
+  if (h.current.status === 'rejected') {
+    dayCell(h.discoveredDay, h.current.level).rejected++;
+    return { days: [...dayCells.values()], news: [] };
+  }
+  if (h.current.status === 'closed' && h.closedDay) dayCell(h.closedDay, h.current.level).closed++;
+  const news: NewCell[] = [];
   // the levels can only change on these days: when it enters or leaves the books, on a change, and the day
   // after any deadline it ever had (it becomes overdue)
   const days = new Set<string>([h.discoveredDay]);
@@ -80,33 +108,113 @@ export function contribution(h: HazardLife, tz: string): DailyCell[] {
   for (const day of [...days].filter((d) => d >= h.discoveredDay).sort()) {
     const now = levelsOn(h, day, tz);
     for (const level of new Set([...prev.keys(), ...now.keys()])) {
-      const a = prev.get(level) ?? { open: 0, overdue: 0 };
-      const b = now.get(level) ?? { open: 0, overdue: 0 };
-      if (a.open === b.open && a.overdue === b.overdue) continue;
-      const c = cell(day, level);
-      c.open += b.open - a.open;
-      c.overdue += b.overdue - a.overdue;
+      const a = prev.get(level) ?? zero();
+      const b = now.get(level) ?? zero();
+      if (a.books !== b.books || a.open !== b.open || a.overdue !== b.overdue || a.rectified !== b.rectified) {
+        const c = dayCell(day, level);
+        c.books += b.books - a.books;
+        c.open += b.open - a.open;
+        c.overdue += b.overdue - a.overdue;
+        c.rectified += b.rectified - a.rectified;
+      }
+      if (a.found !== b.found || a.rectified !== b.rectified) {
+        news.push({ ...key(level), day, discoveredDay: h.discoveredDay, found: b.found - a.found, rectified: b.rectified - a.rectified });
+      }
     }
     prev = now;
   }
-  return [...cells.values()].filter((c) => c.new || c.closed || c.open || c.overdue);
+  return { days: [...dayCells.values()].filter((c) => DAY_COUNTS.some((k) => c[k] !== 0)), news };
 }
 
-/** The counts of a period from cells: flows summed over its days, levels and books over every day up to its end. */
-export type DailySum = { new: number; newMajor: number; closed: number; open: number; overdue: number; onBooks: number; closedBy: number };
+const keyOf = (c: Key & { day: string; discoveredDay?: string }) =>
+  `${c.day}|${c.discoveredDay ?? ''}|${c.regionCode}|${c.sector}|${c.source}|${c.level}`;
 
-export function sumPeriod(cells: Iterable<DailyCell>, from: string, to: string, keep: (c: DailyCell) => boolean = () => true): DailySum {
-  const s: DailySum = { new: 0, newMajor: 0, closed: 0, open: 0, overdue: 0, onBooks: 0, closedBy: 0 };
-  for (const c of cells) {
+/** Cells summed by key (`sign` −1 takes a contribution away): what one write upserts, zero cells left out. */
+export class CellDiff {
+  readonly days = new Map<string, DayCell>();
+  readonly news = new Map<string, NewCell>();
+
+  add(c: Contribution, sign: 1 | -1 = 1): this {
+    for (const d of c.days) {
+      const k = keyOf(d);
+      const t = this.days.get(k) ?? this.days.set(k, { ...d, rejected: 0, closed: 0, books: 0, open: 0, overdue: 0, rectified: 0 }).get(k)!;
+      for (const n of DAY_COUNTS) t[n] += sign * d[n];
+    }
+    for (const d of c.news) {
+      const k = keyOf(d);
+      const t = this.news.get(k) ?? this.news.set(k, { ...d, found: 0, rectified: 0 }).get(k)!;
+      for (const n of NEW_COUNTS) t[n] += sign * d[n];
+    }
+    return this;
+  }
+
+  dayCells(): DayCell[] {
+    return [...this.days.values()].filter((c) => DAY_COUNTS.some((k) => c[k] !== 0));
+  }
+
+  newCells(): NewCell[] {
+    return [...this.news.values()].filter((c) => NEW_COUNTS.some((k) => c[k] !== 0));
+  }
+}
+
+/** One period's sums of the day cells, by key: what the store's GROUP BY returns (server/hazards/briefing-sql.ts). */
+export type DaySum = Key & {
+  rejected: number; closedIn: number; closedBy: number; books: number; open: number; overdue: number; rectified: number;
+};
+export type NewSum = Key & { found: number; rectified: number };
+
+/** The sums a store computes, written plainly over cells (for the property test). */
+export function sumCells(days: Iterable<DayCell>, news: Iterable<NewCell>, from: string, to: string, keep: (c: Key) => boolean = () => true): { days: DaySum[]; news: NewSum[] } {
+  const d = new Map<string, DaySum>();
+  for (const c of days) {
     if (c.day > to || !keep(c)) continue;
+    const k = keyOf({ ...c, day: '' });
+    const s = d.get(k) ?? d.set(k, { ...keyFields(c), rejected: 0, closedIn: 0, closedBy: 0, books: 0, open: 0, overdue: 0, rectified: 0 }).get(k)!;
+    s.closedBy += c.closed;
+    s.books += c.books;
     s.open += c.open;
     s.overdue += c.overdue;
-    s.onBooks += c.new;
-    s.closedBy += c.closed;
+    s.rectified += c.rectified;
     if (c.day < from) continue;
-    s.new += c.new;
-    s.newMajor += c.newMajor;
-    s.closed += c.closed;
+    s.rejected += c.rejected;
+    s.closedIn += c.closed;
   }
-  return s;
+  const n = new Map<string, NewSum>();
+  for (const c of news) {
+    if (c.day > to || c.discoveredDay < from || c.discoveredDay > to || !keep(c)) continue;
+    const k = keyOf({ ...c, day: '', discoveredDay: '' });
+    const s = n.get(k) ?? n.set(k, { ...keyFields(c), found: 0, rectified: 0 }).get(k)!;
+    s.found += c.found;
+    s.rectified += c.rectified;
+  }
+  return { days: [...d.values()], news: [...n.values()] };
+}
+
+const keyFields = (c: Key): Key => ({ regionCode: c.regionCode, sector: c.sector, source: c.source, level: c.level });
+
+/**
+ * The PeriodFacts parts the sums stand for (shared/briefing.ts): the same GroupRows as the scan's, `discovered`
+ * by the level at the end of the period, and `ends` in place of the scan's `unsettled` hazards.
+ */
+export function factsFromSums(days: readonly DaySum[], news: readonly NewSum[]): { discovered: GroupRow[]; closed: GroupRow[]; closedBy: GroupRow[]; rejected: GroupRow[]; ends: EndRow[] } {
+  const rows = (pick: (s: DaySum) => number): GroupRow[] => days.flatMap((s) => (pick(s) ? [{ ...keyFields(s), n: pick(s) }] : []));
+  const rectifiedNew = new Map(news.map((s) => [keyOf({ ...s, day: '' }), s.rectified]));
+  const ends: EndRow[] = [];
+  const seen = new Set<string>();
+  for (const s of days) {
+    const k = keyOf({ ...s, day: '' });
+    seen.add(k);
+    const newRectified = rectifiedNew.get(k) ?? 0;
+    if (s.books || s.open || s.overdue || s.rectified || newRectified) {
+      ends.push({ ...keyFields(s), n: s.books, open: s.open, overdue: s.overdue, rectified: s.rectified, newRectified });
+    }
+  }
+  // a new hazard rectified at the end is on the books then, so its key has a day sum: this only guards the shape
+  for (const s of news) {
+    if (!seen.has(keyOf({ ...s, day: '' })) && s.rectified) ends.push({ ...keyFields(s), n: 0, open: 0, overdue: 0, rectified: 0, newRectified: s.rectified });
+  }
+  return {
+    discovered: news.flatMap((s) => (s.found ? [{ ...keyFields(s), n: s.found }] : [])),
+    closed: rows((s) => s.closedIn), closedBy: rows((s) => s.closedBy), rejected: rows((s) => s.rejected), ends,
+  };
 }

@@ -1,10 +1,14 @@
 /**
- * The briefing's reads: plain GROUP BY over the indexed day columns (discovered_day, closed_day), and the
- * changes of the hazards that may have been open at the end of the period (their status, level and deadline are
- * replayed from these in shared/briefing-count.ts). Portable SQL: named parameters (@region, @from, @to), quoted
- * camelCase aliases, no JSON functions (payloads are parsed here), counts read with Number() — so a PostgreSQL
- * store runs the same text through its own `query`. A per-day aggregate source can replace this module: the
- * counting needs only the PeriodFacts shape (shared/briefing.ts).
+ * The briefing's reads, two ways that give the same briefing:
+ * - `periodFactsFromDays` (what the server runs): sums over the per-day counts the store keeps (tables
+ *   briefing_days and briefing_new, server/briefing/daily.ts), plus the few facts that need the history itself,
+ *   each an indexed read: the closures of the period's new hazards (their times, for the time-to-close), the
+ *   extensions of hazards extended repeatedly, and the province's listings.
+ * - `periodFactsWith` (the scan, kept as the reference the aggregates are tested against): plain GROUP BY over the
+ *   indexed day columns (discovered_day, closed_day), and the changes of the hazards that may have been open at
+ *   the end of the period (their status, level and deadline are replayed in shared/briefing-count.ts).
+ * Portable SQL: named parameters (@region, @from, @to), quoted camelCase aliases, no JSON functions (payloads are
+ * parsed here), counts read with Number() — so a PostgreSQL store runs the same text through its own `query`.
  */
 import type { Level, Sector, Source, Status } from '../../shared/domain';
 import type { GroupRow, PeriodFacts, StateFacts, UnsettledHazard } from '../../shared/briefing';
@@ -12,6 +16,7 @@ import { getRegion } from '../../shared/regions';
 import { RULES } from '../../shared/briefing-flags';
 import { addDays, DEFAULT_TZ, startOfDay } from '../../shared/time';
 import type { ChangePayload } from './changes';
+import { factsFromSums, type DaySum, type NewSum } from '../briefing/daily';
 
 /** Runs one SELECT with named parameters (@region, @from, @to) and returns its rows. */
 export type Query = (sql: string, params: Record<string, string>) => Promise<unknown[]>;
@@ -73,13 +78,71 @@ function historyOf(changes: ChangeRowLite[]): Map<string, UnsettledHazard['chang
   return history;
 }
 
+type Span = { region: string; from: string; to: string; fromAt: string; toAt: string };
+const spanOf = (region: string, from: string, to: string, tz: string): Span =>
+  // changes carry a moment (UTC, ISO), not a day: the period's days in TZ_REGION as [fromAt, toAt)
+  ({ region, from, to, fromAt: new Date(startOfDay(from, tz)).toISOString(), toAt: new Date(startOfDay(addDays(to, 1), tz)).toISOString() });
+
+/** The facts that need the history: each hazard's times or its changes, few rows, indexed reads. */
+async function historyFacts(run: Query, p: Span): Promise<Pick<PeriodFacts, 'closures' | 'extended' | 'provinceListed'>> {
+  const scope = scopeSql(p.region);
+  const query = <T>(sql: string) => run(sql, p) as Promise<T[]>;
+  const [closures, extensions, listed] = await Promise.all([
+    query<ClosureRow>(
+      `SELECT region_code AS "regionCode", sector, source, level, discovered_at AS "discoveredAt", closed_at AS "closedAt" FROM hazards
+       WHERE discovered_day BETWEEN @from AND @to AND status = 'closed' AND closed_day <= @to ${scope}`),
+    // the times of every extension of a hazard extended repeatedly that was on the books in the period
+    query<ExtRow>(
+      `SELECT c.hazard_id AS id, h.region_code AS "regionCode", h.sector, c.at FROM changes c JOIN hazards h ON h.id = c.hazard_id
+       WHERE c.kind = 'extension' AND h.extensions >= ${RULES.repeatedExtensions} AND h.discovered_day <= @to AND h.status <> 'rejected'
+       AND (h.closed_day IS NULL OR h.closed_day >= @from) ${scope.replace(/(city_code|region_code)/, 'h.$1')} ORDER BY c.seq`),
+    // every listing recorded in the period (a hazard discovered before it counts too); by whom is in the payload
+    query<ListingRow>(
+      `SELECT c.hazard_id AS id, c.payload, h.status, h.closed_day AS "closedDay" FROM changes c JOIN hazards h ON h.id = c.hazard_id
+       WHERE c.kind = 'listing' AND c.at >= @fromAt AND c.at < @toAt AND h.status <> 'rejected'
+       ${scope.replace(/(city_code|region_code)/, 'h.$1')} ORDER BY c.seq`),
+  ]);
+  const extended = new Map<string, PeriodFacts['extended'][number]>();
+  for (const e of extensions) {
+    const x = extended.get(e.id) ?? { id: e.id, regionCode: e.regionCode, sector: e.sector, at: [] };
+    x.at.push(e.at);
+    extended.set(e.id, x);
+  }
+  return { closures, extended: [...extended.values()], provinceListed: provinceListings(listed, p.to) };
+}
+
+type Sums = Omit<DaySum, 'rejected' | 'closedIn' | 'closedBy' | 'books' | 'open' | 'overdue' | 'rectified'> & Record<string, unknown>;
+const KEY_COLUMNS = `region_code AS "regionCode", sector, source, level`;
+
+/** A period from the per-day counts: two grouped sums over the days up to its end, and the history's few facts. */
+export async function periodFactsFromDays(run: Query, region: string, from: string, to: string, tz: string = DEFAULT_TZ): Promise<PeriodFacts> {
+  const scope = scopeSql(region);
+  const p = spanOf(region, from, to, tz);
+  const inPeriod = (col: string) => `SUM(CASE WHEN day >= @from THEN ${col} ELSE 0 END)`;
+  const [days, news, history] = await Promise.all([
+    run(`SELECT ${KEY_COLUMNS}, ${inPeriod('rejected_n')} AS rejected, ${inPeriod('closed_n')} AS "closedIn",
+         SUM(closed_n) AS "closedBy", SUM(books_n) AS books, SUM(open_n) AS open, SUM(overdue_n) AS overdue, SUM(rectified_n) AS rectified
+         FROM briefing_days WHERE day <= @to ${scope} GROUP BY region_code, sector, source, level`, p) as Promise<Sums[]>,
+    run(`SELECT ${KEY_COLUMNS}, SUM(found_n) AS found, SUM(rectified_n) AS rectified
+         FROM briefing_new WHERE discovered_day BETWEEN @from AND @to AND day <= @to ${scope}
+         GROUP BY region_code, sector, source, level`, p) as Promise<Sums[]>,
+    historyFacts(run, p),
+  ]);
+  const key = (r: Sums) => ({ regionCode: r.regionCode, sector: r.sector, source: r.source, level: r.level });
+  const daySums: DaySum[] = days.map((r) => ({
+    ...key(r), rejected: Number(r.rejected), closedIn: Number(r.closedIn), closedBy: Number(r.closedBy),
+    books: Number(r.books), open: Number(r.open), overdue: Number(r.overdue), rectified: Number(r.rectified),
+  }));
+  const newSums: NewSum[] = news.map((r) => ({ ...key(r), found: Number(r.found), rectified: Number(r.rectified) }));
+  return { from, to, ...factsFromSums(daySums, newSums), unsettled: [], ...history };
+}
+
 export async function periodFactsWith(run: Query, region: string, from: string, to: string, tz: string = DEFAULT_TZ): Promise<PeriodFacts> {
   const scope = scopeSql(region);
-  // changes carry a moment (UTC, ISO), not a day: the period's days in TZ_REGION as [fromAt, toAt)
-  const p = { region, from, to, fromAt: new Date(startOfDay(from, tz)).toISOString(), toAt: new Date(startOfDay(addDays(to, 1), tz)).toISOString() };
+  const p = spanOf(region, from, to, tz);
   const query = <T>(sql: string) => run(sql, p) as Promise<T[]>;
   const inPeriod = 'discovered_day BETWEEN @from AND @to';
-  const [discovered, closed, closedBy, rejected, states, changes, closures, extensions, listed] = await Promise.all([
+  const [discovered, closed, closedBy, rejected, states, changes, history] = await Promise.all([
     query<Grouped>(countSql(`${inPeriod} AND status <> 'rejected'`, scope)),
     query<Grouped>(countSql(`closed_day BETWEEN @from AND @to AND status = 'closed'`, scope)),
     query<Grouped>(countSql(`closed_day <= @to AND status = 'closed'`, scope)),
@@ -92,36 +155,17 @@ export async function periodFactsWith(run: Query, region: string, from: string, 
       `SELECT hazard_id AS "hazardId", seq, at, payload FROM changes
        WHERE kind <> 'reported' AND hazard_id IN (SELECT id FROM hazards WHERE ${UNSETTLED} AND updated_seq > created_seq ${scope})
        ORDER BY seq`),
-    query<ClosureRow>(
-      `SELECT region_code AS "regionCode", sector, source, level, discovered_at AS "discoveredAt", closed_at AS "closedAt" FROM hazards
-       WHERE ${inPeriod} AND status = 'closed' AND closed_day <= @to ${scope}`),
-    // the times of every extension of a hazard extended repeatedly that was on the books in the period
-    query<ExtRow>(
-      `SELECT c.hazard_id AS id, h.region_code AS "regionCode", h.sector, c.at FROM changes c JOIN hazards h ON h.id = c.hazard_id
-       WHERE c.kind = 'extension' AND h.extensions >= ${RULES.repeatedExtensions} AND h.discovered_day <= @to AND h.status <> 'rejected'
-       AND (h.closed_day IS NULL OR h.closed_day >= @from) ${scope.replace(/(city_code|region_code)/, 'h.$1')} ORDER BY c.seq`),
-    // every listing recorded in the period (a hazard discovered before it counts too); by whom is in the payload
-    query<ListingRow>(
-      `SELECT c.hazard_id AS id, c.payload, h.status, h.closed_day AS "closedDay" FROM changes c JOIN hazards h ON h.id = c.hazard_id
-       WHERE c.kind = 'listing' AND c.at >= @fromAt AND c.at < @toAt AND h.status <> 'rejected'
-       ${scope.replace(/(city_code|region_code)/, 'h.$1')} ORDER BY c.seq`),
+    historyFacts(run, p),
   ]);
-  const history = historyOf(changes);
+  const changesOf = historyOf(changes);
   const unsettled: UnsettledHazard[] = states.map((h) => ({
     id: h.id, regionCode: h.regionCode, sector: h.sector, source: h.source, discoveredDay: h.discoveredDay,
     current: { status: h.status, level: h.level, deadline: h.deadline },
-    changes: truthy(h.changed) ? history.get(h.id) ?? [] : [],
+    changes: truthy(h.changed) ? changesOf.get(h.id) ?? [] : [],
   }));
-  const extended = new Map<string, PeriodFacts['extended'][number]>();
-  for (const e of extensions) {
-    const x = extended.get(e.id) ?? { id: e.id, regionCode: e.regionCode, sector: e.sector, at: [] };
-    x.at.push(e.at);
-    extended.set(e.id, x);
-  }
   return {
     from, to,
     discovered: grouped(discovered), closed: grouped(closed), closedBy: grouped(closedBy), rejected: grouped(rejected),
-    unsettled, closures, extended: [...extended.values()],
-    provinceListed: provinceListings(listed, to),
+    unsettled, ...history,
   };
 }

@@ -4,7 +4,7 @@
  * implement. Every write holds the chain lock, reads the head under it and appends after it, so all nodes'
  * changes form one total order and one unbroken chain; the same calls seal byte-identical chains on both.
  */
-import { OPEN_STATUSES } from '../../shared/domain';
+import { OPEN_STATUSES, type Level, type Sector, type Source } from '../../shared/domain';
 import { getRegion } from '../../shared/regions';
 import type { Actor } from '../../shared/schemas';
 import { dayOf, DEFAULT_TZ } from '../../shared/time';
@@ -14,6 +14,8 @@ import { Appender, getMeta, lastSeq, readHead, SET_META } from './chain-head';
 import { ChainReads } from './chain.reads';
 import { GENESIS_HASH, type Change, type ChangePayload } from './changes';
 import { rowToHazard, type HazardRow } from './hazard-row';
+import { CellDiff, contribution } from '../briefing/daily';
+import { applyCells, BRIEFING_DAYS_VERSION, HISTORY_SQL, lifeOf, rebuildBriefingDays, type LifeChange } from '../briefing/days-store';
 import {
   factsOf, type HazardRepository, type IngestOutcome, type MutateResult, type Mutation, type NewHazard, type StoredHazard,
 } from './hazards.repository';
@@ -29,6 +31,8 @@ export class ChainStore extends ChainReads implements HazardRepository {
   /** Refuses a database whose chain end is not the one the application wrote. */
   static async open(driver: ChainDriver, tz: string = DEFAULT_TZ): Promise<ChainStore> {
     await readHead(driver.query);
+    // the briefing's per-day counts: filled from the history when missing or of an older rule (server/briefing/)
+    if ((await getMeta(driver.query, 'briefing_days')) !== BRIEFING_DAYS_VERSION) await rebuildBriefingDays(driver, tz);
     return new ChainStore(driver, tz);
   }
 
@@ -94,6 +98,16 @@ export class ChainStore extends ChainReads implements HazardRepository {
         return { status: 'accepted', change };
       });
       await tx.insertHazards(inserts, recordedAt);
+      // the briefing's per-day counts, in the same transaction: a new hazard is a handful of cells
+      const cells = new CellDiff();
+      for (const h of inserts) {
+        cells.add(contribution({
+          id: h.id, regionCode: h.regionCode, sector: h.sector as Sector, source: h.source as Source,
+          discoveredDay: h.discoveredDay, current: { status: 'reported', level: h.level as Level, deadline: h.deadline },
+          closedDay: null, changes: [],
+        }, this.tz));
+      }
+      await applyCells(tx.query, cells);
       return outcomes;
     });
   }
@@ -111,17 +125,33 @@ export class ChainStore extends ChainReads implements HazardRepository {
         hazardId: id, kind: m.kind, at: m.at, recordedAt, actor, payload: { data: m.data, before: factsOf(current), after: factsOf(next) },
       });
       next.updatedSeq = change.seq;
+      const closedDay = next.closedAt ? dayOf(Date.parse(next.closedAt), this.tz) : null;
+      await this.recount(tx, row, { ...row, status: next.status, level: next.level, deadline: next.deadline, closed_day: closedDay }, change);
       await tx.query(
         `UPDATE hazards SET status = @status, level = @level, deadline = @deadline, listed_by = @listedBy, closed_at = @closedAt,
            closed_day = @closedDay, extensions = @extensions, updated_at = @updatedAt, updated_seq = @seq WHERE id = @id`,
         {
           id, status: next.status, level: next.level, deadline: next.deadline, listedBy: next.listedBy, closedAt: next.closedAt,
-          closedDay: next.closedAt ? dayOf(Date.parse(next.closedAt), this.tz) : null, extensions: next.extensions,
+          closedDay, extensions: next.extensions,
           updatedAt: recordedAt, seq: change.seq,
         },
       );
       return { ok: true, hazard: next, change };
     });
+  }
+
+  /** Refills the briefing's per-day counts from the history (when their version is old, or always with `force`). */
+  rebuildBriefingDays(force = false): Promise<boolean> {
+    return rebuildBriefingDays(this.driver, this.tz, force);
+  }
+
+  /** The briefing's per-day counts: the hazard's contribution with the change, less the one without it. */
+  private async recount(tx: WriteTx, before: HazardRow, after: HazardRow, change: Change): Promise<void> {
+    const history = await tx.query<LifeChange>(HISTORY_SQL, { id: before.id });
+    const added: LifeChange = { seq: change.seq, at: change.at, payload: JSON.stringify(change.payload) };
+    await applyCells(tx.query, new CellDiff()
+      .add(contribution(lifeOf(before, history), this.tz), -1)
+      .add(contribution(lifeOf(after, [...history, added]), this.tz)));
   }
 
   async turnDay(day: string, recordedAt: string): Promise<Change | null> {

@@ -248,13 +248,18 @@ describe.each(STORE_KINDS)('the %s store', (kind) => {
     });
 
     it('periodFacts: a period of the briefing, counted from the same rows', async () => {
-      const facts = await repo.periodFacts('140000', '2024-11-01', '2024-11-30');
+      const facts = await repo.scanPeriodFacts('140000', '2024-11-01', '2024-11-30');
       const live = (await hazards()).filter((h) => h.status !== 'rejected');
       const n = (rows: Array<{ n: number }>) => rows.reduce((a, r) => a + r.n, 0);
       expect(n(facts.discovered)).toBe(live.length);
       expect(n(facts.closedBy) + facts.unsettled.length).toBe(live.length);
       expect(n(facts.closed)).toBe(0);
       expect(facts.unsettled.map((u) => u.id).sort()).toEqual(live.map((h) => h.id));
+      // the per-day counts the store kept count the same hazards, without listing them
+      const days = await repo.periodFacts('140000', '2024-11-01', '2024-11-30');
+      expect(n(days.discovered)).toBe(live.length);
+      expect(n(days.closedBy) + n(days.ends ?? [])).toBe(live.length);
+      expect(days.unsettled).toEqual([]);
       const dec = await repo.periodFacts('141100', '2024-11-01', '2024-12-31');
       expect(n(dec.closed)).toBe(1);
       expect(dec.closures).toMatchObject([{ regionCode: '141102', discoveredAt: (await repo.get(ID(1)))!.discoveredAt, closedAt: '2024-12-01T17:30:00.000Z' }]);

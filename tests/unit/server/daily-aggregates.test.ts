@@ -1,16 +1,18 @@
 /**
- * Daily aggregates equal the scan: for random lawful histories and random periods, the sums over days of the
- * hazards' per-day contributions (server/briefing/daily.ts) give exactly what shared/briefing.ts countPeriod
- * counts from the period's facts as the store's queries return them (tests/helpers/briefing-sim.ts simFacts) —
- * for the region, each child and each sector.
+ * Daily aggregates equal the scan: for random lawful histories, regions and periods, the briefing built from the
+ * sums of the hazards' per-day contributions (server/briefing/daily.ts) is exactly the briefing built from the
+ * period's facts as the scan returns them (tests/helpers/briefing-sim.ts simFacts mirrors
+ * server/hazards/briefing-sql.ts periodFactsWith) — every figure, region, sector, source, flag and the text.
+ * tests/integration/briefing-days.test.ts checks the same through both real stores.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countPeriod, childOf, type Acc } from '../../../shared/briefing-count';
-import { SECTOR_CODES } from '../../../shared/domain';
+import type { PeriodFacts } from '../../../shared/briefing';
+import { buildBriefing } from '../../../shared/briefing-build';
+import { CAMPAIGN_START, previousPeriod, yearAgoPeriod, type Period } from '../../../shared/briefing-period';
 import { PROVINCE_CODE, childrenOf, isWithin } from '../../../shared/regions';
 import { addDays, dayOf } from '../../../shared/time';
-import { contribution, sumPeriod, type DailyCell, type HazardLife } from '../../../server/briefing/daily';
+import { CellDiff, contribution, factsFromSums, sumCells, type HazardLife } from '../../../server/briefing/daily';
 import { rng } from '../../helpers/hazards';
 import { simChanges, simFacts, simHazard, simStateAt, type SimHazard } from '../../helpers/briefing-sim';
 
@@ -28,45 +30,81 @@ function lifeOf(h: SimHazard): HazardLife {
   };
 }
 
-// the figures whose rule is the same in both: newMajor follows the level at the time in the scan (issue 13) and
-// the current level here, so it is left out until contribution() keys `new` by the level it had then
-const pick = (a: Acc) => ({ new: a.new, closed: a.closed, open: a.open, overdue: a.overdue });
-const same = (s: ReturnType<typeof sumPeriod>) => ({ new: s.new, closed: s.closed, open: s.open, overdue: s.overdue });
+/** A period from cells: the sums, and the history's own facts (closures, extensions, listings) as the scan reads them. */
+function cellFacts(cells: CellDiff, all: SimHazard[], region: string, from: string, to: string): PeriodFacts {
+  const keep = (c: { regionCode: string }) => isWithin(c.regionCode, region);
+  const sums = sumCells(cells.dayCells(), cells.newCells(), from, to, keep);
+  const scan = simFacts(all, region, from, to, TZ);
+  return { from, to, ...factsFromSums(sums.days, sums.news), unsettled: [], closures: scan.closures, extended: scan.extended, provinceListed: scan.provinceListed };
+}
 
-function compare(all: SimHazard[], region: string, from: string, to: string): void {
-  const cells: DailyCell[] = all.filter((h) => isWithin(h.regionCode, region)).flatMap((h) => contribution(lifeOf(h), TZ));
-  const scan = countPeriod(region, simFacts(all, region, from, to, TZ), TZ);
-  expect(same(sumPeriod(cells, from, to))).toEqual(pick(scan.total));
-  for (const [child, acc] of scan.byChild) expect(same(sumPeriod(cells, from, to, (c) => childOf(region, c.regionCode) === child)), child).toEqual(pick(acc));
-  for (const s of SECTOR_CODES) expect(same(sumPeriod(cells, from, to, (c) => c.sector === s)), s).toEqual(pick(scan.bySector.get(s)!));
+function briefingOf(facts: (from: string, to: string) => PeriodFacts, region: string, period: Period) {
+  const prev = previousPeriod(period);
+  const ago = yearAgoPeriod(period);
+  const campaignFrom = CAMPAIGN_START <= period.to ? CAMPAIGN_START : period.to;
+  return buildBriefing({
+    region, lang: 'zh', tz: TZ, generatedAt: new Date(NOW).toISOString(),
+    current: facts(period.from, period.to), previous: facts(prev.from, prev.to), yearAgo: facts(ago.from, ago.to),
+    campaign: facts(campaignFrom, period.to), trend: { from: period.from, to: period.to, rows: [] },
+  });
 }
 
 describe('daily aggregates', () => {
-  it('equal a scan of the history for random histories and periods', () => {
+  it('give the briefing of a scan of the history for random histories, regions and periods', () => {
     const regions = [PROVINCE_CODE, '141100', childrenOf('141100')[0]!.code, '140100'];
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 30 }), fc.integer({ min: 0, max: 90 }), fc.integer({ min: 0, max: 40 }), fc.constantFrom(...regions),
         (seed, back, length, region) => {
           const r = rng(seed);
           const all = Array.from({ length: 120 }, (_, i) => simHazard(r, i, NOW));
+          const cells = new CellDiff();
+          for (const h of all) cells.add(contribution(lifeOf(h), TZ));
           const to = addDays(TODAY, -Math.min(back, 80));
-          compare(all, region, addDays(to, -length), to);
+          const period = { from: addDays(to, -length), to };
+          const fromCells = briefingOf((f, t) => cellFacts(cells, all, region, f, t), region, period);
+          const fromScan = briefingOf((f, t) => simFacts(all, region, f, t, TZ), region, period);
+          expect(fromCells).toEqual(fromScan);
         }),
-      { numRuns: 50 },
+      { numRuns: 60 },
     );
   }, 120_000);
 
-  it('moves a level change and a rejection on the days they happened, and keeps nothing of a rejected hazard', () => {
+  it('replacing a contribution by the next one is the same as counting the hazard afresh', () => {
+    const r = rng(7);
+    const h = simHazard(r, 1, NOW);
+    const full = lifeOf(h);
+    const diff = new CellDiff();
+    // as the store applies each change: take away what the hazard counted for, add what it counts for now
+    let before: HazardLife = { ...full, current: simStateAt(h, h.discoveredAt + 1), closedDay: null, changes: [] };
+    diff.add(contribution(before, TZ));
+    for (let k = 1; k <= full.changes.length; k++) {
+      const changes = full.changes.slice(0, k);
+      const closed = h.events.slice(0, k).find((e) => e.to === 'closed');
+      const after: HazardLife = { ...full, current: changes[k - 1]!.after!, closedDay: closed ? dayOf(closed.at, TZ) : null, changes };
+      diff.add(contribution(before, TZ), -1).add(contribution(after, TZ));
+      before = after;
+    }
+    expect(diff.dayCells()).toEqual(new CellDiff().add(contribution(full, TZ)).dayCells());
+    expect(diff.newCells()).toEqual(new CellDiff().add(contribution(full, TZ)).newCells());
+  });
+
+  it('moves a level change and a rejection on the days they happened, and keeps only `rejected` of a rejected hazard', () => {
     const base: HazardLife = {
       id: 'X', regionCode: '141102', sector: 'coal', source: 'self_check', discoveredDay: '2024-11-01',
       current: { status: 'rectifying', level: 'major', deadline: '2024-11-10' }, closedDay: null,
       changes: [{ seq: 2, at: '2024-11-05T02:00:00.000Z', before: { status: 'reported', level: 'general', deadline: '2024-11-10' }, after: { status: 'rectifying', level: 'major', deadline: '2024-11-10' } }],
     };
-    const cells = contribution(base, TZ);
+    const { days, news } = contribution(base, TZ);
     // open as general from the 1st, as major from the 5th; overdue from the 11th (deadline before the day)
-    expect(cells.filter((c) => c.open || c.overdue).map((c) => [c.day, c.level, c.open, c.overdue])).toEqual([
-      ['2024-11-01', 'general', 1, 0], ['2024-11-05', 'general', -1, 0], ['2024-11-05', 'major', 1, 0], ['2024-11-11', 'major', 0, 1],
+    expect(days.map((c) => [c.day, c.level, c.books, c.open, c.overdue])).toEqual([
+      ['2024-11-01', 'general', 1, 1, 0], ['2024-11-05', 'general', -1, -1, 0], ['2024-11-05', 'major', 1, 1, 0], ['2024-11-11', 'major', 0, 0, 1],
     ]);
-    expect(contribution({ ...base, current: { ...base.current, status: 'rejected' } }, TZ)).toEqual([]);
+    // a period discovering it and ending on the 4th finds a general hazard, one ending on the 5th a major one
+    expect(news.map((c) => [c.day, c.discoveredDay, c.level, c.found])).toEqual([
+      ['2024-11-01', '2024-11-01', 'general', 1], ['2024-11-05', '2024-11-01', 'general', -1], ['2024-11-05', '2024-11-01', 'major', 1],
+    ]);
+    const rejected = contribution({ ...base, current: { ...base.current, status: 'rejected' } }, TZ);
+    expect(rejected.news).toEqual([]);
+    expect(rejected.days.map((c) => [c.day, c.level, c.rejected, c.books])).toEqual([['2024-11-01', 'major', 1, 0]]);
   });
 });

@@ -1,0 +1,137 @@
+/**
+ * The per-day counts the store keeps give the briefing the scan gives, on both stores: random lawful histories
+ * (tests/helpers/briefing-sim.ts) sent through the chain store's own ingest and mutate — so the counts are the
+ * ones its write path maintained, change by change, including changes dated before earlier ones — then for
+ * random regions and periods the briefing from `periodFacts` (the aggregates) equals the briefing from
+ * `scanPeriodFacts` (the scan and replay of server/hazards/briefing-sql.ts), figure for figure, flags and text.
+ * A rebuild from the history gives the same counts again, and a store whose counts are missing refills them when
+ * it opens.
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROVINCE_CODE, childrenOf } from '../../shared/regions';
+import { addDays, dayOf } from '../../shared/time';
+import { HazardInputSchema } from '../../shared/schemas';
+import { normalise } from '../../server/hazards/hazards.service';
+import type { Mutation } from '../../server/hazards/hazards.repository';
+import type { ChainStore } from '../../server/hazards/chain.store';
+import { openSqliteStore } from '../../server/store';
+import { briefingFrom } from '../../server/workers/read-ops';
+import { rng } from '../helpers/hazards';
+import { simHazard, type SimHazard } from '../helpers/briefing-sim';
+import { postgresMissing } from '../helpers/postgres';
+import { ACTOR, STORE_KINDS, TZ, openTestStore, type StoreKind, type TestStore } from '../helpers/stores';
+
+const pgMissing = await postgresMissing();
+const skipped = (kind: StoreKind) => kind === 'postgres' && pgMissing !== null;
+const NOW = Date.parse('2024-11-25T04:00:00Z');
+const TODAY = dayOf(NOW, TZ);
+const REGIONS = [PROVINCE_CODE, '141100', childrenOf('141100')[0]!.code, '140100'];
+const iso = (t: number) => new Date(t).toISOString();
+
+/** Sends the simulated hazards through the store: one ingest, then every event in time order, one mutate each. */
+async function feed(repo: ChainStore, hazards: SimHazard[], r: ReturnType<typeof rng>): Promise<void> {
+  const inputs = hazards.map((h) => normalise(HazardInputSchema.parse({
+    id: h.id, regionCode: h.regionCode, sector: h.sector, level: h.level, source: h.source, title: `模拟隐患 ${h.id}`,
+    discoveredAt: iso(h.discoveredAt), ...(h.deadline ? { deadline: h.deadline } : {}),
+  }), TZ));
+  const out = await repo.ingest(inputs, ACTOR, iso(NOW));
+  expect(out.every((o) => o.status === 'accepted')).toBe(true);
+  const events = hazards.flatMap((h) => h.events.map((e) => ({ h, e }))).sort((a, b) => a.e.at - b.e.at);
+  // now and then an extension dated the day after discovery, recorded after everything else: out of order
+  for (const h of hazards) if (r.next() < 0.1) events.push({ h, e: { at: h.discoveredAt + 86_400_000, deadline: addDays(TODAY, 3) } });
+  for (const { h, e } of events) {
+    const res = await repo.mutate(h.id, ACTOR, iso(NOW), (cur): Mutation => {
+      const at = iso(e.at);
+      if (e.to) return { ok: true, kind: 'transition', at, data: { to: e.to }, next: { status: e.to, closedAt: e.to === 'closed' ? at : cur.closedAt } };
+      if (e.level) return { ok: true, kind: 'escalation', at, data: { level: e.level }, next: { level: e.level } };
+      return { ok: true, kind: 'extension', at, data: { deadline: e.deadline }, next: { deadline: e.deadline!, extensions: cur.extensions + 1 } };
+    });
+    expect(res.ok).toBe(true);
+  }
+}
+
+const scanOf = (repo: ChainStore): Parameters<typeof briefingFrom>[0] => ({
+  periodFacts: (...a) => repo.scanPeriodFacts(...a), daily: (...a) => repo.daily(...a),
+  list: (...a) => repo.list(...a), iterate: (...a) => repo.iterate(...a), actorsOf: (...a) => repo.actorsOf(...a),
+});
+
+async function bothBriefings(repo: ChainStore, region: string, from: string, to: string) {
+  const task = { region, period: { from, to }, lang: 'zh' as const, tz: TZ, now: NOW, campaignStart: '2024-09-01' };
+  return { days: await briefingFrom(repo, task), scan: await briefingFrom(scanOf(repo), task) };
+}
+
+describe.each(STORE_KINDS)('the %s store', (kind) => {
+  describe.skipIf(skipped(kind))('per-day counts', () => {
+    let store: TestStore;
+    let repo: ChainStore;
+    let run = 0;
+    beforeAll(async () => {
+      store = await openTestStore(kind);
+      repo = store.repo as ChainStore;
+    });
+    afterAll(async () => {
+      await store?.close();
+      await store?.dispose();
+    });
+
+    it('give the scan\'s briefing for random histories, regions and periods', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 30 }), fc.array(fc.tuple(fc.integer({ min: 0, max: 80 }), fc.integer({ min: 0, max: 40 }), fc.constantFrom(...REGIONS)), { minLength: 3, maxLength: 3 }),
+          async (seed, periods) => {
+            const r = rng(seed);
+            run++;
+            // each run adds its own hazards to the store: the history keeps growing across runs
+            await feed(repo, Array.from({ length: 60 }, (_, i) => simHazard(r, i, NOW, { id: `R${run}-${String(i).padStart(3, '0')}` })), r);
+            for (const [back, length, region] of periods) {
+              const to = addDays(TODAY, -back);
+              const { days, scan } = await bothBriefings(repo, region, addDays(to, -length), to);
+              expect(days).toEqual(scan);
+            }
+          }),
+        { numRuns: 5 },
+      );
+      expect(run).toBeGreaterThanOrEqual(5);
+    }, 300_000);
+
+    it('are the same after a rebuild from the history', async () => {
+      const before = await bothBriefings(repo, PROVINCE_CODE, addDays(TODAY, -30), TODAY);
+      expect(before.days.current.new).toBeGreaterThan(0);
+      expect(await repo.rebuildBriefingDays(true)).toBe(true);
+      const after = await bothBriefings(repo, PROVINCE_CODE, addDays(TODAY, -30), TODAY);
+      expect(after.days).toEqual(before.days);
+      expect(after.days).toEqual(after.scan);
+      // the version is set: an ordinary start does not rebuild again
+      expect(await repo.rebuildBriefingDays()).toBe(false);
+    });
+  });
+});
+
+describe('a SQLite store without its counts', () => {
+  it('refills them from the history when it opens', async () => {
+    const store = await openTestStore('sqlite');
+    const file = join(store.env.DATA_DIR!, 'hazards.sqlite');
+    try {
+      const r = rng(11);
+      await feed(store.repo as ChainStore, Array.from({ length: 40 }, (_, i) => simHazard(r, i, NOW, { id: `M-${String(i).padStart(3, '0')}` })), r);
+      const want = await bothBriefings(store.repo as ChainStore, PROVINCE_CODE, addDays(TODAY, -60), TODAY);
+      await store.close();
+      // as a store from before migration 012 would be: empty tables, no version
+      const db = new Database(file);
+      db.exec("DELETE FROM briefing_days; DELETE FROM briefing_new; DELETE FROM meta WHERE key = 'briefing_days'");
+      db.close();
+      const reopened = await openSqliteStore(file, TZ);
+      try {
+        const got = await bothBriefings(reopened.repo as ChainStore, PROVINCE_CODE, addDays(TODAY, -60), TODAY);
+        expect(got.days).toEqual(want.days);
+        expect(got.days.current.total).toBeGreaterThan(0);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await store.dispose();
+    }
+  }, 60_000);
+});
