@@ -63,6 +63,18 @@ function endOf(day: string, tz: string): number {
   return v;
 }
 
+/** The day of a change's moment in TZ_REGION (dayOf goes through Intl too). */
+const dayCache = new Map<string, string>();
+function dayAt(at: string, tz: string): string {
+  const k = `${tz}|${at}`;
+  let v = dayCache.get(k);
+  if (v === undefined) {
+    if (dayCache.size > 100_000) dayCache.clear();
+    dayCache.set(k, (v = dayOf(Date.parse(at), tz)));
+  }
+  return v;
+}
+
 const zero = (): Vec => ({ books: 0, open: 0, overdue: 0, rectified: 0, found: 0 });
 
 /** What the hazard counts as at the end of `day`, by the level it had then; empty before its discovery. */
@@ -100,7 +112,7 @@ export function contribution(h: HazardLife, tz: string): Contribution {
   if (h.closedDay) days.add(h.closedDay);
   const deadlines = new Set<string | null>([h.current.deadline]);
   for (const c of h.changes) {
-    days.add(dayOf(Date.parse(c.at), tz));
+    days.add(dayAt(c.at, tz));
     deadlines.add(c.before?.deadline ?? null).add(c.after?.deadline ?? null);
   }
   for (const d of deadlines) if (d !== null) days.add(addDays(d, 1));
@@ -126,6 +138,19 @@ export function contribution(h: HazardLife, tz: string): Contribution {
   return { days: [...dayCells.values()].filter((c) => DAY_COUNTS.some((k) => c[k] !== 0)), news };
 }
 
+/**
+ * The contribution of a hazard just reported (no change yet), written out: what contribution() gives for it,
+ * without its replay — the ingest path counts thousands of these per batch.
+ */
+export function reportedContribution(h: Key & { discoveredDay: string; deadline: string | null }): Contribution {
+  const { regionCode, sector, source, level, discoveredDay: x } = h;
+  const overdueFrom = h.deadline === null ? null : addDays(h.deadline, 1);
+  const late = overdueFrom !== null && overdueFrom <= x;
+  const days: DayCell[] = [{ regionCode, sector, source, level, day: x, rejected: 0, closed: 0, books: 1, open: 1, overdue: late ? 1 : 0, rectified: 0 }];
+  if (overdueFrom !== null && !late) days.push({ regionCode, sector, source, level, day: overdueFrom, rejected: 0, closed: 0, books: 0, open: 0, overdue: 1, rectified: 0 });
+  return { days, news: [{ regionCode, sector, source, level, day: x, discoveredDay: x, found: 1, rectified: 0 }] };
+}
+
 const keyOf = (c: Key & { day: string; discoveredDay?: string }) =>
   `${c.day}|${c.discoveredDay ?? ''}|${c.regionCode}|${c.sector}|${c.source}|${c.level}`;
 
@@ -137,13 +162,27 @@ export class CellDiff {
   add(c: Contribution, sign: 1 | -1 = 1): this {
     for (const d of c.days) {
       const k = keyOf(d);
-      const t = this.days.get(k) ?? this.days.set(k, { ...d, rejected: 0, closed: 0, books: 0, open: 0, overdue: 0, rectified: 0 }).get(k)!;
-      for (const n of DAY_COUNTS) t[n] += sign * d[n];
+      let t = this.days.get(k);
+      if (!t) {
+        t = { regionCode: d.regionCode, sector: d.sector, source: d.source, level: d.level, day: d.day, rejected: 0, closed: 0, books: 0, open: 0, overdue: 0, rectified: 0 };
+        this.days.set(k, t);
+      }
+      t.rejected += sign * d.rejected;
+      t.closed += sign * d.closed;
+      t.books += sign * d.books;
+      t.open += sign * d.open;
+      t.overdue += sign * d.overdue;
+      t.rectified += sign * d.rectified;
     }
     for (const d of c.news) {
       const k = keyOf(d);
-      const t = this.news.get(k) ?? this.news.set(k, { ...d, found: 0, rectified: 0 }).get(k)!;
-      for (const n of NEW_COUNTS) t[n] += sign * d[n];
+      let t = this.news.get(k);
+      if (!t) {
+        t = { regionCode: d.regionCode, sector: d.sector, source: d.source, level: d.level, day: d.day, discoveredDay: d.discoveredDay, found: 0, rectified: 0 };
+        this.news.set(k, t);
+      }
+      t.found += sign * d.found;
+      t.rectified += sign * d.rectified;
     }
     return this;
   }
@@ -197,24 +236,29 @@ const keyFields = (c: Key): Key => ({ regionCode: c.regionCode, sector: c.sector
  * by the level at the end of the period, and `ends` in place of the scan's `unsettled` hazards.
  */
 export function factsFromSums(days: readonly DaySum[], news: readonly NewSum[]): { discovered: GroupRow[]; closed: GroupRow[]; closedBy: GroupRow[]; rejected: GroupRow[]; ends: EndRow[] } {
-  const rows = (pick: (s: DaySum) => number): GroupRow[] => days.flatMap((s) => (pick(s) ? [{ ...keyFields(s), n: pick(s) }] : []));
-  const rectifiedNew = new Map(news.map((s) => [keyOf({ ...s, day: '' }), s.rectified]));
-  const ends: EndRow[] = [];
-  const seen = new Set<string>();
+  const group = (s: Key, n: number): GroupRow => ({ regionCode: s.regionCode, sector: s.sector, source: s.source, level: s.level, n });
+  const k4 = (s: Key) => `${s.regionCode}|${s.sector}|${s.source}|${s.level}`;
+  const out = { discovered: [] as GroupRow[], closed: [] as GroupRow[], closedBy: [] as GroupRow[], rejected: [] as GroupRow[], ends: [] as EndRow[] };
+  const rectifiedNew = new Map<string, number>();
+  for (const s of news) {
+    if (s.found) out.discovered.push(group(s, s.found));
+    if (s.rectified) rectifiedNew.set(k4(s), s.rectified);
+  }
   for (const s of days) {
-    const k = keyOf({ ...s, day: '' });
-    seen.add(k);
+    if (s.closedIn) out.closed.push(group(s, s.closedIn));
+    if (s.closedBy) out.closedBy.push(group(s, s.closedBy));
+    if (s.rejected) out.rejected.push(group(s, s.rejected));
+    const k = k4(s);
     const newRectified = rectifiedNew.get(k) ?? 0;
+    rectifiedNew.delete(k);
     if (s.books || s.open || s.overdue || s.rectified || newRectified) {
-      ends.push({ ...keyFields(s), n: s.books, open: s.open, overdue: s.overdue, rectified: s.rectified, newRectified });
+      out.ends.push({ regionCode: s.regionCode, sector: s.sector, source: s.source, level: s.level, n: s.books, open: s.open, overdue: s.overdue, rectified: s.rectified, newRectified });
     }
   }
   // a new hazard rectified at the end is on the books then, so its key has a day sum: this only guards the shape
   for (const s of news) {
-    if (!seen.has(keyOf({ ...s, day: '' })) && s.rectified) ends.push({ ...keyFields(s), n: 0, open: 0, overdue: 0, rectified: 0, newRectified: s.rectified });
+    const newRectified = rectifiedNew.get(k4(s));
+    if (newRectified) out.ends.push({ regionCode: s.regionCode, sector: s.sector, source: s.source, level: s.level, n: 0, open: 0, overdue: 0, rectified: 0, newRectified });
   }
-  return {
-    discovered: news.flatMap((s) => (s.found ? [{ ...keyFields(s), n: s.found }] : [])),
-    closed: rows((s) => s.closedIn), closedBy: rows((s) => s.closedBy), rejected: rows((s) => s.rejected), ends,
-  };
+  return out;
 }

@@ -7,6 +7,7 @@
 import { getRegion } from '../../shared/regions';
 import type { StateChange, StateFacts } from '../../shared/briefing';
 import type { Level, Sector, Source, Status } from '../../shared/domain';
+import { addDays } from '../../shared/time';
 import type { ChainDriver, Params, Query } from '../hazards/chain-driver';
 import type { ChangePayload } from '../hazards/changes';
 import { getMeta, SET_META } from '../hazards/chain-head';
@@ -45,21 +46,91 @@ function upsertSql(t: Table, size: number): string {
 const SQL = new Map<string, string>();
 const sqlOf = (t: Table, size: number) => SQL.get(`${t.name}${size}`) ?? SQL.set(`${t.name}${size}`, upsertSql(t, size)).get(`${t.name}${size}`)!;
 
-/** Statements of 64, 8 and 1 rows: few enough shapes to stay prepared, few enough round trips for PostgreSQL. */
-async function upsert(q: Query, t: Table, rows: readonly unknown[][]): Promise<void> {
+/** `r{row}c{column}`: the upserts' parameter names, built once. */
+const NAMES = Array.from({ length: 64 }, (_, r) => Array.from({ length: 12 }, (_, c) => `r${r}c${c}`));
+
+/**
+ * Statements of `most` (64), 8 and 1 rows: few shapes, so they stay prepared; few round trips for PostgreSQL.
+ * SQLite gets `most` = 1: one prepared upsert per cell is cheaper in-process than binding wide statements.
+ */
+async function upsert(q: Query, t: Table, rows: readonly unknown[][], most: number): Promise<void> {
   for (let i = 0; i < rows.length;) {
-    const size = rows.length - i >= 64 ? 64 : rows.length - i >= 8 ? 8 : 1;
+    const left = rows.length - i;
+    const size = left >= 64 && most >= 64 ? 64 : left >= 8 && most >= 8 ? 8 : 1;
     const params: Params = {};
-    for (let r = 0; r < size; r++) rows[i + r]!.forEach((v, c) => (params[`r${r}c${c}`] = v));
+    for (let r = 0; r < size; r++) {
+      const row = rows[i + r]!;
+      const names = NAMES[r]!;
+      for (let c = 0; c < row.length; c++) params[names[c]!] = row[c];
+    }
     await q(sqlOf(t, size), params);
     i += size;
   }
 }
 
-/** Writes a difference of contributions (inside the change's transaction). */
-export async function applyCells(q: Query, diff: CellDiff): Promise<void> {
-  await upsert(q, DAYS, diff.dayCells().map((c) => DAYS.row(c as never)));
-  await upsert(q, NEWS, diff.newCells().map((c) => NEWS.row(c as never)));
+const DAY_COLS = DAYS.counts.join(', ');
+const GROUP_COLS = 'region_code, city_code, sector, source, level';
+
+/** The newest month mark (at most `atMost`), '' when there is none. */
+export async function lastMark(q: Query, atMost?: string): Promise<string> {
+  const [r] = await q<{ d: string | null }>(
+    `SELECT MAX(mark_day) AS d FROM briefing_mark_days ${atMost ? 'WHERE mark_day <= @atMost' : ''}`, atMost ? { atMost } : {});
+  return r?.d ?? '';
+}
+
+/** A day cell's counts added to every mark on or after its day (a change dated in a month already marked). */
+const MARK_SQL = `INSERT INTO briefing_marks (mark_day, ${GROUP_COLS}, ${DAY_COLS})
+  SELECT mark_day, @region, @city, @sector, @source, @level, ${DAYS.counts.map((c) => `CAST(@${c} AS BIGINT)`).join(', ')}
+  FROM briefing_mark_days WHERE mark_day >= @day
+  ON CONFLICT (mark_day, region_code, sector, source, level) DO UPDATE SET
+  ${DAYS.counts.map((c) => `${c} = briefing_marks.${c} + excluded.${c}`).join(', ')}`;
+
+/** Writes a difference of contributions (inside the change's transaction), marks included. */
+export async function applyCells(q: Query, diff: CellDiff, rowsPerStatement = 64): Promise<void> {
+  const days = diff.dayCells();
+  await upsert(q, DAYS, days.map((c) => DAYS.row(c as never)), rowsPerStatement);
+  await upsert(q, NEWS, diff.newCells().map((c) => NEWS.row(c as never)), rowsPerStatement);
+  // most changes are of today, after every mark: only a change dated back costs more
+  const mark = days.length ? await lastMark(q) : '';
+  for (const c of days) {
+    if (c.day > mark) continue;
+    await q(MARK_SQL, {
+      day: c.day, region: c.regionCode, city: cityOf(c.regionCode), sector: c.sector, source: c.source, level: c.level,
+      rejected_n: c.rejected, closed_n: c.closed, books_n: c.books, open_n: c.open, overdue_n: c.overdue, rectified_n: c.rectified,
+    });
+  }
+}
+
+/** The last days of the months that end after `after` and before `before`. */
+export function monthEnds(after: string, before: string): string[] {
+  const out: string[] = [];
+  let [y, m] = after.split('-').map(Number) as [number, number];
+  for (;;) {
+    const end = addDays(`${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-01`, -1);
+    if (end >= before) return out;
+    if (end > after) out.push(end);
+    [y, m] = m === 12 ? [y + 1, 1] : [y, m + 1];
+  }
+}
+
+/**
+ * Marks every month that ended before `day` and is not marked yet, each as the previous mark plus that month's
+ * days (at each day turn, and after a rebuild): a sum up to any day then reads one mark and at most a month.
+ */
+export async function markMonths(q: Query, day: string): Promise<void> {
+  let prev = await lastMark(q);
+  const [first] = await q<{ d: string | null }>('SELECT MIN(day) AS d FROM briefing_days');
+  if (!first?.d) return;
+  for (const mark of monthEnds(prev || addDays(first.d, -1), day)) {
+    await q(
+      `INSERT INTO briefing_marks (mark_day, ${GROUP_COLS}, ${DAY_COLS})
+       SELECT @mark, ${GROUP_COLS}, ${DAYS.counts.map((c) => `SUM(${c})`).join(', ')} FROM (
+         SELECT ${GROUP_COLS}, ${DAY_COLS} FROM briefing_marks WHERE mark_day = @prev
+         UNION ALL SELECT ${GROUP_COLS}, ${DAY_COLS} FROM briefing_days WHERE day > @prev AND day <= @mark
+       ) u GROUP BY ${GROUP_COLS}`, { mark, prev });
+    await q('INSERT INTO briefing_mark_days (mark_day) VALUES (@mark)', { mark });
+    prev = mark;
+  }
 }
 
 /** A `hazards` row's columns that the contribution reads. */
@@ -94,8 +165,7 @@ const PAGE = 2000;
 export async function rebuildBriefingDays(driver: ChainDriver, tz: string, force = false): Promise<boolean> {
   return driver.write(async (tx) => {
     if (!force && (await getMeta(tx.query, META_KEY)) === BRIEFING_DAYS_VERSION) return { out: false, headSeq: null };
-    await tx.query('DELETE FROM briefing_days');
-    await tx.query('DELETE FROM briefing_new');
+    for (const t of ['briefing_days', 'briefing_new', 'briefing_marks', 'briefing_mark_days']) await tx.query(`DELETE FROM ${t}`);
     for (let after = ''; ;) {
       const page = await tx.query<LifeRow>(
         `SELECT id, region_code, sector, source, discovered_day, status, level, deadline, closed_day FROM hazards
@@ -110,10 +180,12 @@ export async function rebuildBriefingDays(driver: ChainDriver, tz: string, force
       }
       const diff = new CellDiff();
       for (const h of page) diff.add(contribution(lifeOf(h, history.get(h.id) ?? []), tz));
-      await applyCells(tx.query, diff);
+      await applyCells(tx.query, diff, driver.kind === 'sqlite' ? 1 : 64);
       if (page.length < PAGE) break;
       after = last;
     }
+    const day = await getMeta(tx.query, 'day');
+    if (day) await markMonths(tx.query, day);
     await tx.query(SET_META, { key: META_KEY, value: BRIEFING_DAYS_VERSION });
     return { out: true, headSeq: null };
   });

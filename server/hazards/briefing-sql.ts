@@ -111,29 +111,55 @@ async function historyFacts(run: Query, p: Span): Promise<Pick<PeriodFacts, 'clo
   return { closures, extended: [...extended.values()], provinceListed: provinceListings(listed, p.to) };
 }
 
-type Sums = Omit<DaySum, 'rejected' | 'closedIn' | 'closedBy' | 'books' | 'open' | 'overdue' | 'rectified'> & Record<string, unknown>;
+type Sums = Pick<DaySum, 'regionCode' | 'sector' | 'source' | 'level'> & Record<string, unknown>;
 const KEY_COLUMNS = `region_code AS "regionCode", sector, source, level`;
+const DAY_COLUMNS = 'region_code, city_code, sector, source, level, rejected_n, closed_n, books_n, open_n, overdue_n, rectified_n';
+type Prefix = { rejected: number; closed: number; books: number; open: number; overdue: number; rectified: number };
 
-/** A period from the per-day counts: two grouped sums over the days up to its end, and the history's few facts. */
+/** The day cells summed up to and including `day`, by key: the newest month mark before it and the days since. */
+async function prefixSums(run: Query, region: string, day: string): Promise<Map<string, Sums & Prefix>> {
+  const out = new Map<string, Sums & Prefix>();
+  const scope = scopeSql(region);
+  const [m] = await run('SELECT MAX(mark_day) AS d FROM briefing_mark_days WHERE mark_day <= @day', { day }) as Array<{ d: string | null }>;
+  const rows = await run(
+    `SELECT ${KEY_COLUMNS}, SUM(rejected_n) AS rejected, SUM(closed_n) AS closed, SUM(books_n) AS books, SUM(open_n) AS open,
+       SUM(overdue_n) AS overdue, SUM(rectified_n) AS rectified FROM (
+       SELECT ${DAY_COLUMNS} FROM briefing_marks WHERE mark_day = @mark ${scope}
+       UNION ALL SELECT ${DAY_COLUMNS} FROM briefing_days WHERE day > @mark AND day <= @day ${scope}
+     ) u GROUP BY region_code, sector, source, level`, { region, day, mark: m?.d ?? '' }) as Sums[];
+  for (const r of rows) {
+    out.set(`${r.regionCode}|${r.sector}|${r.source}|${r.level}`, {
+      regionCode: r.regionCode, sector: r.sector, source: r.source, level: r.level,
+      rejected: Number(r.rejected), closed: Number(r.closed), books: Number(r.books), open: Number(r.open), overdue: Number(r.overdue), rectified: Number(r.rectified),
+    });
+  }
+  return out;
+}
+
+/**
+ * A period from the per-day counts: the sums up to its end (what it ended with) less those up to the day
+ * before it (its flows), the new hazards' cells of its days, and the history's few facts.
+ */
 export async function periodFactsFromDays(run: Query, region: string, from: string, to: string, tz: string = DEFAULT_TZ): Promise<PeriodFacts> {
   const scope = scopeSql(region);
   const p = spanOf(region, from, to, tz);
-  const inPeriod = (col: string) => `SUM(CASE WHEN day >= @from THEN ${col} ELSE 0 END)`;
-  const [days, news, history] = await Promise.all([
-    run(`SELECT ${KEY_COLUMNS}, ${inPeriod('rejected_n')} AS rejected, ${inPeriod('closed_n')} AS "closedIn",
-         SUM(closed_n) AS "closedBy", SUM(books_n) AS books, SUM(open_n) AS open, SUM(overdue_n) AS overdue, SUM(rectified_n) AS rectified
-         FROM briefing_days WHERE day <= @to ${scope} GROUP BY region_code, sector, source, level`, p) as Promise<Sums[]>,
+  const [atEnd, before, news, history] = await Promise.all([
+    prefixSums(run, region, to),
+    prefixSums(run, region, addDays(from, -1)),
     run(`SELECT ${KEY_COLUMNS}, SUM(found_n) AS found, SUM(rectified_n) AS rectified
          FROM briefing_new WHERE discovered_day BETWEEN @from AND @to AND day <= @to ${scope}
          GROUP BY region_code, sector, source, level`, p) as Promise<Sums[]>,
     historyFacts(run, p),
   ]);
-  const key = (r: Sums) => ({ regionCode: r.regionCode, sector: r.sector, source: r.source, level: r.level });
-  const daySums: DaySum[] = days.map((r) => ({
-    ...key(r), rejected: Number(r.rejected), closedIn: Number(r.closedIn), closedBy: Number(r.closedBy),
-    books: Number(r.books), open: Number(r.open), overdue: Number(r.overdue), rectified: Number(r.rectified),
-  }));
-  const newSums: NewSum[] = news.map((r) => ({ ...key(r), found: Number(r.found), rectified: Number(r.rectified) }));
+  const daySums: DaySum[] = [...atEnd].map(([k, e]) => {
+    const b = before.get(k);
+    return {
+      regionCode: e.regionCode, sector: e.sector, source: e.source, level: e.level,
+      rejected: e.rejected - (b?.rejected ?? 0), closedIn: e.closed - (b?.closed ?? 0), closedBy: e.closed,
+      books: e.books, open: e.open, overdue: e.overdue, rectified: e.rectified,
+    };
+  });
+  const newSums: NewSum[] = news.map((r) => ({ regionCode: r.regionCode, sector: r.sector, source: r.source, level: r.level, found: Number(r.found), rectified: Number(r.rectified) }));
   return { from, to, ...factsFromSums(daySums, newSums), unsettled: [], ...history };
 }
 

@@ -14,8 +14,8 @@ import { Appender, getMeta, lastSeq, readHead, SET_META } from './chain-head';
 import { ChainReads } from './chain.reads';
 import { GENESIS_HASH, type Change, type ChangePayload } from './changes';
 import { rowToHazard, type HazardRow } from './hazard-row';
-import { CellDiff, contribution } from '../briefing/daily';
-import { applyCells, BRIEFING_DAYS_VERSION, HISTORY_SQL, lifeOf, rebuildBriefingDays, type LifeChange } from '../briefing/days-store';
+import { CellDiff, contribution, reportedContribution } from '../briefing/daily';
+import { applyCells, BRIEFING_DAYS_VERSION, HISTORY_SQL, lifeOf, markMonths, rebuildBriefingDays, type LifeChange } from '../briefing/days-store';
 import {
   factsOf, type HazardRepository, type IngestOutcome, type MutateResult, type Mutation, type NewHazard, type StoredHazard,
 } from './hazards.repository';
@@ -34,6 +34,11 @@ export class ChainStore extends ChainReads implements HazardRepository {
     // the briefing's per-day counts: filled from the history when missing or of an older rule (server/briefing/)
     if ((await getMeta(driver.query, 'briefing_days')) !== BRIEFING_DAYS_VERSION) await rebuildBriefingDays(driver, tz);
     return new ChainStore(driver, tz);
+  }
+
+  /** SQLite runs each prepared one-row upsert in-process; PostgreSQL pays a round trip per statement. */
+  private get rowsPerUpsert(): number {
+    return this.driver.kind === 'sqlite' ? 1 : 64;
   }
 
   get kind(): string {
@@ -101,13 +106,12 @@ export class ChainStore extends ChainReads implements HazardRepository {
       // the briefing's per-day counts, in the same transaction: a new hazard is a handful of cells
       const cells = new CellDiff();
       for (const h of inserts) {
-        cells.add(contribution({
-          id: h.id, regionCode: h.regionCode, sector: h.sector as Sector, source: h.source as Source,
-          discoveredDay: h.discoveredDay, current: { status: 'reported', level: h.level as Level, deadline: h.deadline },
-          closedDay: null, changes: [],
-        }, this.tz));
+        cells.add(reportedContribution({
+          regionCode: h.regionCode, sector: h.sector as Sector, source: h.source as Source, level: h.level as Level,
+          discoveredDay: h.discoveredDay, deadline: h.deadline,
+        }));
       }
-      await applyCells(tx.query, cells);
+      await applyCells(tx.query, cells, this.rowsPerUpsert);
       return outcomes;
     });
   }
@@ -151,7 +155,7 @@ export class ChainStore extends ChainReads implements HazardRepository {
     const added: LifeChange = { seq: change.seq, at: change.at, payload: JSON.stringify(change.payload) };
     await applyCells(tx.query, new CellDiff()
       .add(contribution(lifeOf(before, history), this.tz), -1)
-      .add(contribution(lifeOf(after, [...history, added]), this.tz)));
+      .add(contribution(lifeOf(after, [...history, added]), this.tz)), this.rowsPerUpsert);
   }
 
   async turnDay(day: string, recordedAt: string): Promise<Change | null> {
@@ -167,6 +171,7 @@ export class ChainStore extends ChainReads implements HazardRepository {
         params,
       )).map((g) => ({ regionCode: g.regionCode, sector: g.sector, n: Number(g.n) }));
       await tx.query(SET_META, { key: 'day', value: day });
+      await markMonths(tx.query, day);
       return chain.append({
         hazardId: null, kind: 'day', at: recordedAt, recordedAt, actor: null, payload: { data: {}, before: null, after: null, day, overdue: groups },
       });

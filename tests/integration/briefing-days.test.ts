@@ -4,11 +4,13 @@
  * ones its write path maintained, change by change, including changes dated before earlier ones — then for
  * random regions and periods the briefing from `periodFacts` (the aggregates) equals the briefing from
  * `scanPeriodFacts` (the scan and replay of server/hazards/briefing-sql.ts), figure for figure, flags and text.
- * A rebuild from the history gives the same counts again, and a store whose counts are missing refills them when
- * it opens.
+ * The first day turn marks the months before it (briefing_marks), so every later change dated back in them is
+ * added to the marks as well. A rebuild from the history gives the same counts again, and a store whose counts
+ * are missing refills them when it opens.
  */
 import Database from 'better-sqlite3';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVINCE_CODE, childrenOf } from '../../shared/regions';
@@ -39,6 +41,9 @@ async function feed(repo: ChainStore, hazards: SimHazard[], r: ReturnType<typeof
   }), TZ));
   const out = await repo.ingest(inputs, ACTOR, iso(NOW));
   expect(out.every((o) => o.status === 'accepted')).toBe(true);
+  // the first day turn marks the months before today (briefing_marks): every later change dated in them
+  // goes through the marks too
+  await repo.turnDay(TODAY, iso(NOW));
   const events = hazards.flatMap((h) => h.events.map((e) => ({ h, e }))).sort((a, b) => a.e.at - b.e.at);
   // now and then an extension dated the day after discovery, recorded after everything else: out of order
   for (const h of hazards) if (r.next() < 0.1) events.push({ h, e: { at: h.discoveredAt + 86_400_000, deadline: addDays(TODAY, 3) } });
@@ -129,6 +134,21 @@ describe('a SQLite store without its counts', () => {
         expect(got.days.current.total).toBeGreaterThan(0);
       } finally {
         await reopened.close();
+      }
+      // counts emptied behind a current version: opening keeps them (empty), the CLI refills them
+      const wiped = new Database(file);
+      wiped.exec('DELETE FROM briefing_days; DELETE FROM briefing_new; DELETE FROM briefing_marks; DELETE FROM briefing_mark_days');
+      wiped.close();
+      const cli = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/briefing-days.ts', 'rebuild'], {
+        cwd: resolve(import.meta.dirname, '../..'), env: { ...process.env, DATA_DIR: store.env.DATA_DIR!, DATABASE_URL: '' }, encoding: 'utf8',
+      });
+      expect(cli.stderr).toBe('');
+      expect(cli.stdout).toMatch(/^briefing-days: rebuilt from the history on sqlite:/);
+      const refilled = await openSqliteStore(file, TZ);
+      try {
+        expect((await bothBriefings(refilled.repo as ChainStore, PROVINCE_CODE, addDays(TODAY, -60), TODAY)).days).toEqual(want.days);
+      } finally {
+        await refilled.close();
       }
     } finally {
       await store.dispose();

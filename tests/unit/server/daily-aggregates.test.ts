@@ -12,7 +12,7 @@ import { buildBriefing } from '../../../shared/briefing-build';
 import { CAMPAIGN_START, previousPeriod, yearAgoPeriod, type Period } from '../../../shared/briefing-period';
 import { PROVINCE_CODE, childrenOf, isWithin } from '../../../shared/regions';
 import { addDays, dayOf } from '../../../shared/time';
-import { CellDiff, contribution, factsFromSums, sumCells, type HazardLife } from '../../../server/briefing/daily';
+import { CellDiff, contribution, factsFromSums, reportedContribution, sumCells, type HazardLife } from '../../../server/briefing/daily';
 import { rng } from '../../helpers/hazards';
 import { simChanges, simFacts, simHazard, simStateAt, type SimHazard } from '../../helpers/briefing-sim';
 
@@ -68,6 +68,16 @@ describe('daily aggregates', () => {
       { numRuns: 60 },
     );
   }, 120_000);
+
+  it('counts a hazard just reported as the general rule does, on the ingest path without replay', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 30 }), (seed) => {
+      const h = simHazard(rng(seed), 1, NOW);
+      const life: HazardLife = { ...lifeOf(h), current: { status: 'reported', level: h.level, deadline: h.deadline }, closedDay: null, changes: [] };
+      const fast = reportedContribution({ ...life, level: h.level, deadline: h.deadline });
+      expect(new CellDiff().add(fast).dayCells()).toEqual(new CellDiff().add(contribution(life, TZ)).dayCells());
+      expect(fast.news).toEqual(contribution(life, TZ).news);
+    }), { numRuns: 300 });
+  });
 
   it('replacing a contribution by the next one is the same as counting the hazard afresh', () => {
     const r = rng(7);

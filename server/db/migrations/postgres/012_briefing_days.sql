@@ -30,3 +30,21 @@ CREATE TABLE briefing_new (
   rectified_n    BIGINT NOT NULL DEFAULT 0,
   PRIMARY KEY (discovered_day, day, region_code, sector, source, level)
 );
+-- briefing_marks: the sums of every briefing_days row up to and including mark_day (a month's last day), so that
+-- a sum up to any day reads one mark and at most a month of days; kept equal to that sum by every write.
+CREATE TABLE briefing_marks (
+  mark_day     TEXT COLLATE "C" NOT NULL,
+  region_code  TEXT COLLATE "C" NOT NULL,
+  city_code    TEXT COLLATE "C" NOT NULL,
+  sector       TEXT COLLATE "C" NOT NULL,
+  source       TEXT COLLATE "C" NOT NULL,
+  level        TEXT COLLATE "C" NOT NULL,
+  rejected_n   BIGINT NOT NULL DEFAULT 0,
+  closed_n     BIGINT NOT NULL DEFAULT 0,
+  books_n      BIGINT NOT NULL DEFAULT 0,
+  open_n       BIGINT NOT NULL DEFAULT 0,
+  overdue_n    BIGINT NOT NULL DEFAULT 0,
+  rectified_n  BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (mark_day, region_code, sector, source, level)
+);
+CREATE TABLE briefing_mark_days (mark_day TEXT COLLATE "C" PRIMARY KEY);
