@@ -2,6 +2,7 @@
  * Briefings from per-day counts against the scan (docs/PERFORMANCE.md "Briefings from daily aggregates").
  *   npx tsx scripts/bench/briefing-days.ts ingest HAZARDS TRANSITIONS   — CPU per ingested hazard and per change
  *   npx tsx scripts/bench/briefing-days.ts briefing HAZARDS TRANSITIONS — province/city-year briefing, days vs scan
+ *   (STORE=DIR reuses a store an earlier run kept with KEEP=1; its rebuild and mark times are then not measured)
  * `ingest` uses only ChainStore.open, ingest and mutate, so the same file run on an older checkout measures the
  * write path without the counts (the "before"). The store: bench hazards (scripts/bench/rows.ts) spread over the
  * last two years, a share of them moved along the workflow at later moments, all through the chain store.
@@ -98,17 +99,24 @@ async function main(): Promise<void> {
       await repo.close();
       return;
     }
-    const { repo } = await build(dir, hazards, transitions, true);
+    const kept = process.env.STORE;
+    const { repo } = kept
+      ? { repo: await ChainStore.open(new SqliteDriver(openSqlite(join(kept, 'hazards.sqlite'))), DEFAULT_TZ) }
+      : await build(dir, hazards, transitions, true);
+    // a live store has turned its day: that marks the months before it (briefing_marks)
+    const m0 = performance.now();
+    if (!kept) await repo.turnDay(TODAY, new Date(NOW).toISOString());
+    const markMs = performance.now() - m0;
     const r0 = performance.now();
-    await repo.rebuildBriefingDays(true);
+    if (!kept) await repo.rebuildBriefingDays(true);
     const rebuildMs = performance.now() - r0;
-    const out: Record<string, unknown> = { mode, hazards, transitions, env, rebuildMs };
+    const out: Record<string, unknown> = { mode, hazards, transitions, env, markMs, rebuildMs };
     const scan: Parameters<typeof briefingFrom>[0] = {
       periodFacts: (...a) => repo.scanPeriodFacts(...a), daily: (...a) => repo.daily(...a),
       list: (...a) => repo.list(...a), iterate: (...a) => repo.iterate(...a), actorsOf: (...a) => repo.actorsOf(...a),
     };
-    for (const [name, region] of [['province', '140000'], ['city', '141100']] as const) {
-      const task = { region, period: { from: addDays(TODAY, -364), to: TODAY }, lang: 'zh' as const, tz: DEFAULT_TZ, now: NOW, campaignStart: addDays(TODAY, -364) };
+    for (const [name, region, length] of [['province', '140000', 365], ['city', '141100', 365], ['provinceWeek', '140000', 7]] as const) {
+      const task = { region, period: { from: addDays(TODAY, -(length - 1)), to: TODAY }, lang: 'zh' as const, tz: DEFAULT_TZ, now: NOW, campaignStart: addDays(TODAY, -364) };
       const time = async (reads: Parameters<typeof briefingFrom>[0]) => {
         const t0 = performance.now();
         const b = await briefingFrom(reads, task);
