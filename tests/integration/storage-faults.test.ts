@@ -206,9 +206,16 @@ describe.skipIf(noMount !== null)('starting on a read-only data directory', () =
     );
   });
 
-  it('with its WAL index intact: starts, serves reads, answers writes 503 storage_read_only', async () => {
+  // After a clean stop SQLite usually leaves a WAL index a read-only open can use; but whether the stop was the last
+  // connection (and so checkpointed) depends on the integrity and read threads' timing, which this test cannot fix.
+  // Either outcome is a clear answer, and one of the two must happen: reads served with writes refused 503, or an exit
+  // that names the read-only directory — never a crash with "unable to open database file", never a 500.
+  it('after a clean stop: serves reads and answers writes 503 storage_read_only, or exits naming the read-only directory', async () => {
     await onReadOnly(async () => undefined, async (r) => {
-      if (typeof r === 'string') throw new Error(r);
+      if (typeof r === 'string') {
+        expect(r).toMatch(/cannot open the store in .*: the directory is read-only.*make it writable/);
+        return;
+      }
       expect((await api(r.url, r.tokens.admin, 'GET', '/api/v1/summary')).status).toBe(200);
       expectFault(await post(r, [makeHazard(rng(10), 0, { id: 'RS-B' })]), 503, 'storage_read_only');
     });
