@@ -3,6 +3,8 @@
  * deep red, because red is kept for what needs action now. A region that reports but has none is a calm slate;
  * a region with no reports at all is a blind spot, drawn hatched, never in a colour that reads "safe".
  */
+import { formatInt } from './format';
+
 export type Metric = 'majorOpen' | 'overdue';
 
 export const BLIND = { fill: '#1a2130', hatch: 'rgba(170, 182, 204, 0.55)' } as const;
@@ -44,4 +46,4 @@ export function binOf(bins: readonly Bin[], value: number): Bin | null {
   return bins.find((b) => value <= b.to) ?? bins[bins.length - 1] ?? null;
 }
 
-export const binLabel = (b: Bin): string => (b.from === b.to ? String(b.from) : `${b.from}–${b.to}`);
+export const binLabel = (b: Bin): string => (b.from === b.to ? formatInt(b.from) : `${formatInt(b.from)}–${formatInt(b.to)}`);
