@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import { PG_TYPES } from '../db/pg-pool';
+import { pgDialect } from '../hazards/postgres.sql';
 import type { ChangeRow } from '../hazards/changes';
 import type { AuditSource, HazardTableRow } from './verify';
 import { portAuditSource } from '../auth/auth-chain';
@@ -29,6 +30,10 @@ export async function openPostgresAuditSource(url: string): Promise<{ source: Au
     hazards: () => pages<HazardTableRow>('SELECT * FROM hazards WHERE id > $1 ORDER BY id LIMIT $2', (r) => r.id, ''),
     meta: async (key) => ((await client.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key])).rows[0]?.value ?? null),
     auth: portAuditSource(async <T>(sql: string) => (await client.query(sql)).rows as T[]),
+    query: async <T>(sql: string, params: Record<string, unknown> = {}) => {
+      const { text, values } = pgDialect(sql, params);
+      return (await client.query(text, values)).rows as T[];
+    },
   };
   return {
     source,

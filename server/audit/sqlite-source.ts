@@ -17,6 +17,9 @@ export function openSqliteAuditSource(file: string): { source: AuditSource; clos
     hazards: () => db.prepare('SELECT * FROM hazards ORDER BY id').iterate() as Iterable<HazardTableRow>,
     meta: (key) => (meta.get(key) as string | undefined) ?? null,
     auth: portAuditSource(async <T>(sql: string) => db.prepare(sql).all() as T[]),
+    // as the store's driver binds them: named parameters, none passed when there are none
+    query: async <T>(sql: string, params?: Record<string, unknown>) =>
+      db.prepare(sql).all(...(params && Object.keys(params).length ? [params] : [])) as T[],
   };
   return {
     source,

@@ -14,6 +14,7 @@ import { cityOf } from '../../shared/regions';
 import { GENESIS_HASH, hashRow, type ChangePayload, type ChangeRow } from '../hazards/changes';
 import { Projection, sha256, type Parsed, type Projected } from './replay';
 import { verifyAuth, type AuthAuditSource } from '../auth/auth-chain';
+import type { Query } from '../hazards/chain-driver';
 
 /** A stored hazard row, as the table holds it (columns the audit checks). */
 export type HazardTableRow = {
@@ -30,6 +31,8 @@ export interface AuditSource {
   meta(key: string): Promise<string | null> | string | null;
   /** the tokens, users, sessions and their auth chain (server/auth/auth-chain.ts), in the same snapshot */
   auth?: AuthAuditSource;
+  /** SQL in the same snapshot (named @params), for the projections checked beside the walk (briefing-days-check.ts) */
+  query?: Query;
 }
 
 export type Head = { seq: number; hash: string };

@@ -9,6 +9,7 @@
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { openAuditSource } from '../audit/open-source';
 import { verify } from '../audit/verify';
+import { checkBriefingDays } from '../audit/briefing-days-check';
 import type { IntegritySetup, IntegrityVerdict } from '../audit/integrity';
 
 const setup = workerData as IntegritySetup;
@@ -19,6 +20,12 @@ async function run(): Promise<IntegrityVerdict> {
     if (typeof opened === 'string') return { status: 'unavailable', message: opened, threadId };
     try {
       const r = await verify(opened.source, setup.tz);
+      // the briefing's per-day counts, a second projection, against the same history in the same snapshot
+      const today = opened.source.query ? await opened.source.meta('day') : null;
+      if (!r.problems.length && opened.source.query && today) {
+        const days = await checkBriefingDays(opened.source.query, setup.tz, today);
+        if (days) r.problems.push(days);
+      }
       const first = r.problems[0];
       return first
         ? { status: 'failed', record: first.record, message: first.message, changes: r.changes, threadId }

@@ -59,6 +59,10 @@ describe('an edited SQLite file', () => {
     ['a change deleted from the middle of the chain', (db) => void db.prepare('DELETE FROM changes WHERE seq = 3').run(), /^change 3$/],
     // the auth chain is checked too (in the same worker thread): a token nobody created through the application
     ['a token row inserted', (db) => void db.prepare("INSERT INTO tokens (id, hash, role, region, name, created_at) VALUES ('forged01', 'f00d', 'admin', '140000', 'forged', '2024-11-18T00:00:00.000Z')").run(), /^token forged01$/],
+    // the briefing's per-day counts, a second projection the briefings and the 隐患来源 slide sum
+    ['a per-day count of the briefing raised', (db) => {
+      expect(db.prepare('UPDATE briefing_days SET open_n = open_n + 5 WHERE (day, region_code, sector, source, level) = (SELECT day, region_code, sector, source, level FROM briefing_days WHERE open_n > 0 LIMIT 1)').run().changes).toBe(1);
+    }, /^table briefing_days$/],
   ])('%s → starts flagged, naming the record', async (_what, edit, record) => {
     const s = await seeded();
     const { health, notice } = await afterEdit(s, edit);
@@ -100,6 +104,33 @@ describe('an edited PostgreSQL row', () => {
       expect(health.body.integrity).toMatchObject({ status: 'failed', record: 'hazard INT-0' });
     } finally {
       await again.close();
+    }
+  }, 60_000);
+
+  it('a per-day count of the briefing lowered before a restart → flagged', async (ctx) => {
+    if (skip || !db) return ctx.skip();
+    const fresh = await freshDatabase();
+    try {
+      const env = { DATABASE_URL: fresh.url, INTEGRITY_CHECK_MINUTES: '0' };
+      const first = await startApp({ env });
+      expect((await postHazards(first.url, first.tokens.reporter, hazards)).body.accepted).toBe(6);
+      expect((await api(first.url, undefined, 'GET', '/healthz')).body.integrity.status).toBe('ok');
+      await first.close();
+      const c = new pg.Client({ connectionString: fresh.url });
+      await c.connect();
+      const edited = await c.query(`UPDATE briefing_days SET open_n = open_n - 1 WHERE ctid = (SELECT ctid FROM briefing_days WHERE open_n > 0 LIMIT 1)`);
+      await c.end();
+      expect(edited.rowCount).toBe(1);
+      const again = await startApp({ env });
+      try {
+        const health = await api(again.url, undefined, 'GET', '/healthz');
+        expect(health.status).toBe(503);
+        expect(health.body.integrity).toMatchObject({ status: 'failed', record: 'table briefing_days' });
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await fresh.drop();
     }
   }, 60_000);
 });
