@@ -13,9 +13,9 @@ import { loadConfig } from '../../server/config';
 import { PAGES } from '../../server/http/pages';
 import { COLUMNS } from '../../shared/import';
 import { openStore } from '../../server/store';
-import { PASSWORD, createPerson } from '../helpers/people';
+import { createPerson } from '../helpers/people';
 import { api, postHazards, startServer, type ChildServer } from '../helpers/server';
-import { launchChromium, majorHazard, seed, waitLive, watchConsole } from './wall-helpers';
+import { launchChromium, majorHazard, seed, signIn, waitLive, watchConsole } from './wall-helpers';
 
 let server: ChildServer;
 let browser: Browser;
@@ -49,12 +49,7 @@ async function open(path: string, token: string | null, ready: string, size?: { 
 }
 
 async function signedIn(username: string): Promise<Page> {
-  const page = await fresh();
-  await page.goto(`${server.url}/login`);
-  await page.fill('[data-testid="login-username"]', username);
-  await page.fill('[data-testid="login-password"]', PASSWORD);
-  await Promise.all([page.waitForURL(/\/desk$/), page.click('[data-testid="login-submit"]')]);
-  return page;
+  return signIn(await fresh(), server, username);
 }
 
 beforeAll(async () => {

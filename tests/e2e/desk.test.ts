@@ -14,7 +14,7 @@ import { loadConfig } from '../../server/config';
 import { openStore } from '../../server/store';
 import { PASSWORD, PNG_1PX, createPerson } from '../helpers/people';
 import { api, postHazards, startServer, type ChildServer } from '../helpers/server';
-import { kpis, launchChromium, openWall, seed, waitKpisMatch, waitLive, watchConsole } from './wall-helpers';
+import { kpis, launchChromium, openWall, seed, signIn, waitKpisMatch, waitLive, watchConsole } from './wall-helpers';
 
 const SHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
 const COUNTY = '141102'; // 吕梁市离石区
@@ -28,11 +28,7 @@ const logs: Array<ReturnType<typeof watchConsole>> = [];
 async function signedIn(username: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
   logs.push(watchConsole(page));
-  await page.goto(`${server.url}/login`);
-  await page.fill('[data-testid="login-username"]', username);
-  await page.fill('[data-testid="login-password"]', PASSWORD);
-  await Promise.all([page.waitForURL(/\/desk$/), page.click('[data-testid="login-submit"]')]);
-  return page;
+  return signIn(page, server, username);
 }
 
 beforeAll(async () => {

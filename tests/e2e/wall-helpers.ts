@@ -8,6 +8,7 @@ import { isWithin } from '../../shared/regions';
 import type { HazardInput, Summary } from '../../shared/schemas';
 import { api, postHazards, type ChildServer } from '../helpers/server';
 import { makeHazard, rng } from '../helpers/hazards';
+import { PASSWORD } from '../helpers/people';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -115,4 +116,13 @@ export function majorHazard(id: string, regionCode: string, title: string): Haza
     id, regionCode, sector: 'coal', level: 'major', title, source: 'inspection',
     discoveredAt: new Date(Date.now() - 60_000).toISOString(), deadline: day,
   } as HazardInput;
+}
+
+/** Signs `username` in through the /login form (the desk's test password) and waits for the desk. */
+export async function signIn(page: Page, server: ChildServer, username: string): Promise<Page> {
+  await page.goto(`${server.url}/login`);
+  await page.fill('[data-testid="login-username"]', username);
+  await page.fill('[data-testid="login-password"]', PASSWORD);
+  await Promise.all([page.waitForURL(/\/desk$/), page.click('[data-testid="login-submit"]')]);
+  return page;
 }

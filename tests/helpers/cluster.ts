@@ -7,6 +7,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events';
 import { openStore } from '../../server/store';
 import type { Role } from '../../shared/schemas';
+import type { PresentAck, PresentState } from '../../shared/present';
 import { spawnServer, tokensIn } from './server';
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -89,3 +90,15 @@ export function eventUntil<E extends keyof ServerToClientEvents>(s: Client, even
     s.on(event, fn as never);
   });
 }
+
+/** `present:join` over a node's socket, answered by its ack. */
+export const presentJoin = (s: Client, args: Parameters<ClientToServerEvents['present:join']>[0]) =>
+  new Promise<PresentAck>((resolve) => s.emit('present:join', args, resolve));
+/** `present:go` over a node's socket, answered by its ack. */
+export const presentGo = (s: Client, args: Parameters<ClientToServerEvents['present:go']>[0]) =>
+  new Promise<PresentAck>((resolve) => s.emit('present:go', args, resolve));
+/** The room's state from an ack that must be ok. */
+export const stateOf = (a: PresentAck): PresentState => {
+  if (!a.ok) throw new Error(`${a.error.code}: ${a.error.message}`);
+  return a.state;
+};

@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { io as connect } from 'socket.io-client';
 import type { IntegrityNotice } from '../../shared/events';
 import { api, postHazards, startApp, startServer, type ChildServer } from '../helpers/server';
@@ -75,62 +75,38 @@ describe('an edited SQLite file', () => {
   }, 120_000);
 });
 
-describe('an edited PostgreSQL row', () => {
-  let skip: string | null = null;
-  let db: TestDatabase | undefined;
-  beforeAll(async () => {
-    skip = await postgresMissing();
-    if (!skip) db = await freshDatabase();
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+const pgMissing = await postgresMissing();
 
-  it('a major hazard lowered in the table before a restart → flagged', async (ctx) => {
-    if (skip || !db) return ctx.skip();
-    const env = { DATABASE_URL: db.url, INTEGRITY_CHECK_MINUTES: '0' };
-    const first = await startApp({ env });
-    expect((await postHazards(first.url, first.tokens.reporter, hazards)).body.accepted).toBe(6);
-    expect((await api(first.url, undefined, 'GET', '/healthz')).body.integrity.status).toBe('ok');
-    await first.close();
-    const c = new pg.Client({ connectionString: db.url });
-    await c.connect();
-    await c.query("UPDATE hazards SET level = 'general' WHERE id = 'INT-0'");
-    await c.end();
-    const again = await startApp({ env });
+describe.skipIf(pgMissing !== null)('an edited PostgreSQL row', () => {
+  it.each<[string, string, string]>([
+    ['a major hazard lowered in the table', "UPDATE hazards SET level = 'general' WHERE id = 'INT-0'", 'hazard INT-0'],
+    [
+      'a per-day count of the briefing lowered',
+      'UPDATE briefing_days SET open_n = open_n - 1 WHERE ctid = (SELECT ctid FROM briefing_days WHERE open_n > 0 LIMIT 1)',
+      'table briefing_days',
+    ],
+  ])('%s before a restart → flagged', async (_what, sql, record) => {
+    const db: TestDatabase = await freshDatabase();
     try {
-      const health = await api(again.url, undefined, 'GET', '/healthz');
-      expect(health.status).toBe(503);
-      expect(health.body.integrity).toMatchObject({ status: 'failed', record: 'hazard INT-0' });
-    } finally {
-      await again.close();
-    }
-  }, 60_000);
-
-  it('a per-day count of the briefing lowered before a restart → flagged', async (ctx) => {
-    if (skip || !db) return ctx.skip();
-    const fresh = await freshDatabase();
-    try {
-      const env = { DATABASE_URL: fresh.url, INTEGRITY_CHECK_MINUTES: '0' };
+      const env = { DATABASE_URL: db.url, INTEGRITY_CHECK_MINUTES: '0' };
       const first = await startApp({ env });
       expect((await postHazards(first.url, first.tokens.reporter, hazards)).body.accepted).toBe(6);
       expect((await api(first.url, undefined, 'GET', '/healthz')).body.integrity.status).toBe('ok');
       await first.close();
-      const c = new pg.Client({ connectionString: fresh.url });
+      const c = new pg.Client({ connectionString: db.url });
       await c.connect();
-      const edited = await c.query(`UPDATE briefing_days SET open_n = open_n - 1 WHERE ctid = (SELECT ctid FROM briefing_days WHERE open_n > 0 LIMIT 1)`);
-      await c.end();
+      const edited = await c.query(sql).finally(() => c.end());
       expect(edited.rowCount).toBe(1);
       const again = await startApp({ env });
       try {
         const health = await api(again.url, undefined, 'GET', '/healthz');
         expect(health.status).toBe(503);
-        expect(health.body.integrity).toMatchObject({ status: 'failed', record: 'table briefing_days' });
+        expect(health.body.integrity).toMatchObject({ status: 'failed', record });
       } finally {
         await again.close();
       }
     } finally {
-      await fresh.drop();
+      await db.drop();
     }
   }, 60_000);
 });

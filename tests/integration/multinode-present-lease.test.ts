@@ -6,8 +6,10 @@
  * PRESENT_LEASE_MS is 5 s here (10 s by default): long enough that a loaded machine does not stall a live node past it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PresentAck, PresentState } from '../../shared/present';
-import { closeClients, connectClient, eventUntil, pgTokens, startNode, type Client, type Node } from '../helpers/cluster';
+import type { PresentState } from '../../shared/present';
+import {
+  closeClients, connectClient, eventUntil, pgTokens, presentGo as go, presentJoin as join, startNode, stateOf, type Node,
+} from '../helpers/cluster';
 import { sleep } from '../helpers/live';
 import { freshDatabase, postgresMissing, type TestDatabase } from '../helpers/postgres';
 import { REDIS_URL, dropPrefix, randomPrefix, redisMissing } from '../helpers/redis';
@@ -15,14 +17,6 @@ import { REDIS_URL, dropPrefix, randomPrefix, redisMissing } from '../helpers/re
 const missing = (await postgresMissing()) ?? (await redisMissing());
 const LEASE_MS = 5000;
 
-const join = (s: Client, args: { room: string; role?: 'presenter' | 'follower' }) =>
-  new Promise<PresentAck>((resolve) => s.emit('present:join', args, resolve));
-const go = (s: Client, args: { room: string; index: number }) =>
-  new Promise<PresentAck>((resolve) => s.emit('present:go', args, resolve));
-const stateOf = (a: PresentAck): PresentState => {
-  if (!a.ok) throw new Error(`${a.error.code}: ${a.error.message}`);
-  return a.state;
-};
 
 describe.skipIf(missing !== null)('the presenter lease when the presenter\'s node dies', () => {
   const prefix = randomPrefix();

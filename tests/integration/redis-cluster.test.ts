@@ -5,23 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../server/store';
-import { slidesFor, type PresentAck, type PresentState } from '../../shared/present';
+import { slidesFor } from '../../shared/present';
 import { makeHazard, rng } from '../helpers/hazards';
-import { closeClients, connectClient, eventUntil, pgTokens, startNode, type Client, type Node } from '../helpers/cluster';
+import {
+  closeClients, connectClient, eventUntil, pgTokens, presentGo as go, presentJoin as join, startNode, stateOf, type Node,
+} from '../helpers/cluster';
 import { freshDatabase, postgresMissing, type TestDatabase } from '../helpers/postgres';
 import { REDIS_URL, dropPrefix, randomPrefix, redisMissing } from '../helpers/redis';
 import { api, postHazards } from '../helpers/server';
 
 const missing = (await postgresMissing()) ?? (await redisMissing());
 
-const join = (s: Client, args: Parameters<Client['emit']>[1] & object) =>
-  new Promise<PresentAck>((resolve) => s.emit('present:join', args as never, resolve));
-const go = (s: Client, args: { room: string; index?: number; blank?: boolean }) =>
-  new Promise<PresentAck>((resolve) => s.emit('present:go', args, resolve));
-const stateOf = (a: PresentAck): PresentState => {
-  if (!a.ok) throw new Error(`${a.error.code}: ${a.error.message}`);
-  return a.state;
-};
 
 describe.skipIf(missing !== null)('three nodes sharing PostgreSQL and Redis', () => {
   const prefix = randomPrefix();
