@@ -1,13 +1,13 @@
 /**
  * `npm run bench`: ingest (raw SQLite, service, HTTP), ack → delta latency, start-up with a large store,
- * server RSS, and the spreadsheet import when its benchmark exists; writes docs/PERFORMANCE.md.
+ * server RSS, the spreadsheet import, several nodes and the heavy reads; writes its blocks of docs/PERFORMANCE.md
+ * (report.ts: only the text between its `<!-- bench:… -->` markers, one block per part when run with --only).
  */
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { crossNodePart } from './crossnode';
-import { HEAVY_FILE, benchHeavy } from './heavy';
+import { heavyPart } from './heavy';
 import { ingestParts, importPart, latencyPart, startupPart } from './parts';
-import { renderReport, writeReport } from './report';
+import { renderBlocks, writeReport, type PartGroup } from './report';
 import { benchHazards } from './rows';
 import { USAGE, load, log, machine, parseFlags, type PartResult } from './util';
 
@@ -20,38 +20,33 @@ async function main(argv: string[]): Promise<number> {
   const want = (p: string) => !flags.only || flags.only.has(p);
   const t0 = performance.now();
   const loads = { start: load(), end: '' };
-  const parts: PartResult[] = [];
+  const groups: PartGroup[] = [];
   let failed = false;
-  const run = async (name: string, fn: () => Promise<PartResult | PartResult[]>) => {
+  /** `key`: the block a part run alone writes (its --only name; ingest for raw, service and http) */
+  const run = async (key: string, name: string, fn: () => Promise<PartResult | PartResult[]>) => {
     try {
-      parts.push(...[await fn()].flat());
+      groups.push({ key, parts: [await fn()].flat() });
     } catch (e) {
       failed = true;
       log(`${name} failed: ${e instanceof Error ? e.stack : String(e)}`);
-      parts.push({ title: name, rows: [{ name: `${name}: did not complete`, figure: 'error', target: '—', pass: false }], method: String(e), notes: [] });
+      groups.push({ key, parts: [{ title: name, rows: [{ name: `${name}: did not complete`, figure: 'error', target: '—', pass: false }], method: String(e), notes: [] }] });
     }
   };
   if (want('raw') || want('service') || want('http')) {
     const hazards = benchHazards(flags.rows);
-    await run('Ingest', () => ingestParts(flags, hazards, want));
+    await run('ingest', 'Ingest', () => ingestParts(flags, hazards, want));
   }
-  if (want('latency')) await run('ack → delta latency', () => latencyPart(flags));
-  if (want('startup')) await run('Start-up', () => startupPart(flags));
-  if (want('import')) await run('Spreadsheet import', () => importPart());
-  if (want('crossnode')) await run('Several nodes', () => crossNodePart());
-  if (want('heavy')) {
-    await run('Heavy reads', async () => {
-      const r = await benchHeavy(flags.startupDir, flags.startupHazards, flags.transitions);
-      writeFileSync(resolve(HEAVY_FILE), `${JSON.stringify(r, null, 2)}\n`);
-      return { title: 'Heavy reads', rows: [], method: 'scripts/bench/heavy.ts: see the section "Heavy reads (issue 11)" above.', notes: [] };
-    });
-  }
+  if (want('latency')) await run('latency', 'ack → delta latency', () => latencyPart(flags));
+  if (want('startup')) await run('startup', 'Start-up', () => startupPart(flags));
+  if (want('import')) await run('import', 'Spreadsheet import', () => importPart());
+  if (want('crossnode')) await run('crossnode', 'Several nodes', () => crossNodePart());
+  if (want('heavy')) await run('heavy', 'Heavy reads', () => heavyPart(flags));
   loads.end = load();
 
-  const text = renderReport(machine(), flags, argv, parts, loads, performance.now() - t0);
-  writeReport(resolve(flags.out), text);
-  console.log(text);
-  log(`wrote ${flags.out}`);
+  const report = renderBlocks(machine(), flags, argv, groups, loads, performance.now() - t0);
+  writeReport(resolve(flags.out), report);
+  for (const b of report.blocks) console.log(b.text);
+  log(`wrote the blocks ${report.blocks.map((b) => b.name).join(', ')} of ${flags.out}`);
   return failed ? 1 : 0;
 }
 
