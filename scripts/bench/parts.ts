@@ -16,7 +16,8 @@ const HTTP_ESTIMATE = 20_000;
 const P99_TARGET = 300;
 /** lone reports, one a second, after the steady run */
 const LONE_REPORTS = 15;
-const START_TARGET = 5000;
+/** issue 11: 1M hazards, start-up to healthy ≤ 1.0 s */
+const START_TARGET = 1000;
 
 /** How much lower `a` is than `b`, as a percentage of `b`. */
 const pctLess = (a: number, b: number) => `${((100 * (b - a)) / b).toFixed(0)} %`;
@@ -203,6 +204,7 @@ export async function startupPart(flags: Flags): Promise<PartResult> {
   const rows: ResultRow[] = [
     { name: `start-up to /healthz 200, ${int(store.hazards)} hazards (slowest of ${runs.length})`, figure: secs(slowest.healthyMs), target: `≤ ${secs(START_TARGET)}`, pass: slowest.healthyMs <= START_TARGET },
     { name: 'start-up, median', figure: secs(median.healthyMs), target: '—', pass: null },
+    { name: 'of which: spawn to LISTENING (median; includes up to INTEGRITY_START_WAIT_MS of waiting for the first check)', figure: `${secs(median.listeningMs)} (CPU ${secs(median.listeningCpuMs)}, all threads)`, target: '—', pass: null },
     { name: 'of which: aggregates rebuilt from the store (median)', figure: ms(median.rebuildMs), target: '—', pass: null },
     { name: 'of which: integrity check of the whole chain before listening (median)', figure: Number.isFinite(median.integrityMs) ? secs(median.integrityMs) : 'not logged', target: '—', pass: null },
     { name: 'server CPU time from spawn to healthy (median)', figure: secs(median.cpuMs), target: '—', pass: null },

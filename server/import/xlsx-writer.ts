@@ -207,7 +207,10 @@ export type SheetSpec = {
   /** the header row's font colour and fill, ARGB */
   headerFont: string;
   headerFill: string;
-  /** DEFLATE level (exceljs used zlib's default, 6) */
+  /**
+   * DEFLATE level: 1 by default — about 10 µs of CPU less per hazard than zlib's default 6, and the files are still
+   * no larger than exceljs' were (13.2 MB against 13.9 MB for 105,613 hazards; 11.0 MB at level 6)
+   */
   level?: number;
 };
 
@@ -216,7 +219,7 @@ export type SheetSpec = {
  * formatted yyyy-mm-dd) — to `out` with back-pressure; resolves with the number of rows when the ZIP is complete.
  */
 export async function writeSheet(out: Writable, spec: SheetSpec, rows: AsyncIterable<ReadonlyArray<string | Date>>): Promise<number> {
-  const zip = new ZipStream(out, spec.level ?? 6);
+  const zip = new ZipStream(out, spec.level ?? 1);
   const n = spec.columns.length;
   const refs = Array.from({ length: n }, (_, i) => columnName(i + 1));
   const spans = `1:${n}`;

@@ -1,7 +1,7 @@
 /**
  * Heavy reads stay off the event loop: while a province-year briefing, an xlsx export of the whole ledger and a
- * filtered list run, another screen's deltas and /healthz keep answering within a generous bound. The server runs
- * in its own process on a generated store (the benchmark's generator, smaller). What this guards: any heavy read
+ * filtered list run, another screen's deltas, its heartbeats and /healthz keep coming within a generous bound. The
+ * server runs in its own process on a generated store (the benchmark's generator, smaller). What this guards: any heavy read
  * that holds the server's loop for seconds — a briefing scanning the hazards (with the briefing on the loop as
  * before server/workers/, the scan held it for over 20 s at 150,000 hazards), an export built in memory instead
  * of streamed. At this size (kept small so that the store is generated in time on a shared machine) the reads
@@ -11,6 +11,7 @@
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HEARTBEAT_MS } from '../../server/realtime/realtime';
 import { PROVINCE_CODE } from '../../shared/regions';
 import { addDays, dayOf } from '../../shared/time';
 import { ensureStore } from '../../scripts/bench/startup';
@@ -61,9 +62,10 @@ async function healthz(): Promise<number> {
 }
 
 describe('heavy reads do not stall the live screens', () => {
-  it('deltas and /healthz answer within the bound while a briefing, an export and a list run', async () => {
+  it('deltas, heartbeats and /healthz come within the bound while a briefing, an export and a list run', async () => {
     const today = dayOf(Date.now(), 'Asia/Shanghai');
     const viewer = srv.tokens.viewer;
+    const began = performance.now();
     let running = true;
     const heavy = Promise.all([
       api(srv.url, viewer, 'GET', `/api/v1/briefing?region=${PROVINCE_CODE}&from=${addDays(today, -364)}&to=${today}`),
@@ -79,6 +81,15 @@ describe('heavy reads do not stall the live screens', () => {
       await sleep(100);
     }
     const [briefing, exported, list] = await heavy;
+    const ended = performance.now();
+    // the heartbeat (every HEARTBEAT_MS) kept coming: the longest gap around the heavy window, from the beat before it to the one after
+    while (!screen.heartbeats.some((h) => h.receivedAt > ended)) {
+      if (performance.now() - ended > HEARTBEAT_MS + 20_000) break;
+      await sleep(100);
+    }
+    const beats = screen.heartbeats.map((h) => h.receivedAt);
+    const around = [beats.filter((t) => t < began).at(-1) ?? began, ...beats.filter((t) => t >= began && t <= ended), beats.find((t) => t > ended) ?? performance.now()];
+    const gaps = around.slice(1).map((t, i) => t - around[i]!);
     expect(briefing.status, JSON.stringify(briefing.body).slice(0, 300)).toBe(200);
     expect(briefing.body.current.new).toBeGreaterThan(SEEDED / 4);
     expect(exported.status).toBe(200);
@@ -88,5 +99,6 @@ describe('heavy reads do not stall the live screens', () => {
     expect(probes.length).toBeGreaterThanOrEqual(3);
     expect(Math.max(...deltas), `ack → delta (ms): ${deltas.map(Math.round).join(' ')}`).toBeLessThan(BOUND_MS);
     expect(Math.max(...probes), `/healthz (ms): ${probes.map(Math.round).join(' ')}`).toBeLessThan(BOUND_MS);
+    expect(Math.max(...gaps), `heartbeat gaps (ms): ${gaps.map(Math.round).join(' ')}`).toBeLessThan(HEARTBEAT_MS + BOUND_MS);
   }, 240_000);
 });
