@@ -8,8 +8,7 @@ import type { Briefing, Lang } from '../../shared/briefing';
 import { previousPeriod, trendPeriod, yearAgoPeriod, type Period } from '../../shared/briefing-period';
 import type { ListFilter } from '../../shared/schemas';
 import type { HazardRepository, Page, StoredHazard } from '../hazards/hazards.repository';
-import { hazardView } from '../hazards/hazards.service';
-import { writeCsv, writeXlsx, type ExportRow } from '../import/export';
+import { exportView, writeCsv, writeXlsx, type ExportRow } from '../import/export';
 
 /** A briefing of a region and period already checked against the caller's scope and today. */
 export type BriefingTask = { region: string; period: Period; lang: Lang; tz: string; now: number; /** CAMPAIGN_START */ campaignStart: string };
@@ -49,7 +48,7 @@ async function* rows(repo: Reads, filter: ListFilter, today: string): AsyncGener
   let batch: StoredHazard[] = [];
   const flush = async () => {
     const actors = await repo.actorsOf(batch.flatMap((h) => [h.createdSeq, h.updatedSeq]));
-    const out = batch.map((h) => ({ hazard: hazardView(h, today), reportedBy: actors.get(h.createdSeq) ?? null, changedBy: actors.get(h.updatedSeq) ?? null }));
+    const out = batch.map((h) => ({ hazard: exportView(h, today), reportedBy: actors.get(h.createdSeq) ?? null, changedBy: actors.get(h.updatedSeq) ?? null }));
     batch = [];
     return out;
   };

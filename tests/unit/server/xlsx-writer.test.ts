@@ -7,11 +7,13 @@
 import { Writable } from 'node:stream';
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { writeXlsx, writeXlsxWithExceljs, type ExportRow } from '../../../server/import/export';
+import type { StoredHazard } from '../../../server/hazards/hazards.repository';
+import { hazardView } from '../../../server/hazards/hazards.service';
+import { exportCells, exportView, writeXlsx, writeXlsxWithExceljs, type ExportRow } from '../../../server/import/export';
 import { excel } from '../../../server/import/excel';
 import { LEVEL_CODES, SECTOR_CODES, SOURCE_CODES, STATUS_CODES } from '../../../shared/domain';
 import type { Hazard } from '../../../shared/schemas';
-import { rng } from '../../helpers/hazards';
+import { makeHazard, rng } from '../../helpers/hazards';
 
 type Rng = ReturnType<typeof rng>;
 const pick = <T>(r: Rng, xs: readonly T[]) => xs[r.int(xs.length)]!;
@@ -106,6 +108,28 @@ describe('the export xlsx writer', () => {
     // and what the import reads back from each
     expect(await readBack(mine.bytes())).toEqual(await readBack(ref.bytes()));
   }, 60_000);
+
+  it('the export view prints the same cells as the API view it stands in for', () => {
+    const r = rng(11);
+    const today = '2026-06-15';
+    for (let i = 0; i < 2000; i++) {
+      const input = makeHazard(r, i, {
+        ...(r.next() < 0.5 ? { description: text(r, 20) } : {}),
+        ...(r.next() < 0.6 ? { enterprise: { name: text(r, 5), ...(r.next() < 0.5 ? { creditCode: '91140100MA0XYZ1234' } : {}) } } : {}),
+        ...(r.next() < 0.2 ? { linkedTo: `T-${r.int(i + 1)}` } : {}),
+      });
+      const day = `2026-0${1 + r.int(9)}-1${r.int(10)}`;
+      const h = {
+        id: input.id, input, regionCode: input.regionCode, cityCode: `${input.regionCode.slice(0, 4)}00`, sector: input.sector,
+        level: r.next() < 0.1 ? (input.level === 'major' ? 'general' : 'major') : input.level, status: pick(r, STATUS_CODES),
+        deadline: r.next() < 0.8 ? (input.deadline ?? day) : null, listedBy: r.next() < 0.2 ? pick(r, ['province', 'city', 'county'] as const) : null,
+        discoveredAt: input.discoveredAt, reportedAt: `${day}T01:00:00.000Z`, updatedAt: `${day}T02:00:00.000Z`, closedAt: null,
+        extensions: r.int(3), createdSeq: i * 2 + 1, updatedSeq: i * 2 + 2, contentHash: 'x', ...(r.next() < 0.5 ? { planMissing: r.next() < 0.5 } : {}),
+      } as StoredHazard;
+      const actors = { reportedBy: null, changedBy: null };
+      expect(exportCells({ hazard: exportView(h, today), ...actors })).toEqual(exportCells({ hazard: hazardView(h, today), ...actors }));
+    }
+  });
 
   it('ends with an error when the destination goes away, instead of waiting', async () => {
     const r = rng(9);
