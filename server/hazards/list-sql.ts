@@ -23,25 +23,55 @@ export const PLAN_MISSING_SQL = `(hazards.level = 'major' AND hazards.status = '
 /** The hazards columns and whether the plan is missing, for reads that show a hazard. */
 export const HAZARD_COLUMNS = `hazards.*, CASE WHEN ${PLAN_MISSING_SQL} THEN 1 ELSE 0 END AS plan_missing`;
 
+/**
+ * The WHERE terms of a list filter. Overdue is `open AND deadline < today`; when the filter names the status, that
+ * is already decided, and the terms say only what is left of it (exactly the same rows), so that a list by deadline
+ * can seek to `today` instead of passing over every earlier deadline.
+ */
 export function filterSql(f: ListFilter, today: string): { where: string[]; params: Params } {
   const where: string[] = [];
   const params: Params = {};
   const p = (v: unknown) => bind(params, v);
   const region = f.region ? getRegion(f.region) : undefined;
   if (region?.level === 'city') where.push(`city_code = ${p(region.code)}`);
-  if (region?.level === 'county') where.push(`region_code = ${p(region.code)}`);
+  // a development zone reports as a county does, under its own code
+  if (region?.level === 'county' || region?.level === 'zone') where.push(`region_code = ${p(region.code)}`);
   if (f.sector) where.push(`sector = ${p(f.sector)}`);
   if (f.level) where.push(`level = ${p(f.level)}`);
   if (f.status) where.push(`status = ${p(f.status)}`);
   if (f.source) where.push(`source = ${p(f.source)}`);
-  const overdue = () => `status IN (${OPEN_STATUSES.map((s) => p(s)).join(', ')}) AND deadline IS NOT NULL AND deadline < ${p(today)}`;
-  if (f.overdue === true) where.push(overdue());
-  if (f.overdue === false) where.push(`NOT (${overdue()})`);
+  if (f.overdue !== undefined) where.push(...overdueSql(f, p(today), p));
   if (f.listed === true) where.push('listed_by IS NOT NULL');
   if (f.listed === false) where.push('listed_by IS NULL');
   if (f.planMissing === true) where.push(PLAN_MISSING_SQL);
   if (f.planMissing === false) where.push(`NOT ${PLAN_MISSING_SQL}`);
   return { where, params };
+}
+
+function overdueSql(f: ListFilter, today: string, p: (v: unknown) => string): string[] {
+  const byDeadline = f.order === 'deadline'; // pageSql adds `deadline IS NOT NULL`
+  if (f.status !== undefined) {
+    if (!OPEN_STATUSES.includes(f.status)) return f.overdue ? ['1 = 0'] : [];
+    if (f.overdue) return [`deadline IS NOT NULL AND deadline < ${today}`];
+    return [byDeadline ? `deadline >= ${today}` : `(deadline IS NULL OR deadline >= ${today})`];
+  }
+  const open = `status IN (${OPEN_STATUSES.map((s) => p(s)).join(', ')})`;
+  if (f.overdue) return [`${open} AND deadline IS NOT NULL AND deadline < ${today}`];
+  return [`NOT (${open} AND deadline IS NOT NULL AND deadline < ${today})`];
+}
+
+/**
+ * The index a page is read in (migration 014): the one whose order is the list's, led by the region's column
+ * when there is one, so that the first page stops after `limit` rows; the filters' columns are in each of them.
+ * SQLite is told (INDEXED BY): without statistics its planner takes an equality on a leading column for ten rows
+ * and would sort a whole city rather than walk it in order. PostgreSQL chooses by its own statistics.
+ */
+export function listIndex(f: ListFilter): string {
+  const level = f.region ? getRegion(f.region)?.level : undefined;
+  const county = level === 'county' || level === 'zone';
+  if (f.order === 'deadline') return county ? 'hazards_list_region_deadline' : 'hazards_list_deadline';
+  if (county) return 'hazards_list_region';
+  return level === 'city' ? 'hazards_list_city' : 'hazards_list_newest';
 }
 
 export function encodeCursor(at: string, id: string): string {
@@ -64,19 +94,21 @@ export function decodeCursor(cursor: string): { at: string; id: string } | null 
  */
 export function pageSql(
   order: ListFilter['order'], cursor: string | undefined, params: Params,
-): { where: string[]; orderBy: string; cursorOf: (h: StoredHazard) => string } {
+): { where: string[]; key: 'deadline' | 'discovered_at'; orderBy: (table: string) => string; cursorOf: (h: StoredHazard) => string } {
   const p = (v: unknown) => bind(params, v);
   const after = cursor ? decodeCursor(cursor) : null;
   if (order === 'deadline') {
     return {
       where: ['deadline IS NOT NULL', ...(after ? [`(deadline > ${p(after.at)} OR (deadline = ${p(after.at)} AND id > ${p(after.id)}))`] : [])],
-      orderBy: 'ORDER BY deadline ASC, id ASC',
+      key: 'deadline',
+      orderBy: (t) => `ORDER BY ${t}.deadline ASC, ${t}.id ASC`,
       cursorOf: (h) => encodeCursor(h.deadline ?? '', h.id),
     };
   }
   return {
     where: after ? [`(discovered_at < ${p(after.at)} OR (discovered_at = ${p(after.at)} AND id < ${p(after.id)}))`] : [],
-    orderBy: 'ORDER BY discovered_at DESC, id DESC',
+    key: 'discovered_at',
+    orderBy: (t) => `ORDER BY ${t}.discovered_at DESC, ${t}.id DESC`,
     cursorOf: (h) => encodeCursor(h.discoveredAt, h.id),
   };
 }
