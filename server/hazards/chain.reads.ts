@@ -11,7 +11,7 @@ import { getMeta, readHead } from './chain-head';
 import { rowToChange, type Change, type ChangePayload, type ChangeRow } from './changes';
 import { rowToHazard, type HazardRow } from './hazard-row';
 import type { AggregateGroup, DailyRow, Page, RebuildState, StoredHazard } from './hazards.repository';
-import { HAZARD_COLUMNS, everyPage, filterSql, listIndex, pageSql } from './list-sql';
+import { HAZARD_COLUMNS, everyPage, listSql } from './list-sql';
 
 const PAGE = 5000;
 const num = (v: number | string | null | undefined) => Number(v ?? 0);
@@ -30,25 +30,13 @@ export class ChainReads {
     return (await this.driver.query<ChangeRow>('SELECT * FROM changes WHERE hazard_id = @id ORDER BY seq', { id })).map(rowToChange);
   }
 
-  /**
-   * A page in two steps: the ids of the page, read in index order and stopping after `limit` + 1 (list-sql.ts
-   * listIndex: every filter column is in the index, so rows that do not match cost no row read), then those rows
-   * whole, with 五落实缺项 worked out for them alone rather than for every candidate.
-   */
+  /** A page of a filtered list (list-sql.ts listSql: the page's ids in index order, then those rows). */
   async list(filter: ListFilter, limit: number, cursor: string | undefined, today: string): Promise<Page<StoredHazard>> {
-    const { where, params } = filterSql(filter, today);
-    const page = pageSql(filter.order, cursor, params);
-    where.push(...page.where);
-    params.limit = limit + 1;
-    const hint = this.driver.kind === 'sqlite' ? `INDEXED BY ${listIndex(filter)}` : '';
-    const ids = `SELECT hazards.id, hazards.${page.key} FROM hazards ${hint} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ${page.orderBy('hazards')} LIMIT @limit`;
-    // ordered by the page's own columns: ordering by the hazards' would let the planner walk the whole index for it
-    const sql = `SELECT ${HAZARD_COLUMNS} FROM (${ids}) page JOIN hazards ON hazards.id = page.id ${page.orderBy('page')}`;
+    const { sql, params, cursorOf } = listSql(filter, limit, cursor, today, this.driver.kind);
     const found = await this.driver.query<HazardRow>(sql, params);
     const items = found.slice(0, limit).map(rowToHazard);
     const last = items[items.length - 1];
-    return { items, nextCursor: found.length > limit && last ? page.cursorOf(last) : null };
+    return { items, nextCursor: found.length > limit && last ? cursorOf(last) : null };
   }
 
   iterate(filter: ListFilter, today: string): AsyncIterable<StoredHazard> {

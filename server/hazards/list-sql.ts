@@ -113,6 +113,24 @@ export function pageSql(
   };
 }
 
+/**
+ * The statement of one page, in two steps: the ids of the page (and its order key), read in index order and
+ * stopping after `limit` + 1 rows — every filter column is in the index (listIndex), so a row that does not match
+ * costs no read of the row — then those rows whole, with 五落实缺项 worked out for them alone rather than for every
+ * candidate. `driver`: the ChainDriver's kind; SQLite is told the index.
+ */
+export function listSql(filter: ListFilter, limit: number, cursor: string | undefined, today: string, driver: string) {
+  const { where, params } = filterSql(filter, today);
+  const page = pageSql(filter.order, cursor, params);
+  where.push(...page.where);
+  params.limit = limit + 1;
+  const hint = driver === 'sqlite' ? ` INDEXED BY ${listIndex(filter)}` : '';
+  const ids = `SELECT hazards.id, hazards.${page.key} FROM hazards${hint}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${page.orderBy('hazards')} LIMIT @limit`;
+  // ordered by the page's own columns: ordering by the hazards' would let the planner walk the whole index for it
+  const sql = `SELECT ${HAZARD_COLUMNS} FROM (${ids}) page JOIN hazards ON hazards.id = page.id ${page.orderBy('page')}`;
+  return { sql, ids, params, cursorOf: page.cursorOf };
+}
+
 /** Every item of a paged list, page after page (for exports): the stores share it. */
 export async function* everyPage(list: (cursor: string | undefined) => Promise<Page<StoredHazard>>): AsyncIterable<StoredHazard> {
   let cursor: string | undefined;
