@@ -90,7 +90,9 @@ export function decodeCursor(cursor: string): { at: string; id: string } | null 
 
 /**
  * Ordering and the cursor condition of a page. `newest`: discovery time descending; `deadline`: the
- * earliest deadline first (hazards without a deadline are left out), so the most overdue lead.
+ * earliest deadline first (hazards without a deadline are left out), so the most overdue lead. The cursor is a
+ * row-value comparison (both stores read it as `a < x OR (a = x AND b < y)`), which both planners seek with in
+ * the list's index; the spelled-out OR made SQLite walk a city's index from its start to the cursor.
  */
 export function pageSql(
   order: ListFilter['order'], cursor: string | undefined, params: Params,
@@ -99,14 +101,14 @@ export function pageSql(
   const after = cursor ? decodeCursor(cursor) : null;
   if (order === 'deadline') {
     return {
-      where: ['deadline IS NOT NULL', ...(after ? [`(deadline > ${p(after.at)} OR (deadline = ${p(after.at)} AND id > ${p(after.id)}))`] : [])],
+      where: ['deadline IS NOT NULL', ...(after ? [`(deadline, id) > (${p(after.at)}, ${p(after.id)})`] : [])],
       key: 'deadline',
       orderBy: (t) => `ORDER BY ${t}.deadline ASC, ${t}.id ASC`,
       cursorOf: (h) => encodeCursor(h.deadline ?? '', h.id),
     };
   }
   return {
-    where: after ? [`(discovered_at < ${p(after.at)} OR (discovered_at = ${p(after.at)} AND id < ${p(after.id)}))`] : [],
+    where: after ? [`(discovered_at, id) < (${p(after.at)}, ${p(after.id)})`] : [],
     key: 'discovered_at',
     orderBy: (t) => `ORDER BY ${t}.discovered_at DESC, ${t}.id DESC`,
     cursorOf: (h) => encodeCursor(h.discoveredAt, h.id),
