@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { crossNodePart } from './crossnode';
 import { heavyPart } from './heavy';
 import { ingestParts, importPart, latencyPart, startupPart } from './parts';
+import { listPart } from './list';
 import { renderBlocks, writeReport, type PartGroup } from './report';
 import { benchHazards } from './rows';
 import { USAGE, load, log, machine, parseFlags, type PartResult } from './util';
@@ -41,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
   if (want('import')) await run('import', 'Spreadsheet import', () => importPart());
   if (want('crossnode')) await run('crossnode', 'Several nodes', () => crossNodePart());
   if (want('heavy')) await run('heavy', 'Heavy reads', () => heavyPart(flags));
+  if (want('list')) await run('list', 'Filtered lists', () => listPart(flags));
   loads.end = load();
 
   const report = renderBlocks(machine(), flags, argv, groups, loads, performance.now() - t0);
