@@ -8,6 +8,7 @@ import { crossNodePart } from './crossnode';
 import { heavyPart } from './heavy';
 import { ingestParts, importPart, latencyPart, startupPart } from './parts';
 import { listPart } from './list';
+import { postConcurrencyPart } from './post-concurrency';
 import { renderBlocks, writeReport, type PartGroup } from './report';
 import { benchHazards } from './rows';
 import { USAGE, load, log, machine, parseFlags, type PartResult } from './util';
@@ -37,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
     const hazards = benchHazards(flags.rows);
     await run('ingest', 'Ingest', () => ingestParts(flags, hazards, want));
   }
+  if (want('post')) await run('post', 'Single-hazard POSTs', () => postConcurrencyPart());
   if (want('latency')) await run('latency', 'ack → delta latency', () => latencyPart(flags));
   if (want('startup')) await run('startup', 'Start-up', () => startupPart(flags));
   if (want('import')) await run('import', 'Spreadsheet import', () => importPart());

@@ -4,6 +4,7 @@
  * one transaction per batch. Everything the rows need (JSON, hashes) is built before the clock starts,
  * so the figure is the store's ceiling, not the service's.
  */
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { readFileSync, rmSync } from 'node:fs';
 import { openSqlite } from '../../server/db/sqlite';
@@ -108,6 +109,40 @@ export function commitLatency(n = 100): { p50: number; p99: number } {
     }
     times.sort((a, b) => a - b);
     return { p50: percentile(times, 50), p99: percentile(times, 99) };
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The issue's peer: the simplest durable insert of the same rows. One plain table (id primary key, the row as
+ * JSON), WAL, synchronous=NORMAL as the issue defines it (durable against a process crash; a power cut may lose
+ * the last commits — the store itself runs synchronous=FULL), one prepared INSERT per row, `batchSize` rows
+ * per IMMEDIATE transaction. The JSON text is made before the clock starts: only SQLite is timed.
+ */
+export function benchPeer(hazards: HazardInput[], batchSize: number): RawResult {
+  const dir = tempDir('hz-bench-peer-');
+  const db = new Database(join(dir, 'peer.sqlite'));
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec('CREATE TABLE hazards (id TEXT PRIMARY KEY, body TEXT NOT NULL)');
+    const insert = db.prepare('INSERT INTO hazards (id, body) VALUES (?, ?)');
+    const rows = hazards.map((h) => [h.id, JSON.stringify(h)] as const);
+    const insertBatch = db.transaction((b: (readonly [string, string])[]) => {
+      for (const [id, body] of b) insert.run(id, body);
+    });
+    const w0 = written();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (const b of batches(rows, batchSize)) insertBatch.immediate(b);
+    const elapsedMs = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    return {
+      rate: (hazards.length / elapsedMs) * 1000, elapsedMs, rows: hazards.length, writtenBytes: written() - w0, cpuMs: (c.user + c.system) / 1000,
+      storedBytes: (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number),
+    };
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });

@@ -26,6 +26,13 @@ const rowParams = (r: AuthChangeRow): Param[] => [r.seq, r.at, r.kind, r.subject
 class Rollback extends Error {}
 
 export function sqlitePort(db: Database.Database): SqlPort {
+  // prepared once per statement text: every authenticated request reads the tokens table (docs/perf/ingest.md)
+  const prepared = new Map<string, Database.Statement>();
+  const prepare = (sql: string) => {
+    let st = prepared.get(sql);
+    if (!st) prepared.set(sql, (st = db.prepare(sql)));
+    return st;
+  };
   const tx = db.transaction((stmts: Stmt[], change: AuthChangeDraft) => {
     for (const s of stmts) {
       const n = db.prepare(s.sql).run(...s.params).changes;
@@ -36,8 +43,8 @@ export function sqlitePort(db: Database.Database): SqlPort {
   });
   return {
     dialect: 'sqlite',
-    all: async <T>(sql: string, params: Param[] = []) => db.prepare(sql).all(...params) as T[],
-    run: async (sql, params = []) => db.prepare(sql).run(...params).changes,
+    all: async <T>(sql: string, params: Param[] = []) => prepare(sql).all(...params) as T[],
+    run: async (sql, params = []) => prepare(sql).run(...params).changes,
     audited: async (stmts, change) => {
       try {
         // IMMEDIATE: the write lock first, so two processes on one file cannot read the same head

@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { ChainDriver, ChangeSignals, NewHazardRow, Params, Query, WriteTx } from '../hazards/chain-driver';
 import type { ChangeRow } from '../hazards/changes';
+import { GroupCommit } from './group-commit';
 
 /** Prepared statements kept by SQL text; list filters make a few hundred shapes at most. */
 const STATEMENT_CACHE = 500;
@@ -57,31 +58,48 @@ export class SqliteDriver implements ChainDriver {
 
   readonly query: Query = <T>(sql: string, params?: Params) => this.serial(() => this.exec<T>(sql, params));
 
-  write<T>(fn: (tx: WriteTx) => Promise<{ out: T; headSeq: number | null }>): Promise<T> {
-    const tx: WriteTx = {
-      query: async <R>(sql: string, params?: Params) => this.exec<R>(sql, params),
-      insertChanges: async (rows: readonly ChangeRow[]) => {
-        for (const r of rows) this.insertChange.run(r);
-      },
-      insertHazards: async (rows: readonly NewHazardRow[], recordedAt: string) => {
-        for (const r of rows) this.insertHazard.run({ ...r, recordedAt });
-      },
-    };
-    return this.serial(async () => {
-      // inside a caller's own transaction (a benchmark generating a store in large transactions): a savepoint
-      const nested = this.db.inTransaction;
-      this.db.exec(nested ? 'SAVEPOINT chain_write' : 'BEGIN IMMEDIATE');
-      try {
-        const { out } = await fn(tx);
-        this.db.exec(nested ? 'RELEASE chain_write' : 'COMMIT');
-        return out;
-      } catch (e) {
-        if (nested) this.db.exec('ROLLBACK TO chain_write; RELEASE chain_write');
-        else if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw e;
-      }
-    });
+  /**
+   * Group commit (group-commit.ts): writes that arrive while the statement queue is busy share one BEGIN IMMEDIATE …
+   * COMMIT — one fsync under synchronous=FULL — each in its own savepoint; each caller is answered after that COMMIT.
+   */
+  /** Groups committed so far, the writes they held and the largest group (the group-commit tests read them). */
+  get groupStats(): { groups: number; writes: number; largest: number } {
+    return { ...this.groups.stats };
   }
+
+  write<T>(fn: (tx: WriteTx) => Promise<{ out: T; headSeq: number | null }>): Promise<T> {
+    return this.groups.write(fn);
+  }
+
+  private readonly tx: WriteTx = {
+    query: async <R>(sql: string, params?: Params) => this.exec<R>(sql, params),
+    insertChanges: async (rows: readonly ChangeRow[]) => {
+      for (const r of rows) this.insertChange.run(r);
+    },
+    insertHazards: async (rows: readonly NewHazardRow[], recordedAt: string) => {
+      for (const r of rows) this.insertHazard.run({ ...r, recordedAt });
+    },
+  };
+
+  private readonly groups = new GroupCommit<WriteTx>(async (body) => {
+    // inside a caller's own transaction (a benchmark generating a store in large transactions): a savepoint
+    const nested = this.db.inTransaction;
+    this.db.exec(nested ? 'SAVEPOINT chain_group' : 'BEGIN IMMEDIATE');
+    try {
+      await body({
+        tx: this.tx,
+        savepoint: async () => void this.db.exec('SAVEPOINT chain_write'),
+        release: async () => void this.db.exec('RELEASE chain_write'),
+        rollbackTo: async () => void this.db.exec('ROLLBACK TO chain_write; RELEASE chain_write'),
+        alive: () => this.db.inTransaction,
+      });
+      this.db.exec(nested ? 'RELEASE chain_group' : 'COMMIT');
+    } catch (e) {
+      if (nested) this.db.exec('ROLLBACK TO chain_group; RELEASE chain_group');
+      else if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw e;
+    }
+  }, (work) => void this.serial(work));
 
   /** Queued behind any write, in one read transaction (another process — the audit, the token CLI — may write). */
   snapshot<T>(fn: (q: Query) => Promise<T>): Promise<T> {
@@ -107,6 +125,7 @@ export class SqliteDriver implements ChainDriver {
   }
 
   async close(): Promise<void> {
+    await this.groups.drain();
     await this.serial(() => this.db.close());
   }
 }
