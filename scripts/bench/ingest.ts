@@ -84,8 +84,9 @@ export async function postJson(url: string, headers: Record<string, string>, bod
   }
 }
 
-export async function benchHttp(hazards: HazardInput[], batchSize: number, concurrency: number): Promise<IngestResult> {
-  const server = await startServer();
+/** `env` is handed to the server (e.g. NODE_OPTIONS=--import a profiler). */
+export async function benchHttp(hazards: HazardInput[], batchSize: number, concurrency: number, env?: Record<string, string>): Promise<IngestResult> {
+  const server = await startServer(env ? { env } : {});
   try {
     // bodies are serialised before the clock starts: the figure is the server's, not the client's
     const bodies = batches(hazards, batchSize).map((b) => JSON.stringify({ hazards: b }));

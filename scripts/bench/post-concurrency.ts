@@ -44,7 +44,7 @@ function post(agent: Agent, port: number, token: string, body: string): Promise<
  */
 export async function benchPostConcurrency(opts: { clients?: number; n?: number; warmup?: number; env?: Record<string, string> } = {}): Promise<PostConcurrency> {
   const clients = opts.clients ?? 50;
-  const n = opts.n ?? 20_000;
+  const n = opts.n ?? 10_000;
   const warmup = opts.warmup ?? 2_000;
   const hazards: HazardInput[] = benchHazards(warmup + n, 20_241_202, 'P');
   const bodies = hazards.map((h) => JSON.stringify(h));
