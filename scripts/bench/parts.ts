@@ -122,6 +122,7 @@ export async function ingestParts(flags: Flags, hazards: HazardInput[], want: (p
         { name: `POST /api/v1/hazards, batches of ${flags.batch}, ${flags.concurrency} in flight`, figure: `${int(http.rate)} hazards/s (server: ${perCpu(http.accepted, http.cpuMs)})`, target: `≈ ${int(HTTP_ESTIMATE)} hazards/s (issue's estimate)`, pass: http.rate >= HTTP_ESTIMATE },
         { name: `peer: plain better-sqlite3 table (id primary key, row as JSON), WAL, synchronous=NORMAL, ${flags.batch} per transaction (faster of before/after)`, figure: `${int(peer.rate)} hazards/s (${perCpu(peer.rows, peer.cpuMs)}; before ${int(peerBefore.rate)}, after ${int(peerAfter.rate)})`, target: 'peer', pass: null },
         { name: 'HTTP / peer (the issue\'s ratio)', figure: peerRatio.toFixed(2), target: `≥ ${HTTP_RATIO.toFixed(2)}, acknowledged after a synchronous=FULL commit`, pass: peerRatio >= HTTP_RATIO },
+        { name: 'HTTP / peer in CPU: peer CPU per row ÷ server CPU per hazard (load-independent)', figure: ((peer.cpuMs / peer.rows) / (http.cpuMs / http.accepted)).toFixed(3), target: '—', pass: null },
         { name: 'HTTP / raw (own schema, synchronous=FULL)', figure: ratio.toFixed(2), target: '—', pass: null },
         { name: 'server RSS after the HTTP ingest', figure: mib(http.rss ?? NaN), target: '—', pass: null },
       ],
