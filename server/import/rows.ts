@@ -43,14 +43,14 @@ type Reader = (c: Cell, text: string, tz: string) => Parsed<unknown>;
 const asText: Reader = (_c, t) => ({ ok: true, value: t });
 const READERS: Array<[ColumnKey, Reader]> = [
   ['id', asText],
-  ['regionCode', (c) => parseRegion(c)],
+  ['regionCode', (c, t) => parseRegion(c, t)],
   ['sector', (_c, t) => parseSector(t)],
   ['level', (_c, t) => parseLevel(t)],
   ['title', asText],
   ['description', asText],
   ['source', (_c, t) => parseSource(t)],
-  ['discoveredAt', (c, _t, tz) => parseInstant(c, tz)],
-  ['deadline', (c) => parseDay(c)],
+  ['discoveredAt', (c, t, tz) => parseInstant(c, tz, t)],
+  ['deadline', (c, t) => parseDay(c, t)],
   ['linkedTo', asText],
 ];
 
@@ -69,8 +69,13 @@ export function valuesOf(cells: readonly Cell[], h: HeaderMap): Record<string, s
 /** Reads one data row; cells that cannot be read are named with their column and reason. */
 export function mapRow(cells: readonly Cell[], h: HeaderMap, tz: string): MappedRow {
   const texts = new Map<ColumnKey, string>();
-  for (const k of h.index.keys()) texts.set(k, cellText(cellOf(cells, h, k)));
-  if ([...texts.values()].every((v) => v === '')) return { kind: 'empty' };
+  let blank = true;
+  for (const [k, i] of h.index) {
+    const t = cellText(cells[i]);
+    if (t) blank = false;
+    texts.set(k, t);
+  }
+  if (blank) return { kind: 'empty' };
 
   const errors: CellError[] = [];
   const raw: Record<string, unknown> = {};
@@ -80,7 +85,7 @@ export function mapRow(cells: readonly Cell[], h: HeaderMap, tz: string): Mapped
       if (COLUMN[k].required) errors.push({ column: COLUMN[k].header, message: REQUIRED });
       continue;
     }
-    const p = read(cellOf(cells, h, k), t, tz);
+    const p = read(cells[h.index.get(k)!], t, tz);
     if (p.ok) raw[k] = p.value;
     else errors.push({ column: COLUMN[k].header, message: p.message });
   }

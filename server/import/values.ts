@@ -37,17 +37,22 @@ export function cellText(c: Cell): string {
 /** A wall-clock date and time in TZ_REGION, before it is given an offset. */
 type Wall = { y: number; m: number; d: number; h: number; mi: number; s: number; hasTime: boolean };
 
+/** Days in month `m` (1–12) of year `y`, Gregorian (as Date.UTC counts them). */
+function daysIn(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
 function validWall(w: Wall): Wall | null {
   if (w.y < 1900 || w.y > 9999 || w.m < 1 || w.m > 12 || w.d < 1 || w.h > 23 || w.mi > 59 || w.s > 59) return null;
-  const daysInMonth = new Date(Date.UTC(w.y, w.m, 0)).getUTCDate();
-  return w.d <= daysInMonth ? w : null;
+  return w.d <= daysIn(w.y, w.m) ? w : null;
 }
 
 /** exceljs gives date cells as Dates whose UTC fields are the wall clock the sheet shows. */
 function wallOfDate(d: Date): Wall | null {
   if (Number.isNaN(d.getTime())) return null;
-  const w = { y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, d: d.getUTCDate(), h: d.getUTCHours(), mi: d.getUTCMinutes(), s: d.getUTCSeconds() };
-  return validWall({ ...w, hasTime: w.h + w.mi + w.s > 0 });
+  const h = d.getUTCHours(), mi = d.getUTCMinutes(), s = d.getUTCSeconds();
+  return validWall({ y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, d: d.getUTCDate(), h, mi, s, hasTime: h + mi + s > 0 });
 }
 
 function wallOfSerial(n: number): Wall | null {
@@ -93,12 +98,12 @@ function wallOf(c: Cell): Wall | null {
   return null;
 }
 
+const ISO_START = /^\d{4}-\d{2}-\d{2}T/;
 const DATE_FORMS = '应为 2024-11-18、2024/11/18 或 2024年11月18日 / expected 2024-11-18, 2024/11/18 or 2024年11月18日';
 
 /** A deadline: `YYYY-MM-DD`. */
-export function parseDay(c: Cell): Parsed<string> {
-  const t = cellText(c);
-  if (typeof c === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(t) && isoInstant.safeParse(t).success) return ok(t.slice(0, 10));
+export function parseDay(c: Cell, t: string = cellText(c)): Parsed<string> {
+  if (typeof c === 'string' && ISO_START.test(t) && isoInstant.safeParse(t).success) return ok(t.slice(0, 10));
   const w = wallOf(c);
   return w ? ok(formatWall(w, false)) : { ok: false, message: `无法识别的日期“${t}”，${DATE_FORMS}` };
 }
@@ -129,9 +134,9 @@ function offsetText(ms: number, wallAsUtc: number): string {
  * A discovery time: an ISO time with an offset is kept exactly as written (so an export imports back
  * unchanged); anything else is a wall-clock time in `tz`, a bare date meaning 00:00 that day.
  */
-export function parseInstant(c: Cell, tz: string = DEFAULT_TZ): Parsed<string> {
-  const t = cellText(c);
-  if (typeof c === 'string' && isoInstant.safeParse(t).success) return ok(t);
+export function parseInstant(c: Cell, tz: string = DEFAULT_TZ, t: string = cellText(c)): Parsed<string> {
+  // only a text starting with a date and T can be an ISO time: the schema is not asked about the others
+  if (typeof c === 'string' && ISO_START.test(t) && isoInstant.safeParse(t).success) return ok(t);
   const w = wallOf(c);
   if (!w) return { ok: false, message: `无法识别的时间“${t}”，${DATE_FORMS.replace('2024-11-18、', '2024-11-18 09:30、')}` };
   const day = `${w.y}-${pad(w.m)}-${pad(w.d)}`;
@@ -180,8 +185,8 @@ export const parseLevel = (t: string) => fromVocabulary(LEVEL_WORDS, t, '隐患�
 export const parseSource = (t: string) => fromVocabulary(SOURCE_WORDS, t, '隐患来源', listOf(SOURCES));
 
 /** A region by code or by name (吕梁市离石区, 山西省吕梁市离石区, 离石区 when unique). */
-export function parseRegion(c: Cell): Parsed<string> {
-  const t = cellText(c).replace(/\s/g, '');
+export function parseRegion(c: Cell, text: string = cellText(c)): Parsed<string> {
+  const t = text.replace(/\s/g, '');
   const r = resolveRegion(t);
   if (r?.code === PROVINCE_CODE) return bad('应填县（市、区）或市，不能填全省', 'report against a county or a city, not the province');
   if (r) return ok(r.code);

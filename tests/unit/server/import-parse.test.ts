@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { cellText, parseDay, parseInstant, parseLevel, parseRegion, parseSector, parseSource, type Cell } from '../../../server/import/values';
 import { mapRow, matchHeader, missingColumns, valuesOf } from '../../../server/import/rows';
 import { detectDelimiter, detectEncoding, readCsv, unescapeFormula } from '../../../server/import/read-csv';
-import { plainCell, readXlsx } from '../../../server/import/read-xlsx';
+import { readXlsx } from '../../../server/import/read-xlsx';
+import { plainCell } from '../../helpers/exceljs-reader';
 import ExcelJS from 'exceljs';
 import { sniff } from '../../../server/import/sniff';
 
