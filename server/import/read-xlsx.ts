@@ -7,7 +7,7 @@
  * per-cell objects; where exceljs misread a cell the difference is deliberate and tested
  * (tests/unit/server/import-xlsx-reader.test.ts): rich inline text keeps every run, phonetic guides (rPh)
  * are not text, an escaped entity in an inline or formula string is not unescaped twice, a formula's cached error
- * stays its error text, prefixed tag names (x:c) and cells or rows without a reference are read.
+ * stays its error text and a cached 0 stays 0, prefixed tag names (x:c) and cells or rows without a reference are read.
  */
 import { createRequire } from 'node:module';
 import { posix } from 'node:path';
@@ -70,29 +70,30 @@ const openStream = (zip: yauzl.ZipFile, entry: yauzl.Entry) =>
  * Feeds an entry's text to a fresh parser; after each inflated chunk `drain` takes what the handlers
  * collected. A split UTF-8 character is carried to the next chunk (exceljs #2063).
  */
-async function* parseEntry<T>(z: Zip, entry: yauzl.Entry, setup: (p: Saxes) => void, drain: () => T): AsyncGenerator<T> {
+async function* parseEntry<T>(z: Zip, entry: yauzl.Entry, setup: (p: Saxes, failed: { now: boolean }) => void, drain: () => T): AsyncGenerator<T> {
   const p = parser();
   let error: Error | undefined;
+  // saxes goes on after an error: what it reads from there is not kept
+  const failed = { now: false };
   p.on('error', (e) => {
     error ??= e;
+    failed.now = true;
   });
-  setup(p);
+  setup(p, failed);
   const decoder = new TextDecoder('utf-8');
-  const feed = (text: string) => {
-    p.write(text);
-    if (error) throw error;
-  };
   const stream = await openStream(z.zip, entry);
   z.open.add(stream);
   try {
     for await (const chunk of stream) {
-      feed(decoder.decode(chunk as Buffer, { stream: true }));
+      p.write(decoder.decode(chunk as Buffer, { stream: true }));
+      // the rows before a broken tag count (as a CSV's before an unclosed quote), then the error
       yield drain();
+      if (error) throw error;
     }
-    feed(decoder.decode());
+    p.write(decoder.decode());
     p.close();
-    if (error) throw error;
     yield drain();
+    if (error) throw error;
   } finally {
     stream.destroy();
     z.open.delete(stream);
@@ -104,15 +105,23 @@ async function readWhole(z: Zip, entry: yauzl.Entry | undefined, setup: (p: Saxe
   for await (const _ of parseEntry(z, entry, setup, () => undefined)) void _;
 }
 
-/** The text of each `<si>`: its `<t>`, or its runs' `<t>` joined; a phonetic guide (`<rPh>`) is not text. */
-function sharedStrings(p: Saxes, out: string[]): void {
+/**
+ * The text of each `<si>`: its `<t>`, or its runs' `<t>` joined; a phonetic guide (`<rPh>`) is not text.
+ * An empty plain string is no value (null), an empty rich one '' — as exceljs had them, which only
+ * tells how wide a row is.
+ */
+function sharedStrings(p: Saxes, out: Array<string | null>): void {
   let depthInPh = 0;
   let inT = false;
+  let rich = false;
   let text = '';
   p.on('opentag', (t) => {
     const n = local(t.name);
-    if (n === 'si') text = '';
-    else if (n === 'rPh') depthInPh++;
+    if (n === 'si') {
+      text = '';
+      rich = false;
+    } else if (n === 'rPh') depthInPh++;
+    else if (n === 'r' && !depthInPh) rich = true;
     else if (n === 't' && !depthInPh) inT = true;
   });
   p.on('text', (s) => {
@@ -122,7 +131,7 @@ function sharedStrings(p: Saxes, out: string[]): void {
     const n = local(t.name);
     if (n === 't') inT = false;
     else if (n === 'rPh') depthInPh--;
-    else if (n === 'si') out.push(text);
+    else if (n === 'si') out.push(text || rich ? text : null);
   });
 }
 
@@ -202,10 +211,10 @@ const excelToDate = (v: number, date1904: boolean) => new Date(Math.round((v - 2
 /** One past the column limit, so that a header wider than the limit is seen (and refused). */
 const MAX_CELLS = IMPORT_LIMITS.maxColumns + 1;
 
-type Ctx = { strings: readonly string[]; dateStyle: (s: number) => boolean | undefined; date1904: boolean };
+type Ctx = { strings: ReadonlyArray<string | null>; dateStyle: (s: number) => boolean | undefined; date1904: boolean };
 
 /** The rows of one worksheet, each as its cells by column (index 0 is column A), null where empty. */
-function sheetRows(p: Saxes, ctx: Ctx, out: SheetRow[]): void {
+function sheetRows(p: Saxes, ctx: Ctx, out: SheetRow[], failed: { now: boolean }): void {
   let inData = false;
   let row: SheetRow | null = null;
   let rowNo = 0;
@@ -235,8 +244,7 @@ function sheetRows(p: Saxes, ctx: Ctx, out: SheetRow[]): void {
     if (v === null) return null;
     switch (type) {
       case 's':
-        // an empty shared string is no value, as exceljs read it
-        return ctx.strings[parseInt(v, 10)] || null;
+        return ctx.strings[parseInt(v, 10)] ?? null;
       case 'inlineStr':
       case 'str':
       case 'e':
@@ -299,13 +307,16 @@ function sheetRows(p: Saxes, ctx: Ctx, out: SheetRow[]): void {
       if (!inCell || !row) return;
       inCell = false;
       const v = cellValue();
-      if (v !== null && col >= 1 && col <= MAX_CELLS) {
+      // a formula without a saved result has no value but, as in exceljs, still makes the row that wide
+      if ((v !== null || formula) && col >= 1) {
         const cells = row.cells;
-        while (cells.length < col - 1) cells.push(null);
-        cells[col - 1] = v;
+        const at = Math.min(col, MAX_CELLS);
+        while (cells.length < at) cells.push(null);
+        // beyond the limit only the width counts (a header that wide is refused)
+        if (col <= MAX_CELLS) cells[col - 1] = v;
       }
     } else if (n === 'row') {
-      if (row) out.push(row);
+      if (row && !failed.now) out.push(row);
       row = null;
     } else if (n === 'sheetData') inData = false;
   });
@@ -317,7 +328,7 @@ export async function* readXlsx(path: string): AsyncGenerator<Sheet> {
   try {
     const b = await book(z);
     if (!b.sheets.length) return;
-    const strings: string[] = [];
+    const strings: Array<string | null> = [];
     await readWhole(z, z.entries.get('xl/sharedStrings.xml'), (p) => sharedStrings(p, strings));
     const custom = new Map<number, string>();
     const xfs: number[] = [];
@@ -333,7 +344,7 @@ export async function* readXlsx(path: string): AsyncGenerator<Sheet> {
         name: s.name,
         rows: (async function* () {
           const out: SheetRow[] = [];
-          for await (const rows of parseEntry(z, entry, (p) => sheetRows(p, ctx, out), () => out.splice(0))) yield* rows;
+          for await (const rows of parseEntry(z, entry, (p, failed) => sheetRows(p, ctx, out, failed), () => out.splice(0))) yield* rows;
         })(),
       };
     }
