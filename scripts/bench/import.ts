@@ -1,13 +1,18 @@
 /**
  * The spreadsheet import end to end: a 20,000-row .xlsx (generated here, Chinese values and mixed date
  * forms as offices send them) uploaded to POST /api/v1/hazards/import of the real server as a child
- * process. Measures the rows per second of the whole request and the server's resident memory while it
- * runs (sampled from its /metrics every 200 ms), then the same file again (all duplicates). The heap a
- * server reports grows with garbage not yet collected; what the import really keeps is measured apart, in
- * this process, by importing the file through the service with a collection before each sample.
- * Run alone: `npx tsx scripts/bench/import.ts [rows]`.
+ * process. Measures the rows per second of the whole request, the server's CPU time for it and its
+ * resident memory while it runs (sampled from its /metrics every 200 ms), then the same file again (all
+ * duplicates). Peers in the same run: the same rows as JSON through POST /api/v1/hazards in batches of
+ * 500 (one at a time, as the import's chunks go) on a fresh server, which is the plain ingest the import
+ * can at best approach; and the file's reading alone in this process (unzip, XML, cells and rows), by
+ * the import's reader and by exceljs's streaming reader it replaced (tests/helpers/exceljs-reader.ts).
+ * The heap a server reports grows with garbage not yet collected; what the import really keeps is
+ * measured apart, in this process, by importing the file through the service with a collection before
+ * each sample. Run alone: `npx tsx scripts/bench/import.ts [rows]`.
  */
 import { readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -20,7 +25,10 @@ import { LiveSummaries } from '../../server/aggregates/live-summaries';
 import { loadConfig } from '../../server/config';
 import { HazardService } from '../../server/hazards/hazards.service';
 import { importFile } from '../../server/import/import.service';
+import { readXlsx, type Sheet } from '../../server/import/read-xlsx';
+import { mapRow, matchHeader, type HeaderMap } from '../../server/import/rows';
 import { openStore } from '../../server/store';
+import { readXlsxExceljs } from '../../tests/helpers/exceljs-reader';
 import { startServer, tempDir } from '../../tests/helpers/server';
 
 export type ImportBench = {
@@ -40,7 +48,75 @@ export type ImportBench = {
   duplicateSeconds: number;
   /** live heap (after a full collection) above the start, at its largest during an in-process import */
   retainedHeapMb: number;
+  /** peer: the same rows as JSON, POST /api/v1/hazards in batches of 500 one at a time, fresh server */
+  jsonSeconds: number;
+  jsonServerCpuSeconds: number;
+  /** the file read into mapped rows in this process (CPU seconds, best of 3): the import's reader, exceljs's */
+  parseCpuSeconds: number;
+  exceljsParseCpuSeconds: number;
+  /** 1-minute load average when the part began and when it ended (2 cores, shared) */
+  loadStart: number;
+  loadEnd: number;
 };
+
+const cpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/** Reads the file's first sheet into mapped rows, as the import does before anything is stored. */
+async function mapFile(sheets: AsyncIterable<Sheet>, tz: string): Promise<Array<Record<string, unknown>>> {
+  const out: Array<Record<string, unknown>> = [];
+  for await (const sheet of sheets) {
+    let header: HeaderMap | null = null;
+    for await (const r of sheet.rows) {
+      if (!header) {
+        header = matchHeader(r.cells, r.row);
+        continue;
+      }
+      const m = mapRow(r.cells, header, tz);
+      if (m.kind === 'ok') out.push(m.raw);
+    }
+    break;
+  }
+  return out;
+}
+
+/** CPU seconds of the fastest of `n` readings (the first also warms the JIT, as a server's first import does not). */
+async function parseCpu(read: () => Promise<unknown>, n = 3): Promise<number> {
+  let best = Infinity;
+  for (let i = 0; i < n; i++) {
+    const c0 = cpuSeconds();
+    await read();
+    best = Math.min(best, cpuSeconds() - c0);
+  }
+  return best;
+}
+
+/** The same rows as JSON bodies of 500, posted one at a time to a fresh server (bodies built before the clock). */
+async function jsonIngest(raws: ReadonlyArray<Record<string, unknown>>): Promise<{ seconds: number; cpu: number }> {
+  const server = await startServer();
+  try {
+    const bodies: string[] = [];
+    for (let i = 0; i < raws.length; i += 500) bodies.push(JSON.stringify({ hazards: raws.slice(i, i + 500) }));
+    const headers = { authorization: `Bearer ${server.tokens.admin}`, 'content-type': 'application/json' };
+    const cpu0 = (await memory(server.url)).cpu;
+    const t0 = performance.now();
+    let accepted = 0;
+    for (const body of bodies) {
+      const res = await fetch(`${server.url}/api/v1/hazards`, { method: 'POST', headers, body });
+      const r = (await res.json()) as { accepted: number };
+      if (res.status !== 200) throw new Error(`JSON ingest answered ${res.status}: ${JSON.stringify(r)}`);
+      accepted += r.accepted;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = (await memory(server.url)).cpu - cpu0;
+    if (accepted !== raws.length) throw new Error(`JSON ingest: expected ${raws.length} accepted, got ${accepted}`);
+    return { seconds, cpu };
+  } finally {
+    await server.stop();
+  }
+}
 
 /** Imports `file` through the service in this process, collecting garbage every 200 ms: the most the import keeps. */
 async function retainedHeap(file: string, dir: string): Promise<number> {
@@ -111,10 +187,16 @@ async function upload(url: string, token: string, bytes: Buffer, name: string) {
 }
 
 export async function benchImport(rows = 20_000): Promise<ImportBench> {
+  const loadStart = loadavg()[0]!;
   const dir = tempDir('hz-bench-import-');
   const file = join(dir, 'ledger.xlsx');
   await writeLedger(file, rows);
   const bytes = readFileSync(file);
+  const tz = loadConfig({ DATA_DIR: dir }).TZ_REGION;
+  const raws = await mapFile(readXlsx(file), tz);
+  if (raws.length !== rows) throw new Error(`the ledger maps to ${raws.length} rows, not ${rows}`);
+  const parseCpuSeconds = await parseCpu(() => mapFile(readXlsx(file), tz));
+  const exceljsParseCpuSeconds = await parseCpu(() => mapFile(readXlsxExceljs(file), tz));
   const server = await startServer();
   try {
     const baseline = await memory(server.url);
@@ -141,6 +223,8 @@ export async function benchImport(rows = 20_000): Promise<ImportBench> {
     }
     const again = await upload(server.url, server.tokens.admin, bytes, 'ledger.xlsx');
     if (again.body.duplicates !== rows) throw new Error(`re-import: expected ${rows} duplicates, got ${again.body.duplicates}`);
+    await server.stop();
+    const json = await jsonIngest(raws);
     const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
     return {
       rows,
@@ -154,6 +238,12 @@ export async function benchImport(rows = 20_000): Promise<ImportBench> {
       serverCpuSeconds: round(cpuSeconds, 2),
       duplicateSeconds: round(again.seconds, 2),
       retainedHeapMb: round(await retainedHeap(file, dir)),
+      jsonSeconds: round(json.seconds, 2),
+      jsonServerCpuSeconds: round(json.cpu, 2),
+      parseCpuSeconds: round(parseCpuSeconds, 2),
+      exceljsParseCpuSeconds: round(exceljsParseCpuSeconds, 2),
+      loadStart: round(loadStart, 2),
+      loadEnd: round(loadavg()[0]!, 2),
     };
   } finally {
     await server.stop();

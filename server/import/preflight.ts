@@ -4,7 +4,7 @@
  * shared strings and the longest text between two tags — with yauzl checking that each entry inflates
  * to exactly the size it declares. A CSV is parsed once with record-size and column limits. A bomb
  * (a 300 MiB cell, millions of rows or strings) is refused in seconds with the limit it broke, before
- * anything is saved and before exceljs holds any of it in memory.
+ * anything is saved and before the reader holds any of it in memory.
  */
 import { createReadStream } from 'node:fs';
 import yauzl from 'yauzl';
