@@ -48,7 +48,7 @@ export type ImportBench = {
   duplicateSeconds: number;
   /** live heap (after a full collection) above the start, at its largest during an in-process import */
   retainedHeapMb: number;
-  /** peer: the same rows as JSON, POST /api/v1/hazards in batches of 500 one at a time, fresh server */
+  /** peer: the same rows as JSON, POST /api/v1/hazards in batches of 500 one at a time, fresh server (/metrics sampled alike) */
   jsonSeconds: number;
   jsonServerCpuSeconds: number;
   /** the file read into mapped rows in this process (CPU seconds, best of 3): the import's reader, exceljs's */
@@ -101,6 +101,14 @@ async function jsonIngest(raws: ReadonlyArray<Record<string, unknown>>): Promise
     for (let i = 0; i < raws.length; i += 500) bodies.push(JSON.stringify({ hazards: raws.slice(i, i + 500) }));
     const headers = { authorization: `Bearer ${server.tokens.admin}`, 'content-type': 'application/json' };
     const cpu0 = (await memory(server.url)).cpu;
+    // /metrics read every 200 ms as during the import, so that both CPU figures carry the same sampling
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        await memory(server.url);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
     const t0 = performance.now();
     let accepted = 0;
     for (const body of bodies) {
@@ -110,6 +118,8 @@ async function jsonIngest(raws: ReadonlyArray<Record<string, unknown>>): Promise
       accepted += r.accepted;
     }
     const seconds = (performance.now() - t0) / 1000;
+    sampling = false;
+    await sampler;
     const cpu = (await memory(server.url)).cpu - cpu0;
     if (accepted !== raws.length) throw new Error(`JSON ingest: expected ${raws.length} accepted, got ${accepted}`);
     return { seconds, cpu };

@@ -12,6 +12,7 @@ import { detectDelimiter, detectEncoding, readCsv, unescapeFormula } from '../..
 import { readXlsx } from '../../../server/import/read-xlsx';
 import { plainCell } from '../../helpers/exceljs-reader';
 import ExcelJS from 'exceljs';
+import fc from 'fast-check';
 import { sniff } from '../../../server/import/sniff';
 
 const dir = mkdtempSync(join(tmpdir(), 'hz-parse-'));
@@ -80,12 +81,24 @@ describe('deadlines', () => {
     [45644, '2024-12-18'],
     ['2024-12-18 17:00', '2024-12-18'],
     ['2024-12-18T00:00:00+08:00', '2024-12-18'],
+    ['2000-02-29', '2000-02-29'],
+    ['2024年2月29日', '2024-02-29'],
+    ['2024-12-31', '2024-12-31'],
   ])('%s → %s', (cell, expected) => {
     expect(parseDay(cell)).toEqual({ ok: true, value: expected });
   });
 
-  it.each<Cell>(['2024-02-30', '明年', 'TBD'])('rejects %s', (cell) => {
+  it.each<Cell>(['2024-02-30', '1900-02-29', '2100-02-29', '2023-02-29', '2024-04-31', '明年', 'TBD'])('rejects %s', (cell) => {
     expect(parseDay(cell).ok).toBe(false);
+  });
+
+  it('takes a day exactly when the calendar has it (leap years included), as text, Date or serial', () => {
+    fc.assert(fc.property(fc.integer({ min: 1900, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), (y, m, d) => {
+      const real = new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d;
+      const day = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+      expect(parseDay(`${y}年${m}月${d}日`)).toEqual(real ? { ok: true, value: day } : expect.objectContaining({ ok: false }));
+      if (real) expect(parseDay(new Date(Date.UTC(y, m - 1, d, 9, 30)))).toEqual({ ok: true, value: day });
+    }), { numRuns: 2000 });
   });
 });
 
