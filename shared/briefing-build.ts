@@ -34,8 +34,7 @@ function fillDays(from: string, to: string, rows: DailyRow[]): DailyRow[] {
 const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
 
 /** The campaign-to-date figures: over the hazards discovered since its start. */
-export function campaignOf(f: PeriodFacts, c: PeriodCounts): Campaign {
-  const closed = f.closures.length;
+export function campaignOf(f: PeriodFacts, c: PeriodCounts, closed: number): Campaign {
   return {
     from: f.from, to: f.to, total: c.new, major: c.newMajor, rectified: c.newRectified, majorRectified: c.newMajorRectified, closed,
     rectifiedRate: ratio(c.newRectified, c.new), majorRectifiedRate: ratio(c.newMajorRectified, c.newMajor),
@@ -48,6 +47,7 @@ export function buildBriefing(input: BriefingInput): Briefing {
   const { region, lang, tz } = input;
   const cur = countPeriod(region, input.current, tz);
   const prev = countPeriod(region, input.previous, tz);
+  const campaign = countPeriod(region, input.campaign, tz);
   // 同比 only where the store holds something from back then
   const y = input.yearAgo;
   const hasYearAgo = y.closedBy.some((r) => r.n > 0) || y.unsettled.length > 0 || (y.ends ?? []).some((r) => r.n > 0);
@@ -56,7 +56,7 @@ export function buildBriefing(input: BriefingInput): Briefing {
   const previous = toCounts(prev.total);
   const map = (m: Map<string, Parameters<typeof toCounts>[0]>, keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, toCounts(m.get(k)!)]));
   const flags = withMessages(computeFlags({
-    region, cur, prev, closures: input.current.closures, extended: input.current.extended, from: input.current.from, to: input.current.to, tz,
+    region, cur, prev, closures: input.current.flaggedClosures ?? input.current.closures, extended: input.current.extended, from: input.current.from, to: input.current.to, tz,
   }), lang);
   const body: Omit<Briefing, 'text'> = {
     region,
@@ -70,7 +70,7 @@ export function buildBriefing(input: BriefingInput): Briefing {
     previous,
     yearAgo,
     change: { previous: changeOf(current, previous), yearAgo: yearAgo ? changeOf(current, yearAgo) : null },
-    campaign: campaignOf(input.campaign, toCounts(countPeriod(region, input.campaign, tz).total)),
+    campaign: campaignOf(input.campaign, toCounts(campaign.total), campaign.total.newClosed),
     byRegion: map(cur.byChild, [...cur.byChild.keys()]),
     bySector: map(cur.bySector, SECTOR_CODES),
     bySource: map(cur.bySource, SOURCE_CODES),

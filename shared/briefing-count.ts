@@ -12,12 +12,14 @@ export type Acc = {
   new: number; newMajor: number; closed: number; open: number; overdue: number;
   total: number; major: number; rectified: number; majorRectified: number; closedToDate: number; majorClosedToDate: number;
   newRectified: number; newMajorRectified: number; rejected: number;
+  /** of the new hazards, closed by the end */
+  newClosed: number;
   /** new by source, rejected by source, new by sector: what the flags compare */
   bySource: Record<string, number>; rejectedBySource: Record<string, number>; bySector: Record<string, number>;
 };
 export const emptyAcc = (): Acc => ({
   new: 0, newMajor: 0, closed: 0, open: 0, overdue: 0, total: 0, major: 0, rectified: 0, majorRectified: 0,
-  closedToDate: 0, majorClosedToDate: 0, newRectified: 0, newMajorRectified: 0, rejected: 0,
+  closedToDate: 0, majorClosedToDate: 0, newRectified: 0, newMajorRectified: 0, rejected: 0, newClosed: 0,
   bySource: {}, rejectedBySource: {}, bySector: {},
 });
 
@@ -43,8 +45,14 @@ const bump = (rec: Record<string, number>, key: string, n: number): void => {
   rec[key] = (rec[key] ?? 0) + n;
 };
 
-type Row = { regionCode: string; sector: Sector; source: Source; level: Level; n: number };
+type Row = { regionCode: string; sector: Sector; source: Source; level: Level; n: number; part?: 'sector' | 'source' };
 
+/**
+ * Rows count for the whole region, their child (or what is in none), their sector and their source; a row of one
+ * part (per-day aggregates keep sector and source apart) only on that side: a `source` row for its source alone,
+ * a `sector` row for the rest. The by-source and by-sector tallies inside an accumulator (`bySource`,
+ * `rejectedBySource`, `bySector`: what the flags compare) are kept for the region and its children only.
+ */
 export function countPeriod(region: string, f: PeriodFacts, tz: string = DEFAULT_TZ): PeriodAcc {
   const out: PeriodAcc = {
     total: emptyAcc(), byChild: new Map(), bySector: new Map(), bySource: new Map(), unassigned: emptyAcc(), byCounty: new Map(),
@@ -52,23 +60,29 @@ export function countPeriod(region: string, f: PeriodFacts, tz: string = DEFAULT
   for (const c of childrenOf(region)) out.byChild.set(c.code, emptyAcc());
   for (const s of SECTOR_CODES) out.bySector.set(s, emptyAcc());
   for (const s of SOURCE_CODES) out.bySource.set(s, emptyAcc());
-  const targets = (r: Pick<Row, 'regionCode' | 'sector' | 'source'>): Acc[] => {
+  const units = (r: Pick<Row, 'regionCode'>): Acc[] => {
     const child = childOf(region, r.regionCode);
-    return [
-      out.total, child ? out.byChild.get(child) ?? emptyAcc() : out.unassigned,
-      out.bySector.get(r.sector) ?? emptyAcc(), out.bySource.get(r.source) ?? emptyAcc(),
-    ];
+    return [out.total, child ? out.byChild.get(child) ?? emptyAcc() : out.unassigned];
+  };
+  const targets = (r: Pick<Row, 'regionCode' | 'sector' | 'source' | 'part'>): Acc[] => {
+    if (r.part === 'source') return [out.bySource.get(r.source) ?? emptyAcc()];
+    const sector = out.bySector.get(r.sector) ?? emptyAcc();
+    return r.part === 'sector' ? [...units(r), sector] : [...units(r), sector, out.bySource.get(r.source) ?? emptyAcc()];
   };
   const each = (rows: readonly Row[], add: (a: Acc, r: Row) => void) => {
     for (const r of rows) for (const a of targets(r)) add(a, r);
   };
-  each(f.discovered, (a, r) => {
-    a.new += r.n;
-    if (r.level === 'major') a.newMajor += r.n;
-    bump(a.bySource, r.source, r.n);
-    bump(a.bySector, r.sector, r.n);
-  });
-  for (const r of f.discovered) out.byCounty.set(r.regionCode, (out.byCounty.get(r.regionCode) ?? 0) + r.n);
+  for (const r of f.discovered) {
+    for (const a of targets(r)) {
+      a.new += r.n;
+      if (r.level === 'major') a.newMajor += r.n;
+    }
+    for (const a of units(r)) {
+      if (r.part !== 'sector') bump(a.bySource, r.source, r.n);
+      if (r.part !== 'source') bump(a.bySector, r.sector, r.n);
+    }
+    if (r.part !== 'source') out.byCounty.set(r.regionCode, (out.byCounty.get(r.regionCode) ?? 0) + r.n);
+  }
   each(f.closed, (a, r) => (a.closed += r.n));
   each(f.closedBy, (a, r) => {
     a.total += r.n;
@@ -78,13 +92,14 @@ export function countPeriod(region: string, f: PeriodFacts, tz: string = DEFAULT
       a.majorClosedToDate += r.n;
     }
   });
-  each(f.rejected, (a, r) => {
-    a.rejected += r.n;
-    bump(a.rejectedBySource, r.source, r.n);
-  });
+  for (const r of f.rejected) {
+    for (const a of targets(r)) a.rejected += r.n;
+    if (r.part !== 'sector') for (const a of units(r)) bump(a.rejectedBySource, r.source, r.n);
+  }
   for (const c of f.closures) {
     for (const a of targets(c)) {
       a.newRectified++;
+      a.newClosed++;
       if (c.level === 'major') a.newMajorRectified++;
     }
   }
@@ -97,10 +112,11 @@ export function countPeriod(region: string, f: PeriodFacts, tz: string = DEFAULT
       a.open += e.open;
       a.overdue += e.overdue;
       a.rectified += e.rectified;
-      a.newRectified += e.newRectified;
+      a.newRectified += e.newRectified + e.newClosed;
+      a.newClosed += e.newClosed;
       if (major) {
         a.majorRectified += e.rectified;
-        a.newMajorRectified += e.newRectified;
+        a.newMajorRectified += e.newRectified + e.newClosed;
       }
     }
   }
@@ -108,7 +124,7 @@ export function countPeriod(region: string, f: PeriodFacts, tz: string = DEFAULT
 }
 
 /** The hazards not closed by the end: their state then decides open, overdue, rectified and the level. */
-function countUnsettled(f: PeriodFacts, targets: (r: Pick<Row, 'regionCode' | 'sector' | 'source'>) => Acc[], tz: string): void {
+function countUnsettled(f: PeriodFacts, targets: (r: Pick<Row, 'regionCode' | 'sector' | 'source' | 'part'>) => Acc[], tz: string): void {
   const end = startOfDay(addDays(f.to, 1), tz);
   for (const h of f.unsettled) {
     const s = stateAt(h, end);

@@ -76,9 +76,11 @@ function rejectedFlags(u: Unit): RawFlag[] {
 
 function closureFlag(u: Unit): RawFlag[] {
   const n = u.cur.new;
-  const closed = u.closures.length;
+  const closed = u.cur.newClosed;
+  // the times are read only where the share can flag (a store of per-day counts lists the closures of those units alone)
+  if (n < RULES.fastClosureMinSample || closed / n < RULES.fastClosureShare) return [];
   const median = medianHours(u.closures);
-  if (n < RULES.fastClosureMinSample || median === null || closed / n < RULES.fastClosureShare || median >= RULES.fastClosureHours) return [];
+  if (median === null || median >= RULES.fastClosureHours) return [];
   return [{
     rule: 'fast_closure', region: u.code,
     numbers: { new: n, closed, share: closed / n, medianHours: round1(median), shareThreshold: RULES.fastClosureShare, hoursThreshold: RULES.fastClosureHours },

@@ -124,7 +124,11 @@ export type Briefing = z.infer<typeof BriefingSchema>;
 // A data source may compute these any way it likes (grouped reads today, per-day aggregates later); the
 // counting in briefing-count.ts only needs these shapes.
 
-export type GroupRow = { regionCode: string; sector: Sector; source: Source; level: Level; n: number };
+/**
+ * `part`: a row of per-day aggregates counts only on one side, by sector or by source (the other field is then
+ * empty); a scan's rows, without it, count on both.
+ */
+export type GroupRow = { regionCode: string; sector: Sector; source: Source; level: Level; n: number; part?: 'sector' | 'source' };
 export type StateFacts = { status: Status; level: Level; deadline: string | null };
 export type StateChange = { seq: number; at: string; before: StateFacts | null; after: StateFacts | null };
 /** A hazard that may have been open at the end of the period, with its changes after `reported` in seq order. */
@@ -136,11 +140,12 @@ export type Closure = { regionCode: string; sector: Sector; source: Source; leve
 /**
  * The hazards not closed by the end of the period, counted rather than listed (the per-day aggregates,
  * server/briefing/daily.ts): by the level they had then, how many were on the books, open, overdue and
- * rectified, and of the period's new ones how many were rectified.
+ * rectified, and of the period's new ones how many were rectified or closed.
  */
-export type EndRow = {
-  regionCode: string; sector: Sector; source: Source; level: Level;
-  n: number; open: number; overdue: number; rectified: number; newRectified: number;
+export type EndRow = GroupRow & {
+  open: number; overdue: number; rectified: number;
+  /** of the period's new hazards: rectified and not closed at the end, closed by the end */
+  newRectified: number; newClosed: number;
 };
 /** A hazard whose deadline was extended more than once: the times of its extensions. */
 export type Extended = { id: string; regionCode: string; sector: Sector; at: string[] };
@@ -156,6 +161,11 @@ export type PeriodFacts = Period & {
   unsettled: UnsettledHazard[];
   /** discovered in the period and closed by its end: for the time-to-close */
   closures: Closure[];
+  /**
+   * A source that counts the closures (in `ends`, newClosed) lists only those of the units whose share of closed new
+   * hazards can raise the fast-closure flag (shared/briefing-flags.ts): the time-to-close is read for them alone.
+   */
+  flaggedClosures?: Closure[];
   /** discovered in the period and rejected as false or duplicate */
   rejected: GroupRow[];
   /** on the books in the period (not closed before it) with two or more extensions */

@@ -63,6 +63,7 @@ async function build(dir: string, hazards: number, transitions: number, fast: bo
     await repo.ingest(all.slice(i, i + BATCH), actor, recordedAt);
     ingestCpu += cpu() - c0;
   }
+  if (process.env.PROGRESS) console.error(`ingested ${all.length}: ${ingestCpu.toFixed(0)} ms CPU`);
   let mutateCpu = 0;
   let done = 0;
   for (let k = 0; k < all.length && done < transitions; k++) {
@@ -80,6 +81,7 @@ async function build(dir: string, hazards: number, transitions: number, fast: bo
       done++;
     }
   }
+  if (process.env.PROGRESS) console.error(`mutated ${done}: ${mutateCpu.toFixed(0)} ms CPU`);
   return { db, repo, ingestCpu, mutateCpu, done };
 }
 
@@ -108,28 +110,48 @@ async function main(): Promise<void> {
     if (!kept) await repo.turnDay(TODAY, new Date(NOW).toISOString());
     const markMs = performance.now() - m0;
     const r0 = performance.now();
-    if (!kept) await repo.rebuildBriefingDays(true);
+    if (!kept && process.env.REBUILD !== '0') await repo.rebuildBriefingDays(true);
     const rebuildMs = performance.now() - r0;
     const out: Record<string, unknown> = { mode, hazards, transitions, env, markMs, rebuildMs };
+    console.error(JSON.stringify(out));
     const scan: Parameters<typeof briefingFrom>[0] = {
-      periodFacts: (...a) => repo.scanPeriodFacts(...a), daily: (...a) => repo.daily(...a),
+      periodFacts: (region, from, to, tz) => repo.scanPeriodFacts(region, from, to, tz), daily: (...a) => repo.daily(...a),
       list: (...a) => repo.list(...a), iterate: (...a) => repo.iterate(...a), actorsOf: (...a) => repo.actorsOf(...a),
     };
-    for (const [name, region, length] of [['province', '140000', 365], ['city', '141100', 365], ['provinceWeek', '140000', 7]] as const) {
-      const task = { region, period: { from: addDays(TODAY, -(length - 1)), to: TODAY }, lang: 'zh' as const, tz: DEFAULT_TZ, now: NOW, campaignStart: addDays(TODAY, -364) };
+    // the current year, week and month, a city's year, and a past month (last year's same month, closed)
+    const y = Number(TODAY.slice(0, 4)) - 1;
+    const m = TODAY.slice(5, 7);
+    const pastFrom = `${y}-${m}-01`;
+    const pastTo = addDays(`${m === '12' ? y + 1 : y}-${m === '12' ? '01' : String(Number(m) + 1).padStart(2, '0')}-01`, -1);
+    const periods = [
+      ['province', '140000', addDays(TODAY, -364), TODAY], ['provinceWeek', '140000', addDays(TODAY, -6), TODAY],
+      ['provinceMonth', '140000', addDays(TODAY, -29), TODAY], ['city', '141100', addDays(TODAY, -364), TODAY],
+      ['provincePastMonth', '140000', pastFrom, pastTo],
+    ] as const;
+    const only = process.env.ONLY?.split(',');
+    const scanToo = process.env.SCAN !== '0';
+    for (const [name, region, from, to] of periods) {
+      if (only && !only.includes(name)) continue;
+      const task = { region, period: { from, to }, lang: 'zh' as const, tz: DEFAULT_TZ, now: NOW, campaignStart: addDays(TODAY, -364) };
       const time = async (reads: Parameters<typeof briefingFrom>[0]) => {
+        const c0 = cpu();
         const t0 = performance.now();
         const b = await briefingFrom(reads, task);
-        return { ms: performance.now() - t0, b };
+        return { ms: performance.now() - t0, cpuMs: cpu() - c0, b };
       };
       await time(repo); // warm the page cache for both
       const days = [await time(repo), await time(repo), await time(repo)];
-      const scans = [await time(scan), await time(scan)];
+      const scans = scanToo ? [await time(scan), await time(scan)] : [];
       const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
       out[name] = {
-        daysMs: median(days.map((d) => d.ms)), scanMs: median(scans.map((d) => d.ms)),
-        same: JSON.stringify(days[0]!.b) === JSON.stringify(scans[0]!.b), total: days[0]!.b.current.total,
+        from, to, load: loadavg()[0], daysMs: median(days.map((d) => d.ms)), daysCpuMs: median(days.map((d) => d.cpuMs)),
+        ...(scans.length ? {
+          scanMs: median(scans.map((d) => d.ms)), scanCpuMs: median(scans.map((d) => d.cpuMs)),
+          same: JSON.stringify(days[0]!.b) === JSON.stringify(scans[0]!.b),
+        } : {}),
+        total: days[0]!.b.current.total,
       };
+      console.error(JSON.stringify({ [name]: out[name] }));
     }
     console.log(JSON.stringify(out));
     await repo.close();

@@ -9,8 +9,10 @@
  * - `DayCell` by day: a period's flows are a sum over its days, its end-of-period levels a sum over every day up
  *   to its end.
  * - `NewCell` by day × day of discovery: the figures about the period's *new* hazards as at its end (found, by the
- *   level they had then; rectified by then) are a sum over the cells discovered in the period and dated up to its
- *   end — a level that is replayed cannot be read from the discovery day alone.
+ *   level they had then; rectified, closed by then) are a sum over the cells discovered in the period and dated up
+ *   to its end — a level that is replayed cannot be read from the discovery day alone.
+ * The store keeps each cell twice, once by sector and once by source (`Axis`, its marginals: the briefing never
+ * reads sector × source), and sums them per axis (`DaySum`, `NewSum`).
  *
  * Maintained per change by replacing a hazard's old contribution with its new one (the difference of the two is
  * a handful of cells), the counts stay exact whatever the order of the changes' `at`: a rejection removes the
@@ -34,13 +36,13 @@ export type DayCell = Key & {
 };
 export type NewCell = Key & {
   day: string; discoveredDay: string;
-  /** changes on that day of: found (on the books or closed: every hazard not rejected), rectified and not closed */
-  found: number; rectified: number;
+  /** changes on that day of: found (on the books or closed: every hazard not rejected), rectified and not closed, closed */
+  found: number; rectified: number; closed: number;
 };
 export type Contribution = { days: DayCell[]; news: NewCell[] };
 
 export const DAY_COUNTS = ['rejected', 'closed', 'books', 'open', 'overdue', 'rectified'] as const;
-export const NEW_COUNTS = ['found', 'rectified'] as const;
+export const NEW_COUNTS = ['found', 'rectified', 'closed'] as const;
 
 /** What a hazard's contribution is computed from: its constant facts, its current state, its changes after `reported`. */
 export type HazardLife = {
@@ -48,7 +50,7 @@ export type HazardLife = {
   current: StateFacts; closedDay: string | null; changes: StateChange[];
 };
 
-type Vec = { books: number; open: number; overdue: number; rectified: number; found: number };
+type Vec = { books: number; open: number; overdue: number; rectified: number; found: number; closed: number };
 type Levels = Map<Level, Vec>;
 
 /** The first moment after `day` (startOfDay goes through Intl: slow, and a rebuild asks it millions of times). */
@@ -75,18 +77,18 @@ function dayAt(at: string, tz: string): string {
   return v;
 }
 
-const zero = (): Vec => ({ books: 0, open: 0, overdue: 0, rectified: 0, found: 0 });
+const zero = (): Vec => ({ books: 0, open: 0, overdue: 0, rectified: 0, found: 0, closed: 0 });
 
 /** What the hazard counts as at the end of `day`, by the level it had then; empty before its discovery. */
 function levelsOn(h: HazardLife, day: string, tz: string): Levels {
   const out: Levels = new Map();
   if (day < h.discoveredDay) return out;
-  // closed by then (as the scan reads closed_day): found at its current level, nothing else
-  if (h.closedDay !== null && h.closedDay <= day) return out.set(h.current.level, { ...zero(), found: 1 });
+  // closed by then (as the scan reads closed_day): found and closed at its current level, nothing else
+  if (h.closedDay !== null && h.closedDay <= day) return out.set(h.current.level, { ...zero(), found: 1, closed: 1 });
   const s = stateAt(h, endOf(day, tz));
   const open = isOpen(s.status);
   return out.set(s.level, {
-    books: 1, found: 1, open: Number(open), overdue: Number(open && s.deadline !== null && s.deadline < day), rectified: Number(s.status === 'rectified'),
+    books: 1, found: 1, closed: 0, open: Number(open), overdue: Number(open && s.deadline !== null && s.deadline < day), rectified: Number(s.status === 'rectified'),
   });
 }
 
@@ -129,8 +131,8 @@ export function contribution(h: HazardLife, tz: string): Contribution {
         c.overdue += b.overdue - a.overdue;
         c.rectified += b.rectified - a.rectified;
       }
-      if (a.found !== b.found || a.rectified !== b.rectified) {
-        news.push({ ...key(level), day, discoveredDay: h.discoveredDay, found: b.found - a.found, rectified: b.rectified - a.rectified });
+      if (a.found !== b.found || a.rectified !== b.rectified || a.closed !== b.closed) {
+        news.push({ ...key(level), day, discoveredDay: h.discoveredDay, found: b.found - a.found, rectified: b.rectified - a.rectified, closed: b.closed - a.closed });
       }
     }
     prev = now;
@@ -148,7 +150,7 @@ export function reportedContribution(h: Key & { discoveredDay: string; deadline:
   const late = overdueFrom !== null && overdueFrom <= x;
   const days: DayCell[] = [{ regionCode, sector, source, level, day: x, rejected: 0, closed: 0, books: 1, open: 1, overdue: late ? 1 : 0, rectified: 0 }];
   if (overdueFrom !== null && !late) days.push({ regionCode, sector, source, level, day: overdueFrom, rejected: 0, closed: 0, books: 0, open: 0, overdue: 1, rectified: 0 });
-  return { days, news: [{ regionCode, sector, source, level, day: x, discoveredDay: x, found: 1, rectified: 0 }] };
+  return { days, news: [{ regionCode, sector, source, level, day: x, discoveredDay: x, found: 1, rectified: 0, closed: 0 }] };
 }
 
 const keyOf = (c: Key & { day: string; discoveredDay?: string }) =>
@@ -178,11 +180,12 @@ export class CellDiff {
       const k = keyOf(d);
       let t = this.news.get(k);
       if (!t) {
-        t = { regionCode: d.regionCode, sector: d.sector, source: d.source, level: d.level, day: d.day, discoveredDay: d.discoveredDay, found: 0, rectified: 0 };
+        t = { regionCode: d.regionCode, sector: d.sector, source: d.source, level: d.level, day: d.day, discoveredDay: d.discoveredDay, found: 0, rectified: 0, closed: 0 };
         this.news.set(k, t);
       }
       t.found += sign * d.found;
       t.rectified += sign * d.rectified;
+      t.closed += sign * d.closed;
     }
     return this;
   }
@@ -196,69 +199,82 @@ export class CellDiff {
   }
 }
 
-/** One period's sums of the day cells, by key: what the store's GROUP BY returns (server/hazards/briefing-sql.ts). */
-export type DaySum = Key & {
+/** The two marginals the store keeps of each cell: by sector and by source. */
+export const AXES = ['sector', 'source'] as const;
+export type Axis = (typeof AXES)[number];
+export type AxisKey = { regionCode: string; axis: Axis; code: string; level: Level };
+export const codeOf = (c: Pick<Key, 'sector' | 'source'>, axis: Axis): string => (axis === 'sector' ? c.sector : c.source);
+
+/** One period's sums of the day cells, by axis key: what the store's reads return (server/hazards/briefing-sql.ts). */
+export type DaySum = AxisKey & {
   rejected: number; closedIn: number; closedBy: number; books: number; open: number; overdue: number; rectified: number;
 };
-export type NewSum = Key & { found: number; rectified: number };
+export type NewSum = AxisKey & { found: number; rectified: number; closed: number };
+
+const axisKey = (c: AxisKey) => `${c.regionCode}|${c.axis}|${c.code}|${c.level}`;
 
 /** The sums a store computes, written plainly over cells (for the property test). */
 export function sumCells(days: Iterable<DayCell>, news: Iterable<NewCell>, from: string, to: string, keep: (c: Key) => boolean = () => true): { days: DaySum[]; news: NewSum[] } {
   const d = new Map<string, DaySum>();
-  for (const c of days) {
-    if (c.day > to || !keep(c)) continue;
-    const k = keyOf({ ...c, day: '' });
-    const s = d.get(k) ?? d.set(k, { ...keyFields(c), rejected: 0, closedIn: 0, closedBy: 0, books: 0, open: 0, overdue: 0, rectified: 0 }).get(k)!;
-    s.closedBy += c.closed;
-    s.books += c.books;
-    s.open += c.open;
-    s.overdue += c.overdue;
-    s.rectified += c.rectified;
-    if (c.day < from) continue;
-    s.rejected += c.rejected;
-    s.closedIn += c.closed;
-  }
   const n = new Map<string, NewSum>();
-  for (const c of news) {
-    if (c.day > to || c.discoveredDay < from || c.discoveredDay > to || !keep(c)) continue;
-    const k = keyOf({ ...c, day: '', discoveredDay: '' });
-    const s = n.get(k) ?? n.set(k, { ...keyFields(c), found: 0, rectified: 0 }).get(k)!;
-    s.found += c.found;
-    s.rectified += c.rectified;
+  for (const axis of AXES) {
+    for (const c of days) {
+      if (c.day > to || !keep(c)) continue;
+      const key: AxisKey = { regionCode: c.regionCode, axis, code: codeOf(c, axis), level: c.level };
+      const k = axisKey(key);
+      const s = d.get(k) ?? d.set(k, { ...key, rejected: 0, closedIn: 0, closedBy: 0, books: 0, open: 0, overdue: 0, rectified: 0 }).get(k)!;
+      s.closedBy += c.closed;
+      s.books += c.books;
+      s.open += c.open;
+      s.overdue += c.overdue;
+      s.rectified += c.rectified;
+      if (c.day < from) continue;
+      s.rejected += c.rejected;
+      s.closedIn += c.closed;
+    }
+    for (const c of news) {
+      if (c.day > to || c.discoveredDay < from || c.discoveredDay > to || !keep(c)) continue;
+      const key: AxisKey = { regionCode: c.regionCode, axis, code: codeOf(c, axis), level: c.level };
+      const k = axisKey(key);
+      const s = n.get(k) ?? n.set(k, { ...key, found: 0, rectified: 0, closed: 0 }).get(k)!;
+      s.found += c.found;
+      s.rectified += c.rectified;
+      s.closed += c.closed;
+    }
   }
   return { days: [...d.values()], news: [...n.values()] };
 }
 
-const keyFields = (c: Key): Key => ({ regionCode: c.regionCode, sector: c.sector, source: c.source, level: c.level });
+/** A GroupRow of one axis: the other field is not a marginal of it and stays empty (countPeriod reads `part`). */
+const group = (s: AxisKey, n: number): GroupRow => ({
+  regionCode: s.regionCode, sector: (s.axis === 'sector' ? s.code : '') as Sector, source: (s.axis === 'source' ? s.code : '') as Source,
+  level: s.level, n, part: s.axis,
+});
 
 /**
- * The PeriodFacts parts the sums stand for (shared/briefing.ts): the same GroupRows as the scan's, `discovered`
- * by the level at the end of the period, and `ends` in place of the scan's `unsettled` hazards.
+ * The PeriodFacts parts the sums stand for (shared/briefing.ts): the scan's GroupRows as marginals (`part`),
+ * `discovered` by the level at the end of the period, and `ends` in place of the scan's `unsettled` hazards
+ * (the period's new hazards closed by its end included, in place of the scan's `closures`).
  */
 export function factsFromSums(days: readonly DaySum[], news: readonly NewSum[]): { discovered: GroupRow[]; closed: GroupRow[]; closedBy: GroupRow[]; rejected: GroupRow[]; ends: EndRow[] } {
-  const group = (s: Key, n: number): GroupRow => ({ regionCode: s.regionCode, sector: s.sector, source: s.source, level: s.level, n });
-  const k4 = (s: Key) => `${s.regionCode}|${s.sector}|${s.source}|${s.level}`;
   const out = { discovered: [] as GroupRow[], closed: [] as GroupRow[], closedBy: [] as GroupRow[], rejected: [] as GroupRow[], ends: [] as EndRow[] };
-  const rectifiedNew = new Map<string, number>();
+  const newOf = new Map<string, NewSum>();
   for (const s of news) {
     if (s.found) out.discovered.push(group(s, s.found));
-    if (s.rectified) rectifiedNew.set(k4(s), s.rectified);
+    if (s.rectified || s.closed) newOf.set(axisKey(s), s);
   }
+  const end = (s: AxisKey, v: { n: number; open: number; overdue: number; rectified: number }, nw: NewSum | undefined): EndRow =>
+    ({ ...group(s, v.n), open: v.open, overdue: v.overdue, rectified: v.rectified, newRectified: nw?.rectified ?? 0, newClosed: nw?.closed ?? 0 });
   for (const s of days) {
     if (s.closedIn) out.closed.push(group(s, s.closedIn));
     if (s.closedBy) out.closedBy.push(group(s, s.closedBy));
     if (s.rejected) out.rejected.push(group(s, s.rejected));
-    const k = k4(s);
-    const newRectified = rectifiedNew.get(k) ?? 0;
-    rectifiedNew.delete(k);
-    if (s.books || s.open || s.overdue || s.rectified || newRectified) {
-      out.ends.push({ regionCode: s.regionCode, sector: s.sector, source: s.source, level: s.level, n: s.books, open: s.open, overdue: s.overdue, rectified: s.rectified, newRectified });
-    }
+    const k = axisKey(s);
+    const nw = newOf.get(k);
+    newOf.delete(k);
+    if (s.books || s.open || s.overdue || s.rectified || nw) out.ends.push(end(s, { n: s.books, open: s.open, overdue: s.overdue, rectified: s.rectified }, nw));
   }
-  // a new hazard rectified at the end is on the books then, so its key has a day sum: this only guards the shape
-  for (const s of news) {
-    const newRectified = rectifiedNew.get(k4(s));
-    if (newRectified) out.ends.push({ regionCode: s.regionCode, sector: s.sector, source: s.source, level: s.level, n: 0, open: 0, overdue: 0, rectified: 0, newRectified });
-  }
+  // a new hazard rectified or closed at the end has counted in a day sum of its key: this only guards the shape
+  for (const nw of newOf.values()) out.ends.push(end(nw, { n: 0, open: 0, overdue: 0, rectified: 0 }, nw));
   return out;
 }

@@ -1,5 +1,6 @@
 /**
- * The per-day counts in the store (tables briefing_days and briefing_new, migration 012): written in the
+ * The per-day counts in the store (tables briefing_days, briefing_found, briefing_late and their marks, migration
+ * 013; docs/ARCHITECTURE.md "Briefings from daily aggregates"): written in the
  * transaction of every change the chain store applies (the difference of the hazard's contribution before and
  * after it, server/briefing/daily.ts), and rebuilt from the history when the meta key `briefing_days` is not
  * BRIEFING_DAYS_VERSION. Portable SQL over the driver port (server/hazards/chain-driver.ts).
@@ -11,10 +12,10 @@ import { addDays } from '../../shared/time';
 import type { ChainDriver, Params, Query } from '../hazards/chain-driver';
 import type { ChangePayload } from '../hazards/changes';
 import { getMeta, SET_META } from '../hazards/chain-head';
-import { CellDiff, contribution, type DayCell, type HazardLife, type NewCell } from './daily';
+import { AXES, CellDiff, codeOf, contribution, type HazardLife } from './daily';
 
 /** Raise when contribution() changes meaning: every store then rebuilds its counts at the next start. */
-export const BRIEFING_DAYS_VERSION = '1';
+export const BRIEFING_DAYS_VERSION = '2';
 const META_KEY = 'briefing_days';
 
 const cityOf = (regionCode: string): string => {
@@ -22,19 +23,19 @@ const cityOf = (regionCode: string): string => {
   return r?.level === 'city' || !r?.parent ? regionCode : r.parent;
 };
 
-type Table = { name: string; key: readonly string[]; counts: readonly string[]; row: (c: never) => unknown[] };
-const DAYS: Table = {
-  name: 'briefing_days',
-  key: ['day', 'region_code', 'sector', 'source', 'level'],
-  counts: ['rejected_n', 'closed_n', 'books_n', 'open_n', 'overdue_n', 'rectified_n'],
-  row: (c: DayCell) => [c.day, c.regionCode, c.sector, c.source, c.level, cityOf(c.regionCode), c.rejected, c.closed, c.books, c.open, c.overdue, c.rectified],
-};
-const NEWS: Table = {
-  name: 'briefing_new',
-  key: ['discovered_day', 'day', 'region_code', 'sector', 'source', 'level'],
-  counts: ['found_n', 'rectified_n'],
-  row: (c: NewCell) => [c.discoveredDay, c.day, c.regionCode, c.sector, c.source, c.level, cityOf(c.regionCode), c.found, c.rectified],
-};
+type Table = { name: string; key: readonly string[]; counts: readonly string[] };
+const AXIS_KEY = ['region_code', 'axis', 'code', 'level'] as const;
+const DAY_COUNTS_SQL = ['rejected_n', 'closed_n', 'books_n', 'open_n', 'overdue_n', 'rectified_n'] as const;
+const NEW_COUNTS_SQL = ['found_n', 'rectified_n', 'closed_n'] as const;
+/** by day: the flows of the day and the changes of the end-of-day levels */
+const DAYS: Table = { name: 'briefing_days', key: ['day', ...AXIS_KEY], counts: DAY_COUNTS_SQL };
+/** by day of discovery, every day of the change summed: what the hazards discovered that day count for now */
+const FOUND: Table = { name: 'briefing_found', key: ['discovered_day', ...AXIS_KEY], counts: NEW_COUNTS_SQL };
+/** the changes dated after the day of discovery, by both days: what a period ending before them must take away */
+const LATE: Table = { name: 'briefing_late', key: ['discovered_day', 'day', ...AXIS_KEY], counts: NEW_COUNTS_SQL };
+/** the sums of DAYS (by day) and of FOUND (by day of discovery) up to and including each mark day */
+const DAY_MARKS: Table = { name: 'briefing_day_marks', key: ['mark_day', ...AXIS_KEY], counts: DAY_COUNTS_SQL };
+const FOUND_MARKS: Table = { name: 'briefing_found_marks', key: ['mark_day', ...AXIS_KEY], counts: NEW_COUNTS_SQL };
 
 /** `size` rows of one upsert that adds its counts to the row already there. */
 function upsertSql(t: Table, size: number): string {
@@ -47,7 +48,7 @@ const SQL = new Map<string, string>();
 const sqlOf = (t: Table, size: number) => SQL.get(`${t.name}${size}`) ?? SQL.set(`${t.name}${size}`, upsertSql(t, size)).get(`${t.name}${size}`)!;
 
 /** `r{row}c{column}`: the upserts' parameter names, built once. */
-const NAMES = Array.from({ length: 64 }, (_, r) => Array.from({ length: 12 }, (_, c) => `r${r}c${c}`));
+const NAMES = Array.from({ length: 64 }, (_, r) => Array.from({ length: 13 }, (_, c) => `r${r}c${c}`));
 
 /**
  * Statements of `most` (64), 8 and 1 rows: few shapes, so they stay prepared; few round trips for PostgreSQL.
@@ -68,70 +69,121 @@ async function upsert(q: Query, t: Table, rows: readonly unknown[][], most: numb
   }
 }
 
-const DAY_COLS = DAYS.counts.join(', ');
-const GROUP_COLS = 'region_code, city_code, sector, source, level';
+/** The rows of a table (its key, city_code, its counts), summed by key: a cell becomes one row per axis. */
+class Rows {
+  private readonly rows = new Map<string, unknown[]>();
+  constructor(private readonly keyLength: number) {}
+  add(key: readonly string[], city: string, counts: readonly number[]): void {
+    const k = key.join('|');
+    const r = this.rows.get(k);
+    if (!r) {
+      this.rows.set(k, [...key, city, ...counts]);
+      return;
+    }
+    for (let i = 0; i < counts.length; i++) (r[this.keyLength + 1 + i] as number) += counts[i]!;
+  }
+  /** Rows whose counts are not all zero. */
+  list(): unknown[][] {
+    return [...this.rows.values()].filter((r) => r.slice(this.keyLength + 1).some((n) => n !== 0));
+  }
+}
 
-/** The newest month mark (at most `atMost`), '' when there is none. */
+/** The newest mark day (at most `atMost`), '' when there is none. */
 export async function lastMark(q: Query, atMost?: string): Promise<string> {
   const [r] = await q<{ d: string | null }>(
     `SELECT MAX(mark_day) AS d FROM briefing_mark_days ${atMost ? 'WHERE mark_day <= @atMost' : ''}`, atMost ? { atMost } : {});
   return r?.d ?? '';
 }
 
-/** A day cell's counts added to every mark on or after its day (a change dated in a month already marked). */
-const MARK_SQL = `INSERT INTO briefing_marks (mark_day, ${GROUP_COLS}, ${DAY_COLS})
-  SELECT mark_day, @region, @city, @sector, @source, @level, ${DAYS.counts.map((c) => `CAST(@${c} AS BIGINT)`).join(', ')}
+/** A row's counts added to every mark on or after `day` (a change dated on or before a mark already taken). */
+const markSql = (t: Table) => `INSERT INTO ${t.name} (mark_day, ${AXIS_KEY.join(', ')}, city_code, ${t.counts.join(', ')})
+  SELECT mark_day, @region, @axis, @code, @level, @city, ${t.counts.map((c) => `CAST(@${c} AS BIGINT)`).join(', ')}
   FROM briefing_mark_days WHERE mark_day >= @day
-  ON CONFLICT (mark_day, region_code, sector, source, level) DO UPDATE SET
-  ${DAYS.counts.map((c) => `${c} = briefing_marks.${c} + excluded.${c}`).join(', ')}`;
+  ON CONFLICT (mark_day, ${AXIS_KEY.join(', ')}) DO UPDATE SET
+  ${t.counts.map((c) => `${c} = ${t.name}.${c} + excluded.${c}`).join(', ')}`;
+const DAY_MARK_SQL = markSql(DAY_MARKS);
+const FOUND_MARK_SQL = markSql(FOUND_MARKS);
+
+async function addToMarks(q: Query, sql: string, t: Table, rows: readonly unknown[][], mark: string): Promise<void> {
+  // the row's first column is its day (DAYS) or day of discovery (FOUND), then region, axis, code, level, city, counts
+  for (const r of rows) {
+    if ((r[0] as string) > mark) continue;
+    const params: Params = { day: r[0], region: r[1], axis: r[2], code: r[3], level: r[4], city: r[5] };
+    t.counts.forEach((c, i) => (params[c] = r[6 + i]));
+    await q(sql, params);
+  }
+}
 
 /** Writes a difference of contributions (inside the change's transaction), marks included. */
 export async function applyCells(q: Query, diff: CellDiff, rowsPerStatement = 64): Promise<void> {
-  const days = diff.dayCells();
-  await upsert(q, DAYS, days.map((c) => DAYS.row(c as never)), rowsPerStatement);
-  await upsert(q, NEWS, diff.newCells().map((c) => NEWS.row(c as never)), rowsPerStatement);
-  // most changes are of today, after every mark: only a change dated back costs more
-  const mark = days.length ? await lastMark(q) : '';
-  for (const c of days) {
-    if (c.day > mark) continue;
-    await q(MARK_SQL, {
-      day: c.day, region: c.regionCode, city: cityOf(c.regionCode), sector: c.sector, source: c.source, level: c.level,
-      rejected_n: c.rejected, closed_n: c.closed, books_n: c.books, open_n: c.open, overdue_n: c.overdue, rectified_n: c.rectified,
-    });
+  const days = new Rows(DAYS.key.length);
+  const found = new Rows(FOUND.key.length);
+  const late = new Rows(LATE.key.length);
+  for (const c of diff.dayCells()) {
+    const city = cityOf(c.regionCode);
+    const counts = [c.rejected, c.closed, c.books, c.open, c.overdue, c.rectified];
+    for (const axis of AXES) days.add([c.day, c.regionCode, axis, codeOf(c, axis), c.level], city, counts);
   }
+  for (const c of diff.newCells()) {
+    const city = cityOf(c.regionCode);
+    const counts = [c.found, c.rectified, c.closed];
+    for (const axis of AXES) {
+      found.add([c.discoveredDay, c.regionCode, axis, codeOf(c, axis), c.level], city, counts);
+      // on the day of discovery a cell is never after a period that counts it as new
+      if (c.day > c.discoveredDay) late.add([c.discoveredDay, c.day, c.regionCode, axis, codeOf(c, axis), c.level], city, counts);
+    }
+  }
+  const dayRows = days.list();
+  const foundRows = found.list();
+  await upsert(q, DAYS, dayRows, rowsPerStatement);
+  await upsert(q, FOUND, foundRows, rowsPerStatement);
+  await upsert(q, LATE, late.list(), rowsPerStatement);
+  // most changes are of today, after every mark: only a change dated back (or of a hazard found before a mark) costs more
+  const mark = dayRows.length || foundRows.length ? await lastMark(q) : '';
+  if (!mark) return;
+  await addToMarks(q, DAY_MARK_SQL, DAY_MARKS, dayRows, mark);
+  await addToMarks(q, FOUND_MARK_SQL, FOUND_MARKS, foundRows, mark);
 }
 
-/** The last days of the months that end after `after` and before `before`. */
-export function monthEnds(after: string, before: string): string[] {
-  const out: string[] = [];
-  let [y, m] = after.split('-').map(Number) as [number, number];
-  for (;;) {
-    const end = addDays(`${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-01`, -1);
-    if (end >= before) return out;
-    if (end > after) out.push(end);
-    [y, m] = m === 12 ? [y + 1, 1] : [y, m + 1];
-  }
+/** A mark day: the 7th, 14th, 21st and 28th of a month and its last day (a sum up to any day reads at most six days more). */
+export function isMarkDay(day: string): boolean {
+  const d = day.slice(8);
+  return d === '07' || d === '14' || d === '21' || d === '28' || addDays(day, 1).slice(8) === '01';
 }
+
+/** The mark days after `after` and before `before`. */
+export function markDays(after: string, before: string): string[] {
+  const out: string[] = [];
+  for (let d = addDays(after, 1); d < before; d = addDays(d, 1)) if (isMarkDay(d)) out.push(d);
+  return out;
+}
+
+const markFill = (t: Table, dayCol: string, from: Table) => `INSERT INTO ${t.name} (mark_day, ${AXIS_KEY.join(', ')}, city_code, ${t.counts.join(', ')})
+  SELECT @mark, ${AXIS_KEY.join(', ')}, city_code, ${t.counts.map((c) => `SUM(${c})`).join(', ')} FROM (
+    SELECT ${AXIS_KEY.join(', ')}, city_code, ${t.counts.join(', ')} FROM ${t.name} WHERE mark_day = @prev
+    UNION ALL SELECT ${AXIS_KEY.join(', ')}, city_code, ${t.counts.join(', ')} FROM ${from.name} WHERE ${dayCol} > @prev AND ${dayCol} <= @mark
+  ) u GROUP BY ${AXIS_KEY.join(', ')}, city_code`;
+const DAY_MARK_FILL = markFill(DAY_MARKS, 'day', DAYS);
+const FOUND_MARK_FILL = markFill(FOUND_MARKS, 'discovered_day', FOUND);
 
 /**
- * Marks every month that ended before `day` and is not marked yet, each as the previous mark plus that month's
- * days (at each day turn, and after a rebuild): a sum up to any day then reads one mark and at most a month.
+ * Marks every mark day before `day` not marked yet, each as the previous mark plus the days since (at each day
+ * turn, and after a rebuild): a sum up to any day then reads one mark and at most six days.
  */
 export async function markMonths(q: Query, day: string): Promise<void> {
   let prev = await lastMark(q);
   const [first] = await q<{ d: string | null }>('SELECT MIN(day) AS d FROM briefing_days');
   if (!first?.d) return;
-  for (const mark of monthEnds(prev || addDays(first.d, -1), day)) {
-    await q(
-      `INSERT INTO briefing_marks (mark_day, ${GROUP_COLS}, ${DAY_COLS})
-       SELECT @mark, ${GROUP_COLS}, ${DAYS.counts.map((c) => `SUM(${c})`).join(', ')} FROM (
-         SELECT ${GROUP_COLS}, ${DAY_COLS} FROM briefing_marks WHERE mark_day = @prev
-         UNION ALL SELECT ${GROUP_COLS}, ${DAY_COLS} FROM briefing_days WHERE day > @prev AND day <= @mark
-       ) u GROUP BY ${GROUP_COLS}`, { mark, prev });
+  for (const mark of markDays(prev || addDays(first.d, -1), day)) {
+    await q(DAY_MARK_FILL, { mark, prev });
+    await q(FOUND_MARK_FILL, { mark, prev });
     await q('INSERT INTO briefing_mark_days (mark_day) VALUES (@mark)', { mark });
     prev = mark;
   }
 }
+
+/** Every table of the counts (migration 013). */
+export const BRIEFING_TABLES = ['briefing_days', 'briefing_found', 'briefing_late', 'briefing_day_marks', 'briefing_found_marks', 'briefing_mark_days'] as const;
 
 /** A `hazards` row's columns that the contribution reads. */
 export type LifeRow = {
@@ -165,7 +217,7 @@ const PAGE = 2000;
 export async function rebuildBriefingDays(driver: ChainDriver, tz: string, force = false): Promise<boolean> {
   return driver.write(async (tx) => {
     if (!force && (await getMeta(tx.query, META_KEY)) === BRIEFING_DAYS_VERSION) return { out: false, headSeq: null };
-    for (const t of ['briefing_days', 'briefing_new', 'briefing_marks', 'briefing_mark_days']) await tx.query(`DELETE FROM ${t}`);
+    for (const t of BRIEFING_TABLES) await tx.query(`DELETE FROM ${t}`);
     for (let after = ''; ;) {
       const page = await tx.query<LifeRow>(
         `SELECT id, region_code, sector, source, discovered_day, status, level, deadline, closed_day FROM hazards

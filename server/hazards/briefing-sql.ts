@@ -11,12 +11,13 @@
  * parsed here), counts read with Number() — so a PostgreSQL store runs the same text through its own `query`.
  */
 import type { Level, Sector, Source, Status } from '../../shared/domain';
-import type { GroupRow, PeriodFacts, StateFacts, UnsettledHazard } from '../../shared/briefing';
+import type { Closure, GroupRow, PeriodFacts, StateFacts, UnsettledHazard } from '../../shared/briefing';
+import { countPeriod, type Acc } from '../../shared/briefing-count';
 import { getRegion } from '../../shared/regions';
 import { RULES } from '../../shared/briefing-flags';
 import { addDays, DEFAULT_TZ, startOfDay } from '../../shared/time';
 import type { ChangePayload } from './changes';
-import { factsFromSums, type DaySum, type NewSum } from '../briefing/daily';
+import { factsFromSums, type Axis, type DaySum, type NewSum } from '../briefing/daily';
 
 /** Runs one SELECT with named parameters (@region, @from, @to) and returns its rows. */
 export type Query = (sql: string, params: Record<string, string>) => Promise<unknown[]>;
@@ -38,7 +39,6 @@ type StateRow = {
   level: Level; status: Status; deadline: string | null; changed: unknown;
 };
 type ChangeRowLite = { hazardId: string; seq: number | string; at: string; payload: string };
-type ClosureRow = { regionCode: string; sector: Sector; source: Source; level: Level; discoveredAt: string; closedAt: string };
 type ExtRow = { id: string; regionCode: string; sector: Sector; at: string };
 /** A listing change of a hazard not rejected: who listed it (in the payload), and whether it is closed by the end. */
 export type ListingRow = { id: string; payload: string; status: Status; closedDay: string | null };
@@ -83,24 +83,34 @@ const spanOf = (region: string, from: string, to: string, tz: string): Span =>
   // changes carry a moment (UTC, ISO), not a day: the period's days in TZ_REGION as [fromAt, toAt)
   ({ region, from, to, fromAt: new Date(startOfDay(from, tz)).toISOString(), toAt: new Date(startOfDay(addDays(to, 1), tz)).toISOString() });
 
-/** The facts that need the history: each hazard's times or its changes, few rows, indexed reads. */
-async function historyFacts(run: Query, p: Span): Promise<Pick<PeriodFacts, 'closures' | 'extended' | 'provinceListed'>> {
-  const scope = scopeSql(p.region);
+/** The period's new hazards closed by its end, with their times (the scan lists them all). */
+const CLOSURES_SQL = (scope: string) =>
+  `SELECT region_code AS "regionCode", sector, source, level, discovered_at AS "discoveredAt", closed_at AS "closedAt" FROM hazards
+   WHERE discovered_day BETWEEN @from AND @to AND status = 'closed' AND closed_day <= @to ${scope}`;
+
+/**
+ * The facts that need the history, each an indexed read of few rows: the extensions of hazards extended
+ * repeatedly (partial index hazards_extended, migration 013, then each one's changes) unless `need` is less than 'all', and the
+ * listings recorded in the period (partial index changes_listing). CROSS JOIN keeps SQLite's loop in that order
+ * (PostgreSQL plans it as an inner join).
+ */
+async function historyFacts(run: Query, p: Span, need: PeriodNeed = 'all'): Promise<Pick<PeriodFacts, 'extended' | 'provinceListed'>> {
+  const scope = scopeSql(p.region).replace(/(city_code|region_code)/, 'h.$1');
+  // the same test through COALESCE: SQLite then finds no other index on hazards than the partial one
+  const unindexed = scopeSql(p.region).replace(/(city_code|region_code)/, "COALESCE(h.$1, '')");
   const query = <T>(sql: string) => run(sql, p) as Promise<T[]>;
-  const [closures, extensions, listed] = await Promise.all([
-    query<ClosureRow>(
-      `SELECT region_code AS "regionCode", sector, source, level, discovered_at AS "discoveredAt", closed_at AS "closedAt" FROM hazards
-       WHERE discovered_day BETWEEN @from AND @to AND status = 'closed' AND closed_day <= @to ${scope}`),
+  const [extensions, listed] = await Promise.all([
     // the times of every extension of a hazard extended repeatedly that was on the books in the period
-    query<ExtRow>(
-      `SELECT c.hazard_id AS id, h.region_code AS "regionCode", h.sector, c.at FROM changes c JOIN hazards h ON h.id = c.hazard_id
-       WHERE c.kind = 'extension' AND h.extensions >= ${RULES.repeatedExtensions} AND h.discovered_day <= @to AND h.status <> 'rejected'
-       AND (h.closed_day IS NULL OR h.closed_day >= @from) ${scope.replace(/(city_code|region_code)/, 'h.$1')} ORDER BY c.seq`),
+    need !== 'all' ? Promise.resolve([] as ExtRow[]) : query<ExtRow>(
+      `SELECT c.hazard_id AS id, h.region_code AS "regionCode", h.sector, c.at FROM hazards h CROSS JOIN changes c
+       WHERE c.hazard_id = h.id AND c.kind = 'extension' AND h.extensions >= ${RULES.repeatedExtensions}
+       AND COALESCE(h.discovered_day, '') <= @to AND h.status <> 'rejected' AND (h.closed_day IS NULL OR h.closed_day >= @from) ${unindexed}
+       ORDER BY c.seq`),
     // every listing recorded in the period (a hazard discovered before it counts too); by whom is in the payload
     query<ListingRow>(
-      `SELECT c.hazard_id AS id, c.payload, h.status, h.closed_day AS "closedDay" FROM changes c JOIN hazards h ON h.id = c.hazard_id
-       WHERE c.kind = 'listing' AND c.at >= @fromAt AND c.at < @toAt AND h.status <> 'rejected'
-       ${scope.replace(/(city_code|region_code)/, 'h.$1')} ORDER BY c.seq`),
+      `SELECT c.hazard_id AS id, c.payload, h.status, h.closed_day AS "closedDay" FROM changes c CROSS JOIN hazards h
+       WHERE h.id = c.hazard_id AND c.kind = 'listing' AND c.at >= @fromAt AND c.at < @toAt AND h.status <> 'rejected' ${scope}
+       ORDER BY c.seq`),
   ]);
   const extended = new Map<string, PeriodFacts['extended'][number]>();
   for (const e of extensions) {
@@ -108,59 +118,125 @@ async function historyFacts(run: Query, p: Span): Promise<Pick<PeriodFacts, 'clo
     x.at.push(e.at);
     extended.set(e.id, x);
   }
-  return { closures, extended: [...extended.values()], provinceListed: provinceListings(listed, p.to) };
+  return { extended: [...extended.values()], provinceListed: provinceListings(listed, p.to) };
 }
 
-type Sums = Pick<DaySum, 'regionCode' | 'sector' | 'source' | 'level'> & Record<string, unknown>;
-const KEY_COLUMNS = `region_code AS "regionCode", sector, source, level`;
-const DAY_COLUMNS = 'region_code, city_code, sector, source, level, rejected_n, closed_n, books_n, open_n, overdue_n, rectified_n';
-type Prefix = { rejected: number; closed: number; books: number; open: number; overdue: number; rectified: number };
+/**
+ * What a briefing reads of a period (shared/briefing-build.ts): everything for the current one (with the
+ * closures' times where they can flag); for the previous one its counts by child, sector and source (the flags
+ * compare them), not its extensions or closure times; for the one a year earlier and the campaign their totals
+ * alone — by sector only, the source marginal is the same hazards again.
+ */
+export type PeriodNeed = 'all' | 'counts' | 'total';
 
-/** The day cells summed up to and including `day`, by key: the newest month mark before it and the days since. */
-async function prefixSums(run: Query, region: string, day: string): Promise<Map<string, Sums & Prefix>> {
-  const out = new Map<string, Sums & Prefix>();
+type AxisRow = { regionCode: string; axis: Axis; code: string; level: Level } & Record<string, unknown>;
+const AXIS_COLUMNS = 'region_code AS "regionCode", axis, code, level';
+const GROUP = 'region_code, axis, code, level';
+const DAY_SUMS = ['rejected', 'closed', 'books', 'open', 'overdue', 'rectified'] as const;
+const NEW_SUMS = ['found', 'rectified', 'closed'] as const;
+type Counts<K extends string> = AxisRow & Record<K, number>;
+const keyOf = (r: Pick<AxisRow, 'regionCode' | 'axis' | 'code' | 'level'>) => `${r.regionCode}|${r.axis}|${r.code}|${r.level}`;
+
+/**
+ * A table's rows summed up to and including `day` (by day, or day of discovery), by axis key: the newest mark
+ * on or before it and the days since (at most six).
+ */
+async function prefixSums<K extends string>(
+  run: Query, t: { rows: string; marks: string; day: string }, sums: readonly K[], region: string, day: string, axisSql: string,
+): Promise<Map<string, Counts<K>>> {
   const scope = scopeSql(region);
   const [m] = await run('SELECT MAX(mark_day) AS d FROM briefing_mark_days WHERE mark_day <= @day', { day }) as Array<{ d: string | null }>;
+  const cols = `${GROUP}, ${sums.map((k) => `${k}_n`).join(', ')}`;
   const rows = await run(
-    `SELECT ${KEY_COLUMNS}, SUM(rejected_n) AS rejected, SUM(closed_n) AS closed, SUM(books_n) AS books, SUM(open_n) AS open,
-       SUM(overdue_n) AS overdue, SUM(rectified_n) AS rectified FROM (
-       SELECT ${DAY_COLUMNS} FROM briefing_marks WHERE mark_day = @mark ${scope}
-       UNION ALL SELECT ${DAY_COLUMNS} FROM briefing_days WHERE day > @mark AND day <= @day ${scope}
-     ) u GROUP BY region_code, sector, source, level`, { region, day, mark: m?.d ?? '' }) as Sums[];
+    `SELECT ${AXIS_COLUMNS}, ${sums.map((k) => `SUM(${k}_n) AS ${k}`).join(', ')} FROM (
+       SELECT ${cols} FROM ${t.marks} WHERE mark_day = @mark ${axisSql} ${scope}
+       UNION ALL SELECT ${cols} FROM ${t.rows} WHERE ${t.day} > @mark AND ${t.day} <= @day ${axisSql} ${scope}
+     ) u GROUP BY ${GROUP}`, { region, day, mark: m?.d ?? '' }) as AxisRow[];
+  const out = new Map<string, Counts<K>>();
   for (const r of rows) {
-    out.set(`${r.regionCode}|${r.sector}|${r.source}|${r.level}`, {
-      regionCode: r.regionCode, sector: r.sector, source: r.source, level: r.level,
-      rejected: Number(r.rejected), closed: Number(r.closed), books: Number(r.books), open: Number(r.open), overdue: Number(r.overdue), rectified: Number(r.rectified),
-    });
+    for (const k of sums) r[k] = Number(r[k]);
+    out.set(keyOf(r), r as Counts<K>);
+  }
+  return out;
+}
+const DAYS_T = { rows: 'briefing_days', marks: 'briefing_day_marks', day: 'day' };
+const FOUND_T = { rows: 'briefing_found', marks: 'briefing_found_marks', day: 'discovered_day' };
+
+/**
+ * The changes after `to` of hazards discovered in [from, to], by axis key: none for a period ending today; for a
+ * past period, those of its own new hazards (one seek per day of discovery on the key's first two columns).
+ */
+async function lateSums(run: Query, region: string, from: string, to: string, axisSql: string): Promise<AxisRow[]> {
+  const params: Record<string, string> = { region, to };
+  const days: string[] = [];
+  for (let d = from, i = 0; d <= to; d = addDays(d, 1), i++) {
+    params[`d${i}`] = d;
+    days.push(`@d${i}`);
+  }
+  const rows = await run(
+    `SELECT ${AXIS_COLUMNS}, SUM(found_n) AS found, SUM(rectified_n) AS rectified, SUM(closed_n) AS closed FROM briefing_late
+     WHERE discovered_day IN (${days.join(', ')}) AND day > @to ${axisSql} ${scopeSql(region)} GROUP BY ${GROUP}`, params) as AxisRow[];
+  for (const r of rows) for (const k of NEW_SUMS) r[k] = Number(r[k]);
+  return rows;
+}
+
+/**
+ * The closures of the period's new hazards (their times, for the time-to-close) in the units — the region and
+ * its children, as the flags see them — whose share of closed new hazards can raise the fast-closure flag.
+ */
+async function flaggedClosures(run: Query, p: Span, facts: PeriodFacts, tz: string): Promise<Closure[]> {
+  const counts = countPeriod(p.region, facts, tz);
+  const can = (a: Acc) => a.new >= RULES.fastClosureMinSample && a.newClosed / a.new >= RULES.fastClosureShare;
+  const units = can(counts.total) ? [p.region] : [...counts.byChild].filter(([, a]) => can(a)).map(([code]) => code);
+  const out: Closure[] = [];
+  for (const unit of units) {
+    out.push(...await run(
+CLOSURES_SQL(scopeSql(unit)), { ...p, region: unit }) as Closure[]);
   }
   return out;
 }
 
 /**
- * A period from the per-day counts: the sums up to its end (what it ended with) less those up to the day
- * before it (its flows), the new hazards' cells of its days, and the history's few facts.
+ * A period from the per-day counts: the sums up to its end (what it ended with) less those up to the day before
+ * it (its flows), the same two of its new hazards by day of discovery less their changes after its end, and the
+ * history's few facts. `need`: what the briefing reads of this period (PeriodNeed).
  */
-export async function periodFactsFromDays(run: Query, region: string, from: string, to: string, tz: string = DEFAULT_TZ): Promise<PeriodFacts> {
-  const scope = scopeSql(region);
+export async function periodFactsFromDays(
+  run: Query, region: string, from: string, to: string, tz: string = DEFAULT_TZ, need: PeriodNeed = 'all',
+): Promise<PeriodFacts> {
   const p = spanOf(region, from, to, tz);
-  const [atEnd, before, news, history] = await Promise.all([
-    prefixSums(run, region, to),
-    prefixSums(run, region, addDays(from, -1)),
-    run(`SELECT ${KEY_COLUMNS}, SUM(found_n) AS found, SUM(rectified_n) AS rectified
-         FROM briefing_new WHERE discovered_day BETWEEN @from AND @to AND day <= @to ${scope}
-         GROUP BY region_code, sector, source, level`, p) as Promise<Sums[]>,
-    historyFacts(run, p),
+  const axisSql = need === 'total' ? "AND axis = 'sector'" : '';
+  const before = addDays(from, -1);
+  const [atEnd, atStart, foundEnd, foundStart, late, history] = await Promise.all([
+    prefixSums(run, DAYS_T, DAY_SUMS, region, to, axisSql),
+    prefixSums(run, DAYS_T, DAY_SUMS, region, before, axisSql),
+    prefixSums(run, FOUND_T, NEW_SUMS, region, to, axisSql),
+    prefixSums(run, FOUND_T, NEW_SUMS, region, before, axisSql),
+    lateSums(run, region, from, to, axisSql),
+    historyFacts(run, p, need),
   ]);
-  const daySums: DaySum[] = [...atEnd].map(([k, e]) => {
-    const b = before.get(k);
+  const daySums: DaySum[] = [...atEnd.values()].map((e) => {
+    const b = atStart.get(keyOf(e));
     return {
-      regionCode: e.regionCode, sector: e.sector, source: e.source, level: e.level,
+      regionCode: e.regionCode, axis: e.axis, code: e.code, level: e.level,
       rejected: e.rejected - (b?.rejected ?? 0), closedIn: e.closed - (b?.closed ?? 0), closedBy: e.closed,
       books: e.books, open: e.open, overdue: e.overdue, rectified: e.rectified,
     };
   });
-  const newSums: NewSum[] = news.map((r) => ({ regionCode: r.regionCode, sector: r.sector, source: r.source, level: r.level, found: Number(r.found), rectified: Number(r.rectified) }));
-  return { from, to, ...factsFromSums(daySums, newSums), unsettled: [], ...history };
+  const newSums = new Map<string, NewSum>();
+  const addNew = (r: Counts<(typeof NEW_SUMS)[number]>, sign: number) => {
+    const k = keyOf(r);
+    const s = newSums.get(k) ?? newSums.set(k, { regionCode: r.regionCode, axis: r.axis, code: r.code, level: r.level, found: 0, rectified: 0, closed: 0 }).get(k)!;
+    s.found += sign * r.found;
+    s.rectified += sign * r.rectified;
+    s.closed += sign * r.closed;
+  };
+  for (const r of foundEnd.values()) addNew(r, 1);
+  for (const r of foundStart.values()) addNew(r, -1);
+  for (const r of late) addNew(r as Counts<(typeof NEW_SUMS)[number]>, -1);
+  const facts: PeriodFacts = { from, to, ...factsFromSums(daySums, [...newSums.values()]), unsettled: [], closures: [], ...history };
+  if (need === 'all') facts.flaggedClosures = await flaggedClosures(run, p, facts, tz);
+  return facts;
 }
 
 export async function periodFactsWith(run: Query, region: string, from: string, to: string, tz: string = DEFAULT_TZ): Promise<PeriodFacts> {
@@ -168,7 +244,7 @@ export async function periodFactsWith(run: Query, region: string, from: string, 
   const p = spanOf(region, from, to, tz);
   const query = <T>(sql: string) => run(sql, p) as Promise<T[]>;
   const inPeriod = 'discovered_day BETWEEN @from AND @to';
-  const [discovered, closed, closedBy, rejected, states, changes, history] = await Promise.all([
+  const [discovered, closed, closedBy, rejected, states, changes, closures, history] = await Promise.all([
     query<Grouped>(countSql(`${inPeriod} AND status <> 'rejected'`, scope)),
     query<Grouped>(countSql(`closed_day BETWEEN @from AND @to AND status = 'closed'`, scope)),
     query<Grouped>(countSql(`closed_day <= @to AND status = 'closed'`, scope)),
@@ -181,6 +257,7 @@ export async function periodFactsWith(run: Query, region: string, from: string, 
       `SELECT hazard_id AS "hazardId", seq, at, payload FROM changes
        WHERE kind <> 'reported' AND hazard_id IN (SELECT id FROM hazards WHERE ${UNSETTLED} AND updated_seq > created_seq ${scope})
        ORDER BY seq`),
+    query<Closure>(CLOSURES_SQL(scope)),
     historyFacts(run, p),
   ]);
   const changesOf = historyOf(changes);
@@ -192,6 +269,6 @@ export async function periodFactsWith(run: Query, region: string, from: string, 
   return {
     from, to,
     discovered: grouped(discovered), closed: grouped(closed), closedBy: grouped(closedBy), rejected: grouped(rejected),
-    unsettled, ...history,
+    unsettled, closures, ...history,
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { PeriodFacts } from '../../shared/briefing';
 import type { ListFilter } from '../../shared/schemas';
-import { periodFactsFromDays, periodFactsWith, scopeSql } from './briefing-sql';
+import { periodFactsFromDays, periodFactsWith, scopeSql, type PeriodNeed } from './briefing-sql';
 import type { ChainDriver, Params } from './chain-driver';
 import { inList } from './chain-driver';
 import { getMeta, readHead } from './chain-head';
@@ -63,8 +63,8 @@ export class ChainReads {
   }
 
   /** A period of the briefing from the per-day counts (briefing-sql.ts), in one snapshot so that its counts agree. */
-  async periodFacts(region: string, fromDay: string, toDay: string, tz?: string): Promise<PeriodFacts> {
-    return this.driver.snapshot((q) => periodFactsFromDays((sql, named) => q(sql, named), region, fromDay, toDay, tz));
+  async periodFacts(region: string, fromDay: string, toDay: string, tz?: string, need?: PeriodNeed): Promise<PeriodFacts> {
+    return this.driver.snapshot((q) => periodFactsFromDays((sql, named) => q(sql, named), region, fromDay, toDay, tz, need));
   }
 
   /** The same period by scanning the hazards and replaying their history: the reference the counts are tested against. */

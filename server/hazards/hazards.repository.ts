@@ -2,6 +2,7 @@
  * What the service needs from a store. SQLite implements it now; PostgreSQL implements the same
  * interface, and one contract suite runs against both.
  */
+import type { PeriodNeed } from './briefing-sql';
 import type { Facts } from '../../shared/aggregation';
 import type { PeriodFacts } from '../../shared/briefing';
 import type { Level, ListingLevel, Sector, Status } from '../../shared/domain';
@@ -97,7 +98,8 @@ export interface HazardRepository {
    * the day columns, and the hazards that may have been open at its end with their changes (shared/briefing.ts).
    * `tz` (TZ_REGION) turns the days into moments for what only the history dates (the province's listings).
    */
-  periodFacts(region: string, fromDay: string, toDay: string, tz?: string): Promise<PeriodFacts>;
+  /** `need`: what the briefing reads of this period (server/hazards/briefing-sql.ts PeriodNeed; all by default) */
+  periodFacts(region: string, fromDay: string, toDay: string, tz?: string, need?: PeriodNeed): Promise<PeriodFacts>;
   rebuildState(): Promise<RebuildState>;
   /** recorded_at of the given changes */
   recordedAtOf(seqs: number[]): Promise<Map<number, string>>;

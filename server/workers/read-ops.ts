@@ -26,9 +26,10 @@ export async function briefingFrom(repo: Reads, t: BriefingTask): Promise<Briefi
   const campaignFrom = t.campaignStart <= period.to ? t.campaignStart : period.to;
   const [current, previous, yearAgo, campaign, rows] = await Promise.all([
     repo.periodFacts(region, period.from, period.to, t.tz),
-    repo.periodFacts(region, prev.from, prev.to, t.tz),
-    repo.periodFacts(region, ago.from, ago.to, t.tz),
-    repo.periodFacts(region, campaignFrom, period.to, t.tz),
+    // of these the briefing reads the counts by child and source (the flags), the totals alone
+    repo.periodFacts(region, prev.from, prev.to, t.tz, 'counts'),
+    repo.periodFacts(region, ago.from, ago.to, t.tz, 'total'),
+    repo.periodFacts(region, campaignFrom, period.to, t.tz, 'total'),
     repo.daily(region, trend.from, trend.to),
   ]);
   return buildBriefing({

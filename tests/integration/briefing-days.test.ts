@@ -21,6 +21,7 @@ import type { Mutation } from '../../server/hazards/hazards.repository';
 import type { ChainStore } from '../../server/hazards/chain.store';
 import { openSqliteStore } from '../../server/store';
 import { briefingFrom } from '../../server/workers/read-ops';
+import { BRIEFING_TABLES } from '../../server/briefing/days-store';
 import { rng } from '../helpers/hazards';
 import { simHazard, type SimHazard } from '../helpers/briefing-sim';
 import { postgresMissing } from '../helpers/postgres';
@@ -59,7 +60,7 @@ async function feed(repo: ChainStore, hazards: SimHazard[], r: ReturnType<typeof
 }
 
 const scanOf = (repo: ChainStore): Parameters<typeof briefingFrom>[0] => ({
-  periodFacts: (...a) => repo.scanPeriodFacts(...a), daily: (...a) => repo.daily(...a),
+  periodFacts: (region, from, to, tz) => repo.scanPeriodFacts(region, from, to, tz), daily: (...a) => repo.daily(...a),
   list: (...a) => repo.list(...a), iterate: (...a) => repo.iterate(...a), actorsOf: (...a) => repo.actorsOf(...a),
 });
 
@@ -114,6 +115,36 @@ describe.each(STORE_KINDS)('the %s store', (kind) => {
   });
 });
 
+describe.each(STORE_KINDS)('the %s store, where closures can flag', (kind) => {
+  it.skipIf(skipped(kind))('reads the times of the closures of the units that can raise fast_closure, as the scan lists them all', async () => {
+    const store = await openTestStore(kind);
+    try {
+      const county = childrenOf('141100')[0]!.code;
+      const HOUR = 3_600_000;
+      const at = NOW - 2 * 86_400_000;
+      // a county that closes every new hazard within hours, and a city elsewhere that closes none
+      const fast: SimHazard[] = Array.from({ length: 12 }, (_, i) => ({
+        id: `F-${String(i).padStart(3, '0')}`, regionCode: county, sector: 'coal', level: 'general', source: 'self_check',
+        discoveredAt: at + i * 60_000, deadline: null,
+        events: [{ at: at + i * 60_000 + HOUR, to: 'rectifying' }, { at: at + i * 60_000 + 2 * HOUR, to: 'rectified' }, { at: at + i * 60_000 + 3 * HOUR, to: 'closed' }],
+      }));
+      const slow: SimHazard[] = Array.from({ length: 12 }, (_, i) => ({
+        id: `S-${String(i).padStart(3, '0')}`, regionCode: childrenOf('140100')[0]!.code, sector: 'coal', level: 'general', source: 'self_check',
+        discoveredAt: at + i * 60_000, deadline: null, events: [],
+      }));
+      await feed(store.repo as ChainStore, [...fast, ...slow], rng(3));
+      for (const [region, flagged] of [[PROVINCE_CODE, ['141100']], ['141100', ['141100', county]], [county, [county]]] as const) {
+        const { days, scan } = await bothBriefings(store.repo as ChainStore, region, addDays(TODAY, -6), TODAY);
+        expect(days).toEqual(scan);
+        expect(days.flags.filter((f) => f.rule === 'fast_closure').map((f) => f.region)).toEqual(flagged);
+      }
+    } finally {
+      await store.close();
+      await store.dispose();
+    }
+  }, 60_000);
+});
+
 describe('a SQLite store without its counts', () => {
   it('refills them from the history when it opens', async () => {
     const store = await openTestStore('sqlite');
@@ -123,9 +154,9 @@ describe('a SQLite store without its counts', () => {
       await feed(store.repo as ChainStore, Array.from({ length: 40 }, (_, i) => simHazard(r, i, NOW, { id: `M-${String(i).padStart(3, '0')}` })), r);
       const want = await bothBriefings(store.repo as ChainStore, PROVINCE_CODE, addDays(TODAY, -60), TODAY);
       await store.close();
-      // as a store from before migration 012 would be: empty tables, no version
+      // as a store just migrated would be (013 empties the tables): empty tables, no version
       const db = new Database(file);
-      db.exec("DELETE FROM briefing_days; DELETE FROM briefing_new; DELETE FROM meta WHERE key = 'briefing_days'");
+      db.exec(`${BRIEFING_TABLES.map((t) => `DELETE FROM ${t};`).join(' ')} DELETE FROM meta WHERE key = 'briefing_days'`);
       db.close();
       const reopened = await openSqliteStore(file, TZ);
       try {
@@ -137,7 +168,7 @@ describe('a SQLite store without its counts', () => {
       }
       // counts emptied behind a current version: opening keeps them (empty), the CLI refills them
       const wiped = new Database(file);
-      wiped.exec('DELETE FROM briefing_days; DELETE FROM briefing_new; DELETE FROM briefing_marks; DELETE FROM briefing_mark_days');
+      wiped.exec(BRIEFING_TABLES.map((t) => `DELETE FROM ${t};`).join(' '));
       wiped.close();
       const cli = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/briefing-days.ts', 'rebuild'], {
         cwd: resolve(import.meta.dirname, '../..'), env: { ...process.env, DATA_DIR: store.env.DATA_DIR!, DATABASE_URL: '' }, encoding: 'utf8',

@@ -35,7 +35,8 @@ function cellFacts(cells: CellDiff, all: SimHazard[], region: string, from: stri
   const keep = (c: { regionCode: string }) => isWithin(c.regionCode, region);
   const sums = sumCells(cells.dayCells(), cells.newCells(), from, to, keep);
   const scan = simFacts(all, region, from, to, TZ);
-  return { from, to, ...factsFromSums(sums.days, sums.news), unsettled: [], closures: scan.closures, extended: scan.extended, provinceListed: scan.provinceListed };
+  // the closures are counted in the sums; their times are listed as the store lists them for the units that can flag
+  return { from, to, ...factsFromSums(sums.days, sums.news), unsettled: [], closures: [], flaggedClosures: scan.closures, extended: scan.extended, provinceListed: scan.provinceListed };
 }
 
 function briefingOf(facts: (from: string, to: string) => PeriodFacts, region: string, period: Period) {
