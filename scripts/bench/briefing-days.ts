@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     const { repo } = kept
       ? { repo: await ChainStore.open(new SqliteDriver(openSqlite(join(kept, 'hazards.sqlite'))), DEFAULT_TZ) }
       : await build(dir, hazards, transitions, true);
-    // a live store has turned its day: that marks the months before it (briefing_marks)
+    // a live store has turned its day: that marks the days before it (briefing_day_marks, briefing_found_marks)
     const m0 = performance.now();
     if (!kept) await repo.turnDay(TODAY, new Date(NOW).toISOString());
     const markMs = performance.now() - m0;
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     const out: Record<string, unknown> = { mode, hazards, transitions, env, markMs, rebuildMs };
     console.error(JSON.stringify(out));
     const scan: Parameters<typeof briefingFrom>[0] = {
-      periodFacts: (region, from, to, tz) => repo.scanPeriodFacts(region, from, to, tz), daily: (...a) => repo.daily(...a),
+      periodFacts: (region, from, to, tz) => repo.scanPeriodFacts(region, from, to, tz), daily: (...a) => repo.scanDaily(...a),
       list: (...a) => repo.list(...a), iterate: (...a) => repo.iterate(...a), actorsOf: (...a) => repo.actorsOf(...a),
     };
     // the current year, week and month, a city's year, and a past month (last year's same month, closed)

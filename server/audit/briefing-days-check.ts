@@ -1,5 +1,5 @@
 /**
- * The briefing's per-day counts (migration 012, server/briefing/days-store.ts) are a second projection of the
+ * The briefing's per-day counts (migration 013, server/briefing/days-store.ts) are a second projection of the
  * history beside `hazards`: briefings — and the presentation's 隐患来源 slide — sum them. The integrity check
  * compares them with the history in the same read snapshot as its walk: the province's last year and last week
  * counted from the per-day tables and from the scan of `hazards` and `changes` (server/hazards/briefing-sql.ts,

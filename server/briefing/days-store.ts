@@ -5,7 +5,7 @@
  * after it, server/briefing/daily.ts), and rebuilt from the history when the meta key `briefing_days` is not
  * BRIEFING_DAYS_VERSION. Portable SQL over the driver port (server/hazards/chain-driver.ts).
  */
-import { getRegion } from '../../shared/regions';
+import { getRegion, PROVINCE_CODE } from '../../shared/regions';
 import type { StateChange, StateFacts } from '../../shared/briefing';
 import type { Level, Sector, Source, Status } from '../../shared/domain';
 import { addDays } from '../../shared/time';
@@ -23,7 +23,7 @@ const cityOf = (regionCode: string): string => {
   return r?.level === 'city' || !r?.parent ? regionCode : r.parent;
 };
 
-type Table = { name: string; key: readonly string[]; counts: readonly string[] };
+type Table = { name: string; key: readonly string[]; counts: readonly string[]; city?: false };
 const AXIS_KEY = ['region_code', 'axis', 'code', 'level'] as const;
 const DAY_COUNTS_SQL = ['rejected_n', 'closed_n', 'books_n', 'open_n', 'overdue_n', 'rectified_n'] as const;
 const NEW_COUNTS_SQL = ['found_n', 'rectified_n', 'closed_n'] as const;
@@ -33,13 +33,15 @@ const DAYS: Table = { name: 'briefing_days', key: ['day', ...AXIS_KEY], counts: 
 const FOUND: Table = { name: 'briefing_found', key: ['discovered_day', ...AXIS_KEY], counts: NEW_COUNTS_SQL };
 /** the changes dated after the day of discovery, by both days: what a period ending before them must take away */
 const LATE: Table = { name: 'briefing_late', key: ['discovered_day', 'day', ...AXIS_KEY], counts: NEW_COUNTS_SQL };
+/** new (found, not rejected, by the level now) by day of discovery and closed by day of closing, per scope */
+const TREND: Table = { name: 'briefing_trend', key: ['scope', 'day', 'level'], counts: ['new_n', 'closed_n'], city: false };
 /** the sums of DAYS (by day) and of FOUND (by day of discovery) up to and including each mark day */
 const DAY_MARKS: Table = { name: 'briefing_day_marks', key: ['mark_day', ...AXIS_KEY], counts: DAY_COUNTS_SQL };
 const FOUND_MARKS: Table = { name: 'briefing_found_marks', key: ['mark_day', ...AXIS_KEY], counts: NEW_COUNTS_SQL };
 
 /** `size` rows of one upsert that adds its counts to the row already there. */
 function upsertSql(t: Table, size: number): string {
-  const cols = [...t.key, 'city_code', ...t.counts];
+  const cols = [...t.key, ...(t.city === false ? [] : ['city_code']), ...t.counts];
   const values = Array.from({ length: size }, (_, i) => `(${cols.map((_, j) => `@r${i}c${j}`).join(', ')})`).join(', ');
   return `INSERT INTO ${t.name} (${cols.join(', ')}) VALUES ${values}
     ON CONFLICT (${t.key.join(', ')}) DO UPDATE SET ${t.counts.map((c) => `${c} = ${t.name}.${c} + excluded.${c}`).join(', ')}`;
@@ -133,6 +135,12 @@ export async function applyCells(q: Query, diff: CellDiff, rowsPerStatement = 64
       if (c.day > c.discoveredDay) late.add([c.discoveredDay, c.day, c.regionCode, axis, codeOf(c, axis), c.level], city, counts);
     }
   }
+  // the trend (new and closed per day) for the province, the city and the county: a briefing reads its own scope's days
+  const trend = new Rows(3);
+  const scopes = (regionCode: string) => new Set([PROVINCE_CODE, cityOf(regionCode), regionCode]);
+  for (const c of diff.newCells()) if (c.found) for (const s of scopes(c.regionCode)) trend.add([s, c.discoveredDay, c.level], '', [c.found, 0]);
+  for (const c of diff.dayCells()) if (c.closed) for (const s of scopes(c.regionCode)) trend.add([s, c.day, c.level], '', [0, c.closed]);
+  await upsert(q, TREND, trend.list().map((r) => [r[0], r[1], r[2], r[4], r[5]]), rowsPerStatement);
   const dayRows = days.list();
   const foundRows = found.list();
   await upsert(q, DAYS, dayRows, rowsPerStatement);
@@ -183,7 +191,7 @@ export async function markMonths(q: Query, day: string): Promise<void> {
 }
 
 /** Every table of the counts (migration 013). */
-export const BRIEFING_TABLES = ['briefing_days', 'briefing_found', 'briefing_late', 'briefing_day_marks', 'briefing_found_marks', 'briefing_mark_days'] as const;
+export const BRIEFING_TABLES = ['briefing_days', 'briefing_found', 'briefing_late', 'briefing_day_marks', 'briefing_found_marks', 'briefing_mark_days', 'briefing_trend'] as const;
 
 /** A `hazards` row's columns that the contribution reads. */
 export type LifeRow = {

@@ -1,6 +1,6 @@
 /**
  * npx tsx server/cli/briefing-days.ts rebuild
- *   refills the briefing's per-day counts (briefing_days, briefing_new, briefing_marks) from the hazards and
+ *   refills the briefing's per-day counts (briefing_days, briefing_found, briefing_late, briefing_trend, their marks) from the hazards and
  *   their history, in one write transaction, on the store the server is configured with (DATA_DIR, or
  *   DATABASE_URL=postgres://…). The server does the same by itself when it opens a store whose counts are
  *   missing or of an older version (docs/ARCHITECTURE.md "Briefings from daily aggregates"); this forces it.

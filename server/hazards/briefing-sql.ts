@@ -1,9 +1,9 @@
 /**
  * The briefing's reads, two ways that give the same briefing:
  * - `periodFactsFromDays` (what the server runs): sums over the per-day counts the store keeps (tables
- *   briefing_days and briefing_new, server/briefing/daily.ts), plus the few facts that need the history itself,
- *   each an indexed read: the closures of the period's new hazards (their times, for the time-to-close), the
- *   extensions of hazards extended repeatedly, and the province's listings.
+ *   briefing_days, briefing_found, briefing_late and their marks, migration 013; server/briefing/days-store.ts),
+ *   plus the few facts that need the history itself, each an indexed read: the closure times of the units that can
+ *   raise fast_closure, the extensions of hazards extended repeatedly, and the province's listings.
  * - `periodFactsWith` (the scan, kept as the reference the aggregates are tested against): plain GROUP BY over the
  *   indexed day columns (discovered_day, closed_day), and the changes of the hazards that may have been open at
  *   the end of the period (their status, level and deadline are replayed in shared/briefing-count.ts).

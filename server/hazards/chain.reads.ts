@@ -4,6 +4,7 @@
  */
 import type { PeriodFacts } from '../../shared/briefing';
 import type { ListFilter } from '../../shared/schemas';
+import { getRegion, PROVINCE_CODE } from '../../shared/regions';
 import { periodFactsFromDays, periodFactsWith, scopeSql, type PeriodNeed } from './briefing-sql';
 import type { ChainDriver, Params } from './chain-driver';
 import { inList } from './chain-driver';
@@ -43,8 +44,27 @@ export class ChainReads {
     return everyPage((cursor) => this.list(filter, 1000, cursor, today));
   }
 
-  /** New (not rejected) and closed hazards per day: two GROUP BYs over the day columns, in one snapshot. */
+  /**
+   * New (not rejected, by the level now) and closed hazards per day, from the briefing's per-day counts
+   * (briefing_trend, server/briefing/days-store.ts): at most two rows a day of the region's own scope.
+   */
   async daily(region: string, fromDay: string, toDay: string): Promise<DailyRow[]> {
+    const rows = await this.driver.snapshot((q) => q<{ day: string; level: string; n: number | string; closed: number | string }>(
+      `SELECT day, level, new_n AS n, closed_n AS closed FROM briefing_trend WHERE scope = @scope AND day BETWEEN @from AND @to`,
+      { scope: getRegion(region)?.level === 'province' || !getRegion(region) ? PROVINCE_CODE : region, from: fromDay, to: toDay }));
+    const byDay = new Map<string, DailyRow>();
+    for (const r of rows) {
+      const d = byDay.get(r.day) ?? byDay.set(r.day, { day: r.day, new: 0, newMajor: 0, closed: 0 }).get(r.day)!;
+      d.new += num(r.n);
+      if (r.level === 'major') d.newMajor += num(r.n);
+      d.closed += num(r.closed);
+    }
+    // as the scan: a day with nothing is not listed
+    return [...byDay.values()].filter((d) => d.new || d.closed).sort((a, b) => a.day.localeCompare(b.day));
+  }
+
+  /** The same by two GROUP BYs over the day columns, in one snapshot: the reference the counts are tested against. */
+  async scanDaily(region: string, fromDay: string, toDay: string): Promise<DailyRow[]> {
     const scope = scopeSql(region);
     const p = { from: fromDay, to: toDay, region };
     const [created, closed] = await this.driver.snapshot(async (q) => [

@@ -4,7 +4,7 @@
  * ones its write path maintained, change by change, including changes dated before earlier ones — then for
  * random regions and periods the briefing from `periodFacts` (the aggregates) equals the briefing from
  * `scanPeriodFacts` (the scan and replay of server/hazards/briefing-sql.ts), figure for figure, flags and text.
- * The first day turn marks the months before it (briefing_marks), so every later change dated back in them is
+ * The first day turn marks the days before it (briefing_day_marks, briefing_found_marks), so every later change dated back before a mark is
  * added to the marks as well. A rebuild from the history gives the same counts again, and a store whose counts
  * are missing refills them when it opens.
  */
@@ -42,7 +42,7 @@ async function feed(repo: ChainStore, hazards: SimHazard[], r: ReturnType<typeof
   }), TZ));
   const out = await repo.ingest(inputs, ACTOR, iso(NOW));
   expect(out.every((o) => o.status === 'accepted')).toBe(true);
-  // the first day turn marks the months before today (briefing_marks): every later change dated in them
+  // the first day turn marks the days before today (the marks): every later change dated before a mark
   // goes through the marks too
   await repo.turnDay(TODAY, iso(NOW));
   const events = hazards.flatMap((h) => h.events.map((e) => ({ h, e }))).sort((a, b) => a.e.at - b.e.at);
@@ -60,7 +60,7 @@ async function feed(repo: ChainStore, hazards: SimHazard[], r: ReturnType<typeof
 }
 
 const scanOf = (repo: ChainStore): Parameters<typeof briefingFrom>[0] => ({
-  periodFacts: (region, from, to, tz) => repo.scanPeriodFacts(region, from, to, tz), daily: (...a) => repo.daily(...a),
+  periodFacts: (region, from, to, tz) => repo.scanPeriodFacts(region, from, to, tz), daily: (...a) => repo.scanDaily(...a),
   list: (...a) => repo.list(...a), iterate: (...a) => repo.iterate(...a), actorsOf: (...a) => repo.actorsOf(...a),
 });
 

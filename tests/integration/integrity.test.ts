@@ -61,7 +61,8 @@ describe('an edited SQLite file', () => {
     ['a token row inserted', (db) => void db.prepare("INSERT INTO tokens (id, hash, role, region, name, created_at) VALUES ('forged01', 'f00d', 'admin', '140000', 'forged', '2024-11-18T00:00:00.000Z')").run(), /^token forged01$/],
     // the briefing's per-day counts, a second projection the briefings and the 隐患来源 slide sum
     ['a per-day count of the briefing raised', (db) => {
-      expect(db.prepare('UPDATE briefing_days SET open_n = open_n + 5 WHERE (day, region_code, sector, source, level) = (SELECT day, region_code, sector, source, level FROM briefing_days WHERE open_n > 0 LIMIT 1)').run().changes).toBe(1);
+      // the newest day: after the last mark, so the briefing reads the row itself (an older one is read through its marks)
+      expect(db.prepare('UPDATE briefing_days SET open_n = open_n + 5 WHERE (day, region_code, axis, code, level) = (SELECT day, region_code, axis, code, level FROM briefing_days WHERE open_n > 0 ORDER BY day DESC LIMIT 1)').run().changes).toBe(1);
     }, /^table briefing_days$/],
   ])('%s → starts flagged, naming the record', async (_what, edit, record) => {
     const s = await seeded();
@@ -82,7 +83,7 @@ describe.skipIf(pgMissing !== null)('an edited PostgreSQL row', () => {
     ['a major hazard lowered in the table', "UPDATE hazards SET level = 'general' WHERE id = 'INT-0'", 'hazard INT-0'],
     [
       'a per-day count of the briefing lowered',
-      'UPDATE briefing_days SET open_n = open_n - 1 WHERE ctid = (SELECT ctid FROM briefing_days WHERE open_n > 0 LIMIT 1)',
+      'UPDATE briefing_days SET open_n = open_n - 1 WHERE ctid = (SELECT ctid FROM briefing_days WHERE open_n > 0 ORDER BY day DESC LIMIT 1)',
       'table briefing_days',
     ],
   ])('%s before a restart → flagged', async (_what, sql, record) => {

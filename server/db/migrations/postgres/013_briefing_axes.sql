@@ -84,5 +84,15 @@ CREATE TABLE briefing_found_marks (
   PRIMARY KEY (mark_day, region_code, axis, code, level)
 );
 CREATE TABLE briefing_mark_days (mark_day TEXT COLLATE "C" PRIMARY KEY);
+-- briefing_trend: the briefing's trend per scope (the province, a city, a county: each hazard counts in all three):
+-- new (not rejected, by its level now) on its day of discovery, closed on its day of closing.
+CREATE TABLE briefing_trend (
+  scope          TEXT COLLATE "C" NOT NULL,
+  day            TEXT COLLATE "C" NOT NULL,
+  level          TEXT COLLATE "C" NOT NULL,
+  new_n          BIGINT NOT NULL DEFAULT 0,
+  closed_n       BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (scope, day, level)
+);
 -- the hazards extended repeatedly (RULES.repeatedExtensions in shared/briefing-flags.ts): few, read by every briefing
 CREATE INDEX hazards_extended ON hazards (id) WHERE extensions >= 2;

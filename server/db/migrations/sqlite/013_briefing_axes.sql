@@ -84,5 +84,15 @@ CREATE TABLE briefing_found_marks (
   PRIMARY KEY (mark_day, region_code, axis, code, level)
 ) WITHOUT ROWID;
 CREATE TABLE briefing_mark_days (mark_day TEXT PRIMARY KEY) WITHOUT ROWID;
+-- briefing_trend: the briefing's trend per scope (the province, a city, a county: each hazard counts in all three):
+-- new (not rejected, by its level now) on its day of discovery, closed on its day of closing.
+CREATE TABLE briefing_trend (
+  scope          TEXT NOT NULL,
+  day            TEXT NOT NULL,
+  level          TEXT NOT NULL,
+  new_n          INTEGER NOT NULL DEFAULT 0,
+  closed_n       INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (scope, day, level)
+) WITHOUT ROWID;
 -- the hazards extended repeatedly (RULES.repeatedExtensions in shared/briefing-flags.ts): few, read by every briefing
 CREATE INDEX hazards_extended ON hazards (id) WHERE extensions >= 2;
