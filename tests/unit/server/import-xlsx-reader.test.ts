@@ -179,17 +179,16 @@ describe('the .xlsx reader reads as exceljs did', () => {
   const exceljsBook = fc.record({
     rows: fc.array(fc.record({ skip: fc.integer({ min: 0, max: 2 }), values: fc.array(value, { maxLength: 12 }) }), { maxLength: 20 }),
     shared: fc.boolean(),
-    stream: fc.boolean(),
     numFmt: fc.constantFrom('yyyy-mm-dd', 'yyyy-mm-dd hh:mm', 'yyyy"年"m"月"d"日"', '0.00', undefined),
     sheets: fc.integer({ min: 1, max: 2 }),
   });
 
-  it('on workbooks exceljs writes, streamed or not, shared strings or inline (property)', async () => {
+  it('on workbooks exceljs writes, shared strings or inline, one sheet or two (property)', async () => {
     await fc.assert(fc.asyncProperty(exceljsBook, async (b) => {
       const file = path();
-      // rich text written inline (the streaming writer without shared strings) exceljs read as its last run (pinned below)
-      const inlineRich = b.stream && !b.shared;
-      const fill = (ws: ExcelJS.Worksheet, commit: boolean) => {
+      // rich text written inline (without shared strings) exceljs read as its last run (pinned below)
+      const inlineRich = !b.shared;
+      const fill = (ws: ExcelJS.Worksheet) => {
         let r = 0;
         for (const row of b.rows) {
           r += 1 + row.skip;
@@ -200,22 +199,19 @@ describe('the .xlsx reader reads as exceljs did', () => {
             cell.value = v as ExcelJS.CellValue;
             if ((v instanceof Date || typeof v === 'number') && b.numFmt) cell.numFmt = b.numFmt;
           });
-          if (commit) xr.commit();
+          xr.commit();
         }
       };
-      if (b.stream) {
-        const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: b.shared, useStyles: true });
-        for (let k = 0; k < b.sheets; k++) {
-          const ws = wb.addWorksheet(`表${k}`);
-          fill(ws, true);
-          ws.commit();
-        }
-        await wb.commit();
-      } else {
-        const wb = new ExcelJS.Workbook();
-        for (let k = 0; k < b.sheets; k++) fill(wb.addWorksheet(`表${k}`), false);
-        await wb.xlsx.writeFile(file);
+      // the streaming writer only: the other adds its parts asynchronously, in an order that varies from run
+      // to run, and exceljs's reader misreads some orders (a sheet before styles.xml loses its date formats,
+      // a sheet before workbook.xml fails): the new reader's independence of the order is pinned below
+      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: b.shared, useStyles: true });
+      for (let k = 0; k < b.sheets; k++) {
+        const ws = wb.addWorksheet(`表${k}`);
+        fill(ws);
+        ws.commit();
       }
+      await wb.commit();
       same(await both(file));
     }), { numRuns: 40 });
     comparedMost();
