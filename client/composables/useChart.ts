@@ -6,12 +6,16 @@
  *
  * Two ways to draw, one per kind of screen:
  * - live (the wall): at the stage's real pixel density (device pixels × stage scale, so text stays crisp on a
- *   4K wall), recreated when that density changes; updates merge into the chart and animate.
+ *   4K wall), recreated when that density changes; no animation (a wall repaints a 4K canvas for every animated
+ *   frame, for motion nobody needs); updates replace the series, at most once per animation frame and the latest
+ *   of them (client/lib/frame.ts). A chart's option should keep its identity while nothing drawn changed
+ *   (sameUnlessKey): an unchanged option is then never handed to ECharts again.
  * - still (document pages, slides, exports: `{ still: true }`): at the device's pixel ratio, no animation
  *   anywhere (print, export, video), each update redraws the whole option.
  */
 import { markRaw, onBeforeUnmount, onMounted, shallowRef, watch, type Ref } from 'vue';
 import { echarts, type ECharts, type ECOption } from '../lib/echarts';
+import { perFrame } from '../lib/frame';
 import { useStageStore } from '../stores/stage.store';
 
 export type ChartClick = { componentType?: string; seriesType?: string; name?: string };
@@ -25,9 +29,14 @@ export function useChart(el: Ref<HTMLElement | null>, option: () => ECOption | n
   let observer: ResizeObserver | null = null;
 
   const draw = (c: ECharts, o: ECOption, first: boolean) =>
-    still ? c.setOption({ animation: false, ...o }, { notMerge: true }) : c.setOption(o, first ? { notMerge: true } : { replaceMerge: ['series'] });
+    c.setOption({ ...o, animation: false }, still || first ? { notMerge: true } : { replaceMerge: ['series'] });
+  // live: the latest option of this frame, drawn just before it is painted
+  const frame = perFrame<ECOption>((o) => {
+    if (chart.value) draw(chart.value, o, false);
+  });
 
   function dispose(): void {
+    frame.cancel();
     chart.value?.dispose();
     chart.value = null;
   }
@@ -52,7 +61,9 @@ export function useChart(el: Ref<HTMLElement | null>, option: () => ECOption | n
 
   if (!still) watch(pixelRatio, init);
   watch(option, (o) => {
-    if (o && chart.value) draw(chart.value, o, false);
+    if (!o || !chart.value) return;
+    if (still) draw(chart.value, o, false);
+    else frame.push(o);
   });
 
   onBeforeUnmount(() => {

@@ -11,6 +11,7 @@ import { listPart } from './list';
 import { postConcurrencyPart } from './post-concurrency';
 import { renderBlocks, writeReport, type PartGroup } from './report';
 import { benchHazards } from './rows';
+import { wallPart } from './wall-render';
 import { USAGE, load, log, machine, parseFlags, type PartResult } from './util';
 
 async function main(argv: string[]): Promise<number> {
@@ -45,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
   if (want('crossnode')) await run('crossnode', 'Several nodes', () => crossNodePart());
   if (want('heavy')) await run('heavy', 'Heavy reads', () => heavyPart(flags));
   if (want('list')) await run('list', 'Filtered lists', () => listPart(flags));
+  if (want('wall')) await run('wall', 'Wall rendering', () => wallPart());
   loads.end = load();
 
   const report = renderBlocks(machine(), flags, argv, groups, loads, performance.now() - t0);

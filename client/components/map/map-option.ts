@@ -39,6 +39,20 @@ export function mapText(p: Pick<MapInput, 'children' | 'byRegion' | 'metric' | '
   return `${p.labels[p.metric]}：${parts.join('，')}`;
 }
 
+/**
+ * Everything the choropleth draws, as a string: for each child its metric's number and whether it is a blind spot
+ * (the colour follows from the number and the classes), and the classes, the labels, the map and the size. Equal
+ * keys draw the same picture, so the option is not rebuilt; counts the map does not draw (a general hazard when
+ * it shows open majors) leave the key alone. The tooltip is not in it: it reads the counts when it opens.
+ */
+export function mapKey(p: MapInput): string {
+  const items = p.children.map((code) => {
+    const c = p.byRegion[code];
+    return [code, !c || c.total === 0, c ? c[p.metric] : 0];
+  });
+  return JSON.stringify([p.mapName, p.small, p.metric, p.labels, p.bins, items]);
+}
+
 export function mapOption(p: MapInput): ECOption {
   const fs = p.small ? { name: 15, value: 20 } : { name: 19, value: 26 };
   const data = p.children.map((code) => {
@@ -71,7 +85,8 @@ export function mapOption(p: MapInput): ECOption {
         const d = (params as { data?: Item }).data;
         if (!d) return '';
         if (d.blind) return `<b>${escapeHtml(d.label)}</b><br/>${escapeHtml(p.labels.blind)}`;
-        const c = d.counts;
+        // the counts of now: an option is kept while the map's own numbers stand still (mapKey)
+        const c = p.byRegion[d.name] ?? d.counts;
         const row = (k: string, v: number) => `${escapeHtml(k)}：<b>${escapeHtml(formatInt(v))}</b>`;
         return [
           `<b>${escapeHtml(d.label)}</b>`,
