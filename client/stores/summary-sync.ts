@@ -18,11 +18,15 @@ export function applyDelta(cur: Summary, d: SummaryDelta): { outcome: DeltaOutco
   if (d.region !== cur.region) return { outcome: 'other-region', summary: cur };
   if (d.version <= cur.version) return { outcome: 'duplicate', summary: cur };
   if (d.fromVersion !== cur.version) return { outcome: 'gap', summary: cur };
+  // A part the delta does not touch keeps its identity (and so does every untouched entry of a part it does):
+  // a panel handed the same object skips its render. A touched part is a copy: the current one is never mutated.
+  const ch = d.changes;
+  const touched = (part: object | undefined) => part !== undefined && Object.keys(part).length > 0;
   const next: Summary = {
     ...cur,
-    byRegion: { ...cur.byRegion },
-    bySector: { ...cur.bySector },
-    matrix: { ...cur.matrix },
+    byRegion: touched(ch.byRegion) ? { ...cur.byRegion } : cur.byRegion,
+    bySector: touched(ch.bySector) ? { ...cur.bySector } : cur.bySector,
+    matrix: touched(ch.matrix) ? { ...cur.matrix } : cur.matrix,
     version: d.version,
     asOf: d.asOf,
     today: d.today ?? cur.today,

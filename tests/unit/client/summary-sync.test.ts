@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyDelta, backoffDelay, freshnessAt, STALE_AFTER_MS } from '../../../client/stores/summary-sync';
-import { deltaTo, fact, summaryOf } from './fixtures';
+import { applyChanges } from '../../../shared/aggregation';
+import { deltaTo, fact, rng, summaryOf } from './fixtures';
 
 describe('applyDelta', () => {
   const base = summaryOf('140000', [fact()], 10);
@@ -65,5 +66,53 @@ describe('backoffDelay', () => {
     expect(backoffDelay(3, 1000, 30_000, () => 0.5)).toBe(8000);
     expect(backoffDelay(50, 1000, 30_000, () => 0.99)).toBe(30_000);
     expect(backoffDelay(2, 1000, 30_000, () => 0)).toBe(2000);
+  });
+});
+
+describe('applyDelta keeps what a delta does not touch', () => {
+  const clone = <T>(x: T): T => structuredClone(x);
+  const CITIES = ['140100', '140200', '140400', '141100'];
+  const SECTORS = ['coal', 'fire', 'hazchem'] as const;
+
+  it('equals the reference for random partial deltas, shares only untouched parts and never changes the old summary', () => {
+    const r = rng(99);
+    let facts = [fact()];
+    let cur = summaryOf('140000', facts, 1);
+    let shared = 0;
+    for (let v = 2; v < 400; v++) {
+      facts = [...facts, fact({ regionCode: `${r.pick(CITIES).slice(0, 4)}0${r.int(3) + 1}`, sector: r.pick(SECTORS), level: r.next() < 0.3 ? 'major' : 'general' })];
+      const full = deltaTo('140000', facts, v - 1, v).changes;
+      // the server sends the parts that changed: here a random subset of the parts and of their entries
+      const pick = <T>(rec: Record<string, T> | undefined) => {
+        if (!rec || r.next() < 0.4) return undefined;
+        const out: Record<string, T> = {};
+        for (const [k, x] of Object.entries(rec)) if (r.next() < 0.5) out[k] = x;
+        return out;
+      };
+      const changes = { totals: r.next() < 0.5 ? full.totals : undefined, byRegion: pick(full.byRegion), bySector: pick(full.bySector), matrix: pick(full.matrix) };
+      const d = { region: '140000', fromVersion: v - 1, version: v, asOf: `t${v}`, changes };
+      const before = clone(cur);
+      const { outcome, summary } = applyDelta(cur, d);
+      expect(outcome).toBe('applied');
+      // the reference: the same changes applied to a deep copy
+      const ref = clone(cur);
+      applyChanges(ref, changes);
+      expect(JSON.stringify({ ...summary, version: 0, asOf: '' })).toBe(JSON.stringify({ ...ref, version: 0, asOf: '' }));
+      expect(cur).toEqual(before);
+      for (const part of ['byRegion', 'bySector', 'matrix'] as const) {
+        const changed = Object.keys(changes[part] ?? {}).length > 0;
+        if (summary[part] === cur[part]) {
+          shared++;
+          expect(changed).toBe(false);
+        } else expect(changed).toBe(true);
+        // an entry the delta sent is the delta's; one it did not send is the very object shown before
+        for (const k of Object.keys(summary[part])) {
+          if (k in (changes[part] ?? {})) expect(summary[part][k]).toBe(changes[part]![k]);
+          else expect(summary[part][k]).toBe(cur[part][k]);
+        }
+      }
+      cur = summary;
+    }
+    expect(shared).toBeGreaterThan(100);
   });
 });
