@@ -13,14 +13,14 @@ export const TICKER_MAX = 50;
 export type TickerItem = HazardReported & {
   /** When it was reported (server clock, ms): the ticker's order. */
   at: number;
-  /** Arrived live on this screen (flashes), rather than loaded as history. */
+  /** Arrived live on this screen (highlighted), rather than loaded as history. */
   live: boolean;
 };
 
 /**
  * Merges items into a list: newest first, one per id, at most `max`. A newer copy of an item replaces the older one,
  * except that an item that arrived live stays live (and keeps its arrival time): a history re-seed after a reconnect
- * must not silence the flash of a hazard that just came in. Pure, for tests.
+ * must not drop the highlight of a hazard that just came in. Pure, for tests.
  */
 export function mergeTicker(list: readonly TickerItem[], add: readonly TickerItem[], max = TICKER_MAX): TickerItem[] {
   const byId = new Map<string, TickerItem>();
@@ -55,8 +55,8 @@ export const useTickerStore = defineStore('ticker', () => {
   let seeded = false;
 
   /**
-   * Loads the newest majors of the scope. The first load is history (does not flash); a later load is the gap-fill
-   * after a reconnect, and what it brings that this screen has not shown arrived while it was away: that flashes.
+   * Loads the newest majors of the scope. The first load is history (not highlighted); a later load is the gap-fill
+   * after a reconnect, and what it brings that this screen has not shown arrived while it was away: that is highlighted.
    */
   async function seed(): Promise<void> {
     if (!scope) return;

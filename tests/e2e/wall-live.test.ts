@@ -38,7 +38,7 @@ describe('wall live updates', () => {
     await waitKpisMatch(page, server, '140000', 10_000);
   }
 
-  it('a new major hazard reaches the ticker (flashing) and the totals', async () => {
+  it('a new major hazard reaches the ticker (highlighted as live) and the totals', async () => {
     const before = Number(await page.getAttribute('[data-testid="kpi-major-open"]', 'data-value'));
     const title = '主要通风机无备用电源 <b>&amp;</b> {n|x}';
     await postAndSee('E2E-LIVE-1', '141102', title);
