@@ -17,7 +17,9 @@
  *   from it, which runs after that frame's paint).
  * At the end the headline numbers on screen must equal the API's summary of the region (a stale number fails the run).
  *
- * Standalone: `nice -n 5 npx tsx scripts/bench/wall-render.ts [--seconds 60] [--rate 10] [--seed 5000] [--no-build] [--shots]`
+ * Standalone: `nice -n 5 npx tsx scripts/bench/wall-render.ts [--seconds 60] [--rate 10] [--seed 5000] [--no-build] [--shots]
+ * [--peer DIR]`; `--peer` also measures another built checkout's wall (e.g. `git worktree add` of main, then
+ * `npx vite build` there), at the same time on its own server: before and after under the same load.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -264,19 +266,15 @@ async function waitMatch(page: Page, server: ChildServer, region: string, timeou
   }
 }
 
-export async function benchWall(o: WallOpts = WALL_DEFAULTS): Promise<WallResult> {
-  const env = envMeter();
-  const loadStart = load();
-  if (o.build) {
-    log('wall: vite build');
-    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  }
-  const server = await startServer();
-  let browser: Browser | null = null;
+type Subject = { label: string; server: ChildServer; browser: Browser; page: Page; cdp: CDPSession; browserCdp: CDPSession };
+type Start = typeof startServer;
+
+async function openSubject(label: string, start: Start, o: WallOpts): Promise<Subject> {
+  const server = await start();
   try {
-    log(`wall: seeding ${o.seed} hazards`);
+    log(`wall[${label}]: seeding ${o.seed} hazards`);
     await seedStore(server, o.seed);
-    browser = await launchChromium();
+    const browser = await launchChromium();
     const page = await browser.newPage({ viewport: SIZE, deviceScaleFactor: 1 });
     await page.addInitScript({ content: INSTRUMENT });
     const browserCdp = await browser.newBrowserCDPSession();
@@ -285,77 +283,114 @@ export async function benchWall(o: WallOpts = WALL_DEFAULTS): Promise<WallResult
     await page.goto(`${server.url}/?token=${server.tokens.display}`);
     await page.waitForSelector('[data-testid="freshness"][data-state="live"]', { timeout: 60_000 });
     await waitMatch(page, server, PROVINCE);
-    // let the first drawing, fonts and the REST panels settle
-    await sleep(5_000);
-
-    log(`wall: idle ${o.seconds} s (the peer)`);
-    const i0 = await meters(browserCdp, cdp, page);
-    await sleep(o.seconds * 1000);
-    const idle = windowOf(i0, await meters(browserCdp, cdp, page), 0);
-
-    log(`wall: ${o.rate} reports/s for ${o.seconds} s`);
-    let rep = reporter(server, o.rate, 'WALL-L');
-    await sleep(3_000);
-    const l0 = await meters(browserCdp, cdp, page);
-    await sleep(o.seconds * 1000);
-    const l1 = await meters(browserCdp, cdp, page);
-    log(`wall: traced ${o.traceSeconds} s`);
-    const before = l1.deltas;
-    const events = await trace(cdp, () => sleep(o.traceSeconds * 1000));
-    const recs = await page.evaluate((from) => (window as unknown as { __hzDeltas: Array<{ sync: number }> }).__hzDeltas.slice(from), before);
-    let r1 = await rep.stop();
-    const loaded = windowOf(l0, l1, r1.sent);
-    if (process.env.HZ_WALL_TRACE_DETAIL) writeFileSync(process.env.HZ_WALL_TRACE_DETAIL, JSON.stringify(events));
-    const charged = perDeltaFromTrace(events);
-    const path = stats(pathCpuFromTrace(events));
-    if (!charged.length) {
-      const names = new Map<string, number>();
-      for (const e of events) names.set(`${e.cat}|${e.name}|${e.ph}`, (names.get(`${e.cat}|${e.name}|${e.ph}`) ?? 0) + 1);
-      throw new Error(`wall: no delta marks in the trace (${recs.length} deltas recorded; ${events.length} events: ${JSON.stringify([...names].slice(0, 40))})`);
-    }
-    const sync = stats(recs.map((r) => r.sync).filter(Number.isFinite));
-    await waitMatch(page, server, PROVINCE);
-
-    log(`wall: CPU throttled 4×, ${o.throttledSeconds} s`);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-    const t0 = await page.evaluate(() => (window as unknown as { __hzDeltas: unknown[] }).__hzDeltas.length);
-    rep = reporter(server, o.rate, 'WALL-T');
-    await sleep(o.throttledSeconds * 1000);
-    r1 = await rep.stop();
-    await sleep(2_000);
-    const trecs = await page.evaluate((from) => (window as unknown as { __hzDeltas: Array<{ frame: number }> }).__hzDeltas.slice(from), t0);
-    const check = await waitMatch(page, server, PROVINCE, 30_000);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-    const frames = trecs.map((r) => r.frame);
-    if (frames.some((f) => !Number.isFinite(f))) log(`wall: ${frames.filter((f) => !Number.isFinite(f)).length} throttled deltas never reached a frame`);
-
-    if (o.shots) {
-      const dir = resolve(ROOT, 'docs/screenshots');
-      mkdirSync(dir, { recursive: true });
-      for (const size of [{ width: 1920, height: 1080 }, SIZE]) {
-        await page.setViewportSize(size);
-        await sleep(1_500);
-        await waitMatch(page, server, PROVINCE);
-        await page.screenshot({ path: resolve(dir, `wall-load-${size.width}x${size.height}.png`) });
-      }
-      const s = await summaryOf(server, PROVINCE);
-      log(`wall: screenshots of version ${s.version}: totals ${JSON.stringify(s.totals)}`);
-      log(`wall: bySector ${JSON.stringify(Object.fromEntries(Object.entries(s.bySector).map(([k, c]) => [k, [c.total, c.majorOpen]])))}`);
-      log(`wall: byRegion majorOpen ${JSON.stringify(Object.fromEntries(Object.entries(s.byRegion).map(([k, c]) => [k, c.majorOpen])))}`);
-    }
-
-    return {
-      machine: machine(), load: { start: loadStart, end: load() }, env: env(), seeded: o.seed, rate: o.rate,
-      loaded, idle,
-      perDelta: { ...stats(charged.map((c) => c.cpu)), wall: stats(charged.map((c) => c.wall)), deltas: charged.length, syncP50: sync.p50, syncP99: sync.p99 },
-      throttled: { ...stats(frames.map((f) => (Number.isFinite(f) ? f : Infinity))), rate: 4, never: frames.filter((f) => !Number.isFinite(f)).length },
-      pathCpu: path,
-      check,
-    };
-  } finally {
-    await browser?.close();
+    return { label, server, browser, page, cdp, browserCdp };
+  } catch (e) {
     await server.stop();
-    rmSync(server.dataDir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function closeSubject(x: Subject): Promise<void> {
+  await x.browser.close().catch(() => undefined);
+  await x.server.stop();
+  rmSync(x.server.dataDir, { recursive: true, force: true });
+}
+
+const deltasOf = (page: Page, from: number) =>
+  page.evaluate((f) => (window as unknown as { __hzDeltas: Array<{ sync: number; frame: number }> }).__hzDeltas.slice(f), from);
+
+/** Every phase runs on all subjects at once (each its own server, store, reporter and browser): same time, same load. */
+async function measure(xs: Subject[], o: WallOpts): Promise<Array<Omit<WallResult, 'machine' | 'load' | 'env' | 'seeded' | 'rate'>>> {
+  const all = <T>(f: (x: Subject) => Promise<T>) => Promise.all(xs.map(f));
+  // let the first drawing, fonts and the REST panels settle
+  await sleep(5_000);
+  log(`wall: idle ${o.seconds} s (the peer)`);
+  const i0 = await all((x) => meters(x.browserCdp, x.cdp, x.page));
+  await sleep(o.seconds * 1000);
+  const i1 = await all((x) => meters(x.browserCdp, x.cdp, x.page));
+
+  log(`wall: ${o.rate} reports/s for ${o.seconds} s`);
+  let reps = xs.map((x) => reporter(x.server, o.rate, 'WALL-L'));
+  await sleep(3_000);
+  const l0 = await all((x) => meters(x.browserCdp, x.cdp, x.page));
+  await sleep(o.seconds * 1000);
+  const l1 = await all((x) => meters(x.browserCdp, x.cdp, x.page));
+  log(`wall: traced ${o.traceSeconds} s`);
+  const traced = await all((x) => trace(x.cdp, () => sleep(o.traceSeconds * 1000)));
+  const recs = await Promise.all(xs.map((x, i) => deltasOf(x.page, l1[i]!.deltas)));
+  const sent = await Promise.all(reps.map((r) => r.stop()));
+  if (process.env.HZ_WALL_TRACE_DETAIL) writeFileSync(process.env.HZ_WALL_TRACE_DETAIL, JSON.stringify(traced[0]));
+  await all((x) => waitMatch(x.page, x.server, PROVINCE));
+
+  log(`wall: CPU throttled 4×, ${o.throttledSeconds} s`);
+  await all((x) => x.cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 }));
+  const t0 = await all((x) => x.page.evaluate(() => (window as unknown as { __hzDeltas: unknown[] }).__hzDeltas.length));
+  reps = xs.map((x) => reporter(x.server, o.rate, 'WALL-T'));
+  await sleep(o.throttledSeconds * 1000);
+  await Promise.all(reps.map((r) => r.stop()));
+  await sleep(2_000);
+  const trecs = await Promise.all(xs.map((x, i) => deltasOf(x.page, t0[i]!)));
+  const checks = await all((x) => waitMatch(x.page, x.server, PROVINCE, 30_000));
+  await all((x) => x.cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 }));
+
+  return xs.map((x, i) => {
+    const charged = perDeltaFromTrace(traced[i]!);
+    if (!charged.length) throw new Error(`wall[${x.label}]: no delta marks in the trace (${recs[i]!.length} deltas recorded)`);
+    const sync = stats(recs[i]!.map((r) => r.sync).filter(Number.isFinite));
+    const frames = trecs[i]!.map((r) => r.frame);
+    const never = frames.filter((f) => !Number.isFinite(f)).length;
+    if (never) log(`wall[${x.label}]: ${never} throttled deltas never reached a frame`);
+    return {
+      loaded: windowOf(l0[i]!, l1[i]!, sent[i]!.sent), idle: windowOf(i0[i]!, i1[i]!, 0),
+      perDelta: { ...stats(charged.map((c) => c.cpu)), wall: stats(charged.map((c) => c.wall)), deltas: charged.length, syncP50: sync.p50, syncP99: sync.p99 },
+      throttled: { ...stats(frames.map((f) => (Number.isFinite(f) ? f : Infinity))), rate: 4, never },
+      pathCpu: stats(pathCpuFromTrace(traced[i]!)),
+      check: checks[i]!,
+    };
+  });
+}
+
+async function screenshots(x: Subject): Promise<void> {
+  const dir = resolve(ROOT, 'docs/screenshots');
+  mkdirSync(dir, { recursive: true });
+  for (const size of [{ width: 1920, height: 1080 }, SIZE]) {
+    await x.page.setViewportSize(size);
+    await sleep(1_500);
+    await waitMatch(x.page, x.server, PROVINCE);
+    await x.page.screenshot({ path: resolve(dir, `wall-load-${size.width}x${size.height}.png`) });
+  }
+  const s = await summaryOf(x.server, PROVINCE);
+  log(`wall: screenshots of version ${s.version}: totals ${JSON.stringify(s.totals)}`);
+  log(`wall: bySector ${JSON.stringify(Object.fromEntries(Object.entries(s.bySector).map(([k, c]) => [k, [c.total, c.majorOpen]])))}`);
+  log(`wall: byRegion majorOpen ${JSON.stringify(Object.fromEntries(Object.entries(s.byRegion).map(([k, c]) => [k, c.majorOpen])))}`);
+  for (const [city, row] of Object.entries(s.matrix)) log(`wall: matrix ${city} majorOpen by sector ${JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, c]) => [k, c.majorOpen])))}`);
+}
+
+/**
+ * This worktree's wall; with `peerRoot` (another checkout of the project, built), that checkout's wall too, on its
+ * own server, measured at the same time: the before/after pair under one and the same machine load.
+ */
+export async function benchWall(o: WallOpts = WALL_DEFAULTS, peerRoot?: string): Promise<{ main: WallResult; peer?: WallResult }> {
+  const env = envMeter();
+  const loadStart = load();
+  if (o.build) {
+    log('wall: vite build');
+    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  const starts: Array<[string, Start]> = [['main', startServer]];
+  if (peerRoot) {
+    const mod = (await import(pathToFileURL(resolve(peerRoot, 'tests/helpers/server.ts')).href)) as { startServer: Start };
+    starts.push(['peer', mod.startServer]);
+  }
+  const xs: Subject[] = [];
+  try {
+    for (const [label, start] of starts) xs.push(await openSubject(label, start, o));
+    const rs = await measure(xs, o);
+    if (o.shots) await screenshots(xs[0]!);
+    const wrap = (r: (typeof rs)[number]): WallResult => ({ machine: machine(), load: { start: loadStart, end: load() }, env: env(), seeded: o.seed, rate: o.rate, ...r });
+    return { main: wrap(rs[0]!), ...(rs[1] ? { peer: wrap(rs[1]) } : {}) };
+  } finally {
+    for (const x of xs) await closeSubject(x);
   }
 }
 
@@ -364,7 +399,7 @@ const f1 = (x: number) => x.toFixed(1);
 
 /** The part for `npm run bench -- --only wall`. */
 export async function wallPart(o: WallOpts = WALL_DEFAULTS): Promise<PartResult> {
-  const r = await benchWall(o);
+  const { main: r } = await benchWall(o);
   const L = r.loaded;
   const I = r.idle;
   const perDeltaCpu = L.deltas > 0 ? ((L.renderer - I.renderer) * L.seconds) / L.deltas : NaN;
@@ -389,8 +424,9 @@ export async function wallPart(o: WallOpts = WALL_DEFAULTS): Promise<PartResult>
   };
 }
 
-function parseArgs(argv: string[]): WallOpts {
+function parseArgs(argv: string[]): { o: WallOpts; peer?: string } {
   const o = { ...WALL_DEFAULTS };
+  let peer: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--no-build') o.build = false;
@@ -400,13 +436,15 @@ function parseArgs(argv: string[]): WallOpts {
     else if (a === '--seed') o.seed = Number(argv[++i]);
     else if (a === '--trace-seconds') o.traceSeconds = Number(argv[++i]);
     else if (a === '--throttled-seconds') o.throttledSeconds = Number(argv[++i]);
+    else if (a === '--peer') peer = argv[++i];
     else throw new Error(`unknown argument ${a}`);
   }
-  return o;
+  return { o, peer };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  benchWall(parseArgs(process.argv.slice(2))).then(
+  const { o, peer } = parseArgs(process.argv.slice(2));
+  benchWall(o, peer).then(
     (r) => {
       console.log(JSON.stringify(r, null, 2));
       process.exit(0);
