@@ -26,7 +26,7 @@ import { blobStore } from './attachments/blobs';
 import { readRouter } from './hazards/read.router';
 import { openApiRouter } from './http/openapi-page';
 import { createMetrics, sampleAtScrape, type Metrics } from './metrics';
-import { LiveFeed, type IO } from './realtime/realtime';
+import { LiveFeed, SOCKET_OPTIONS, type IO } from './realtime/realtime';
 import { DEFAULT_SOCKET_LIMITS, boundOutput } from './realtime/socket-bounds';
 import { DayClock, RevocationWatcher } from './clocks';
 import { heavyReadsFor, type HeavyReads } from './workers/reads';
@@ -187,13 +187,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const http = createServer(app);
   http.on('clientError', answerClientError);
-  const io: IO = new Server(http, {
-    serveClient: false, maxHttpBufferSize: 1e5, pingInterval: 20_000, pingTimeout: 20_000,
-    // WebSocket only, on both ends (client/socket.ts): HTTP long-polling needs every request of a session on
-    // one node, which a round-robin balancer breaks ("xhr poll error"); docs/OPERATIONS.md
-    transports: ['websocket'],
-    ...(cluster.adapter ? { adapter: cluster.adapter } : {}),
-  });
+  const io: IO = new Server(http, { ...SOCKET_OPTIONS, ...(cluster.adapter ? { adapter: cluster.adapter } : {}) });
   const ctx: AppContext = { service, io, config, log, tokens, reads, cluster, ingest, metrics };
 
   const api = express.Router();

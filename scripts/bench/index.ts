@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { crossNodePart } from './crossnode';
+import { fanoutPart } from './fanout';
 import { heavyPart } from './heavy';
 import { ingestParts, importPart, latencyPart, startupPart } from './parts';
 import { listPart } from './list';
@@ -41,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (want('post')) await run('post', 'Single-hazard POSTs', () => postConcurrencyPart());
   if (want('latency')) await run('latency', 'ack → delta latency', () => latencyPart(flags));
+  if (want('fanout')) await run('fanout', 'Fan-out', () => fanoutPart());
   if (want('startup')) await run('startup', 'Start-up', () => startupPart(flags));
   if (want('import')) await run('import', 'Spreadsheet import', () => importPart());
   if (want('crossnode')) await run('crossnode', 'Several nodes', () => crossNodePart());

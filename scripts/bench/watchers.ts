@@ -7,24 +7,46 @@ import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events';
 import { PROVINCE_CODE, childrenOf } from '../../shared/regions';
 
-export type Arrival = { version: number; fromVersion: number; t: number };
-export type WatcherRecord = { snapshots: Array<[string, number]>; deltas: Array<[string, Arrival[]]> };
-/** Sockets `first` … `first + sockets - 1` of the run; those below `citySockets` also watch a city. */
-export type WatcherStart = { type: 'start'; url: string; token: string; first: number; sockets: number; citySockets: number };
+/** `bytes`: the packet's size on the wire (its Socket.IO encoding, without the WebSocket frame header) */
+export type Arrival = { version: number; fromVersion: number; t: number; bytes: number };
+/** A message other than a delta (heartbeat, hazard:reported, …), or any message kept whole. */
+export type Message = { event: string; t: number; bytes: number };
+export type Kept = { event: string; t: number; data: unknown };
+/**
+ * `others`: every message that was not a delta; `kept`: every message as received, in order (only for the run's
+ * socket 0 when `keep` was asked: the fan-out bench replays them through a plain Socket.IO server)
+ */
+export type WatcherRecord = { snapshots: Array<[string, number]>; deltas: Array<[string, Arrival[]]>; others: Message[]; kept?: Kept[] };
+/**
+ * Sockets `first` … `first + sockets - 1` of the run; those below `citySockets` also watch a city. `keep`: socket 0
+ * keeps every message it receives whole.
+ */
+export type WatcherStart = { type: 'start'; url: string; token: string; first: number; sockets: number; citySockets: number; keep?: boolean };
 export type WatcherMessage = { type: 'ready' } | { type: 'result'; watchers: WatcherRecord[] } | { type: 'error'; message: string };
 
 /** Milliseconds on a clock that the parent process shares (performance.now() alone is per process). */
 export const clock = () => performance.timeOrigin + performance.now();
 
-type Watcher = { socket: Socket<ServerToClientEvents, ClientToServerEvents>; deltas: Map<string, Arrival[]>; snapshots: Map<string, number> };
+type Watcher = {
+  socket: Socket<ServerToClientEvents, ClientToServerEvents>; deltas: Map<string, Arrival[]>; snapshots: Map<string, number>; others: Message[]; kept?: Kept[];
+};
 
-async function watch(url: string, token: string, regions: string[]): Promise<Watcher> {
+async function watch(url: string, token: string, regions: string[], keep: boolean): Promise<Watcher> {
   const socket: Watcher['socket'] = connect(url, { transports: ['websocket'], auth: { token }, forceNew: true, reconnection: false });
-  const w: Watcher = { socket, deltas: new Map(), snapshots: new Map() };
+  const w: Watcher = { socket, deltas: new Map(), snapshots: new Map(), others: [], ...(keep ? { kept: [] } : {}) };
+  // the size of each message as it came off the wire: the Engine.IO packet before it is decoded
+  let lastBytes = 0;
+  // (the engine exists once the manager has opened, which it does at once: autoConnect, no reconnection)
+  socket.io.engine.on('packet', (p: { data?: unknown }) => (lastBytes = typeof p.data === 'string' ? Buffer.byteLength(p.data) + 1 : 0));
   socket.on('summary:delta', (d) => {
     const t = clock();
     const list = w.deltas.get(d.region) ?? w.deltas.set(d.region, []).get(d.region)!;
-    list.push({ version: d.version, fromVersion: d.fromVersion, t });
+    list.push({ version: d.version, fromVersion: d.fromVersion, t, bytes: lastBytes });
+  });
+  socket.onAny((event: string, data: unknown) => {
+    const t = clock();
+    if (event !== 'summary:delta') w.others.push({ event, t, bytes: lastBytes });
+    w.kept?.push({ event, t, data });
   });
   await new Promise<void>((ok, fail) => {
     socket.once('connect', () => ok());
@@ -42,7 +64,7 @@ async function start(msg: WatcherStart): Promise<Watcher[]> {
   const cities = childrenOf(PROVINCE_CODE).map((r) => r.code);
   return Promise.all(Array.from({ length: msg.sockets }, (_, k) => {
     const i = msg.first + k;
-    return watch(msg.url, msg.token, i < msg.citySockets ? [PROVINCE_CODE, cities[i % cities.length]!] : [PROVINCE_CODE]);
+    return watch(msg.url, msg.token, i < msg.citySockets ? [PROVINCE_CODE, cities[i % cities.length]!] : [PROVINCE_CODE], msg.keep === true && i === 0);
   }));
 }
 
@@ -61,7 +83,7 @@ if (process.send) {
     } else {
       for (const w of watchers) w.socket.disconnect();
       // disconnect only once the (large) result has been written, or it may be dropped
-      process.send!({ type: 'result', watchers: watchers.map((w) => ({ snapshots: [...w.snapshots], deltas: [...w.deltas] })) }, () => process.disconnect());
+      process.send!({ type: 'result', watchers: watchers.map((w) => ({ snapshots: [...w.snapshots], deltas: [...w.deltas], others: w.others, ...(w.kept ? { kept: w.kept } : {}) })) }, () => process.disconnect());
     }
   });
 }

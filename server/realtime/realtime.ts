@@ -2,7 +2,7 @@
  * The live feed: snapshots on subscribe, coalesced versioned deltas (≤ 1 per 250 ms per region),
  * heartbeats, new-major-hazard pushes. Handlers validate, call the service, ack; nothing else.
  */
-import type { Server, Socket } from 'socket.io';
+import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck } from '../../shared/events';
 import { chainOf, isWithin } from '../../shared/regions';
 import { SubscribeArgsSchema, describeIssues, type Heartbeat } from '../../shared/schemas';
@@ -17,6 +17,18 @@ import { DEFAULT_SOCKET_LIMITS, Quota } from './socket-bounds';
 export type SocketData = { auth: Auth };
 export type IO = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/**
+ * The Socket.IO server's options (server/app.ts), kept here so that the fan-out benchmark's plain Socket.IO peer
+ * (scripts/bench/fanout-peer.ts) runs with exactly these. perMessageDeflate and httpCompression stay at
+ * Socket.IO's defaults (off for WebSocket messages).
+ */
+export const SOCKET_OPTIONS = {
+  serveClient: false, maxHttpBufferSize: 1e5, pingInterval: 20_000, pingTimeout: 20_000,
+  // WebSocket only, on both ends (client/socket.ts): HTTP long-polling needs every request of a session on
+  // one node, which a round-robin balancer breaks ("xhr poll error"); docs/OPERATIONS.md
+  transports: ['websocket'],
+} satisfies Partial<ServerOptions>;
 
 export const FLUSH_MS = 250;
 export const HEARTBEAT_MS = 5000;

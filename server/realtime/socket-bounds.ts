@@ -23,6 +23,8 @@ type Packet = { data?: unknown };
 /** The public part of the `ws` WebSocket that Engine.IO's websocket transport holds. */
 type Wire = { bufferedAmount?: number; terminate?: () => void };
 type Transport = { name: string; socket?: Wire };
+/** The part of Engine.IO's socket read here: packets created and not yet handed to the transport. */
+type Conn = { writeBuffer?: readonly Packet[] };
 
 function sizeOf(p: Packet): number {
   const d = p.data;
@@ -31,25 +33,48 @@ function sizeOf(p: Packet): number {
   return 16;
 }
 
+/** At least sizeOf(p), in O(1): a UTF-16 code unit is at most 3 bytes of UTF-8. */
+function boundOf(p: Packet): number {
+  const d = p.data;
+  return typeof d === 'string' ? d.length * 3 : sizeOf(p);
+}
+
 /**
- * Watches one socket's output: packets created since the last flush (Engine.IO's write buffer, which
- * grows while the transport waits for the wire) plus the bytes the WebSocket has not handed to the
- * kernel. Checked as each packet is created, so the ceiling holds between two packets, not per second.
+ * Watches one socket's output: packets created and not yet flushed (Engine.IO's write buffer, which grows while
+ * the transport waits for the wire) plus the bytes the WebSocket has not handed to the kernel. Checked as each
+ * packet is created, so the ceiling holds between two packets, not per second.
+ *
+ * A broadcast runs this once per socket for the same packet, so the common case costs O(1): an upper bound of the
+ * unsent bytes (string lengths × 3) under the ceiling settles it; only above it are the exact UTF-8 sizes counted,
+ * and the drop decided on those. Both sums are kept per write buffer (Engine.IO starts a new array at each flush),
+ * each packet counted once, so a buffer that grows behind a client that does not read costs no more per packet.
  */
 export function boundOutput(socket: AppSocket, maxUnsentBytes: number, onDrop: (unsent: number) => void): void {
   const conn = socket.conn;
+  const engine = conn as unknown as Conn;
   const transport = (): Transport => conn.transport as unknown as Transport;
-  let queued = 0;
   let dropped = false;
-  conn.on('flush', () => {
-    queued = 0;
-  });
+  // the write buffer the sums are of, and how many of its packets each sum has counted
+  let buffer: readonly Packet[] | undefined;
+  let bound = 0;
+  let bounded = 0;
+  let exact = 0;
+  let sized = 0;
   conn.on('packetCreate', (p: Packet) => {
     if (dropped) return;
-    queued += sizeOf(p);
     const t = transport();
     const wire = t.name === 'websocket' ? t.socket : undefined;
-    const unsent = queued + (wire?.bufferedAmount ?? 0);
+    // `p` is not in the write buffer yet: Engine.IO announces a packet before it queues it
+    const waiting = engine.writeBuffer ?? [];
+    if (waiting !== buffer) {
+      buffer = waiting;
+      bound = bounded = exact = sized = 0;
+    }
+    for (; bounded < waiting.length; bounded++) bound += boundOf(waiting[bounded]!);
+    const buffered = wire?.bufferedAmount ?? 0;
+    if (buffered + bound + boundOf(p) <= maxUnsentBytes) return;
+    for (; sized < waiting.length; sized++) exact += sizeOf(waiting[sized]!);
+    const unsent = buffered + exact + sizeOf(p);
     if (unsent <= maxUnsentBytes) return;
     dropped = true;
     onDrop(unsent);
