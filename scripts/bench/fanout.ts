@@ -14,7 +14,7 @@
  * the clients received in it. The raw ratio counts all of the real server's CPU; the net ratio first takes off the
  * zero-socket CPU of the same posting (scaled to the window's length).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeHazard, rng } from '../../tests/helpers/hazards';
@@ -145,7 +145,6 @@ async function round(server: ChildServer, opts: FanoutOpts, k: number): Promise<
     const t1 = clock();
     const cpuMs = cpuMsOf(pid) - c0;
     const watchers = await collect(groups);
-    const got = received(watchers, t0, t1);
     const { broken, ...seen } = received(watchers, t0, t1);
     if (broken) throw new Error(`real server: ${broken} deltas did not chain`);
     real = { cpuMs, ms: t1 - t0, ...seen };
