@@ -32,7 +32,7 @@ type Watcher = {
 };
 
 async function watch(url: string, token: string, regions: string[], keep: boolean): Promise<Watcher> {
-  const socket: Watcher['socket'] = connect(url, { transports: ['websocket'], auth: { token }, forceNew: true, reconnection: false });
+  const socket: Watcher['socket'] = connect(url, { transports: ['websocket'], auth: { token }, forceNew: true, reconnection: false, timeout: 60_000 });
   const w: Watcher = { socket, deltas: new Map(), snapshots: new Map(), others: [], ...(keep ? { kept: [] } : {}) };
   // the size of each message as it came off the wire: the Engine.IO packet before it is decoded
   let lastBytes = 0;
@@ -60,12 +60,19 @@ async function watch(url: string, token: string, regions: string[], keep: boolea
   return w;
 }
 
+/** sockets of one process connecting at once: thousands at a time overrun a busy server's accept queue and time out */
+const CONNECTING = 25;
+
 async function start(msg: WatcherStart): Promise<Watcher[]> {
   const cities = childrenOf(PROVINCE_CODE).map((r) => r.code);
-  return Promise.all(Array.from({ length: msg.sockets }, (_, k) => {
-    const i = msg.first + k;
-    return watch(msg.url, msg.token, i < msg.citySockets ? [PROVINCE_CODE, cities[i % cities.length]!] : [PROVINCE_CODE], msg.keep === true && i === 0);
-  }));
+  const out: Watcher[] = [];
+  for (let k0 = 0; k0 < msg.sockets; k0 += CONNECTING) {
+    out.push(...await Promise.all(Array.from({ length: Math.min(CONNECTING, msg.sockets - k0) }, (_, j) => {
+      const i = msg.first + k0 + j;
+      return watch(msg.url, msg.token, i < msg.citySockets ? [PROVINCE_CODE, cities[i % cities.length]!] : [PROVINCE_CODE], msg.keep === true && i === 0);
+    })));
+  }
+  return out;
 }
 
 if (process.send) {
