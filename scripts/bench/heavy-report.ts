@@ -12,6 +12,8 @@ const ms = (v: unknown) => (Number.isFinite(n(v)) ? `${Math.round(n(v)).toLocale
 const int = (v: unknown) => (Number.isFinite(n(v)) ? Math.round(n(v)).toLocaleString('en-US') : '—');
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 const verdict = (ok: boolean | null) => (ok === null ? '' : ok ? 'pass' : '**FAIL**');
+/** an error as the table says it: the answer without the request's URL */
+const said = (e: unknown) => String(e).replace(/^Error: \S+ answered /, 'answered ').replace(/"message":.*$/, '…').slice(0, 90);
 const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}` : '—');
 
 /** Why a step has no figure, for the table. */
@@ -41,13 +43,14 @@ export function heavySection(file = 'docs/measurements/heavy-reads.json'): strin
     () => `${ms(p99(t))} (max ${ms(max(t))})`, () => (idle ? `idle p99 ${ms(p99(idle))} (max ${ms(max(idle))})` : '—'),
     () => (idle ? `${ratio(p99(t), p99(idle))}× idle` : '—'), '≤ 50 ms', () => p99(t) <= 50);
   row('walls stay live meanwhile: longest heartbeat gap (sent every 5 s) / ack → delta p99, max, on a real socket.io-client wall', t,
-    () => `${ms(t!.heartbeatMaxGapMs)} / ${ms(t!.ackToDeltaP99Ms)}, ${ms(t!.ackToDeltaMaxMs)} (${int(t!.reports)} reports, ${int(t!.missingDeltas)} without delta)`,
+    () => `${ms(t!.heartbeatMaxGapMs)} / ${ms(t!.ackToDeltaP99Ms)}, ${ms(t!.ackToDeltaMaxMs)} (${int(t!.reports)} reports, ${int(t!.missingDeltas)} without delta)` +
+      (t!.wallClosed ? `; **the wall's socket closed: ${String(t!.wallClosed)}**` : '') + (n(t!.socketsDropped) > 0 ? `; sockets dropped by the server so far: ${int(t!.socketsDropped)}` : ''),
     () => (idle ? `idle ${ms(idle.heartbeatMaxGapMs)} / ${ms(idle.ackToDeltaP99Ms)}, ${ms(idle.ackToDeltaMaxMs)}` : '—'), () => '—', 'walls stay live',
-    () => n(t!.missingDeltas) === 0 && n(t!.heartbeatMaxGapMs) < 10_000);
+    () => n(t!.missingDeltas) === 0 && n(t!.heartbeatMaxGapMs) < 10_000 && !t!.wallClosed);
   row('/healthz round trip meanwhile, p99 / max', t, () => `${ms(t!.healthzP99Ms)} / ${ms(t!.healthzMaxMs)} (${int(t!.probes)} probes)`,
     () => (idle ? `idle ${ms(idle.healthzP99Ms)} / ${ms(idle.healthzMaxMs)}` : '—'), () => '—', '—', () => null);
   row('meanwhile: the briefing / the import / the export', t,
-    () => `${t!.briefingError ? `briefing failed (${String(t!.briefingError).slice(0, 80)})` : ms(t!.briefingMs)} / ${t!.importError ? `import failed (${String(t!.importError).slice(0, 80)})` : ms(t!.importMs)} / ` +
+    () => `${t!.briefingError ? `briefing failed (${said(t!.briefingError)})` : ms(t!.briefingMs)} / ${t!.importError ? `import failed (${said(t!.importError)})` : ms(t!.importMs)} / ` +
       `${(n(t!.exportBytes) / 2 ** 20).toFixed(1)} MiB sent${t!.exportCut ? ` (cut at ${int(t!.cutS)} s)` : ` in ${ms(t!.exportMs)}`}`,
     () => '—', () => '—', 'import ≤ 2 s', () => n(t!.importMs) <= 2000);
   const x = s.exportXlsx;

@@ -9,8 +9,8 @@
  * `npm run bench -- --only heavy`. The store is never written: it is copied first (the server migrates, the import
  * writes). Every step has its own time limit; a step that fails or runs out of time is recorded with the reason and
  * the run goes on; after every step docs/measurements/heavy-reads.json is rewritten, so a run cut short leaves what
- * it measured, and `--resume` skips the steps already measured on a store of the same size. At the end the `heavy`
- * block of docs/PERFORMANCE.md is rewritten (heavy-report.ts), nothing else of it.
+ * it measured, and `--resume` keeps the steps already measured on a store of the same size (those named in --only
+ * run again). At the end the `heavy` block of docs/PERFORMANCE.md is rewritten (heavy-report.ts), nothing else of it.
  */
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
@@ -53,6 +53,10 @@ export type Liveness = {
   /** ack of a report in the wall's county → its delta on the wall socket */
   ackToDeltaP50Ms: number; ackToDeltaP99Ms: number; ackToDeltaMaxMs: number; reports: number; missingDeltas: number;
   deltaProblems: number;
+  /** the wall's socket closed (before the window's end): the reason and when, from the window's start */
+  wallClosed: string | null;
+  /** the server's hz_sockets_dropped_total at the window's end (cut off for not reading what it was sent) */
+  socketsDropped: number;
 };
 export type Measured = Liveness & { ms: number; cpuMs: number; rssBefore: number; rssPeak: number };
 export type StepResult = { status: 'ok' | 'failed' | 'skipped'; message?: string; at: string; load: string } & Record<string, unknown>;
@@ -124,6 +128,12 @@ async function loopDelay(url: string): Promise<Delay> {
   return { p50: v('p50'), p99: v('p99'), max: v('max') };
 }
 
+/** Sockets the server has cut off since its start, all reasons. */
+async function dropped(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return [...text.matchAll(/^hz_sockets_dropped_total\{[^}]*\} (\S+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
+}
+
 async function upload(url: string, token: string, file: string): Promise<number> {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(readFileSync(file))]), 'ledger.xlsx');
@@ -144,8 +154,12 @@ class Wall {
   private posting = true;
   private posted: Promise<void>;
 
+  /** when and why the wall's socket closed (it does not reconnect: a drop must show) */
+  readonly closed: Array<{ at: number; reason: string }> = [];
+
   private constructor(private readonly screen: Screen, private readonly url: string, private readonly reporter: string) {
     this.posted = this.post();
+    screen.socket.on('disconnect', (reason) => this.closed.push({ at: performance.now(), reason: String(reason) }));
   }
 
   static async open(url: string, display: string, reporter: string): Promise<Wall> {
@@ -175,7 +189,7 @@ class Wall {
   }
 
   /** What the wall saw between `from` and `to` (performance.now() times of this process). */
-  seen(from: number, to: number): Omit<Liveness, 'delay' | 'healthzP99Ms' | 'healthzMaxMs' | 'probes'> {
+  seen(from: number, to: number): Omit<Liveness, 'delay' | 'healthzP99Ms' | 'healthzMaxMs' | 'probes' | 'socketsDropped'> {
     const beats = this.screen.heartbeats.map((h) => h.receivedAt);
     const before = beats.filter((t) => t < from).at(-1) ?? from;
     const inside = beats.filter((t) => t >= from && t <= to);
@@ -195,6 +209,7 @@ class Wall {
     return {
       heartbeatMaxGapMs: gap, heartbeats: inside.length, ackToDeltaP50Ms: percentile(lat, 50), ackToDeltaP99Ms: percentile(lat, 99),
       ackToDeltaMaxMs: lat.at(-1) ?? NaN, reports: lat.length + missing, missingDeltas: missing, deltaProblems: this.screen.problems.length,
+      wallClosed: this.closed.filter((c) => c.at <= to).map((c) => `${c.reason} at ${Math.round(c.at - from)} ms`).join('; ') || null,
     };
   }
 
@@ -241,10 +256,11 @@ async function measured<T>(srv: Server, wall: Wall, fn: () => Promise<T>): Promi
     // the wall's delta for the last reports may still be on its way: the next heartbeat or delta closes the window
     await sleep(1500);
     const delay = await loopDelay(srv.url);
+    const socketsDropped = await dropped(srv.url);
     probes.sort((a, b) => a - b);
     return {
       value,
-      m: { ms, cpuMs, rssBefore, rssPeak, delay, healthzP99Ms: percentile(probes, 99), healthzMaxMs: probes.at(-1) ?? NaN, probes: probes.length, ...wall.seen(t0, t0 + ms) },
+      m: { ms, cpuMs, rssBefore, rssPeak, delay, healthzP99Ms: percentile(probes, 99), healthzMaxMs: probes.at(-1) ?? NaN, probes: probes.length, socketsDropped, ...wall.seen(t0, t0 + ms) },
     };
   } finally {
     running = false;
@@ -334,7 +350,7 @@ export async function benchHeavy(o: HeavyOptions): Promise<HeavyResult> {
   /** Runs one step under its limit; records ok / failed / skipped and saves; never throws. */
   const step = async (name: StepName, limitMs: number, fn: () => Promise<Record<string, unknown>>) => {
     const kept = previous?.steps[name];
-    if (kept?.status === 'ok' && name !== 'start') {
+    if (kept?.status === 'ok' && name !== 'start' && !o.only?.has(name)) {
       r.steps[name] = { ...kept, message: `kept from the run of ${previous!.date} (--resume)` };
       return save();
     }
