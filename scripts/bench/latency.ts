@@ -59,9 +59,15 @@ export async function postSteadily(server: Pick<ChildServer, 'url'> & { tokens: 
     const { status, json } = await postJson(`${server.url}/api/v1/hazards`, headers, JSON.stringify(h));
     const tAck = clock();
     if (status !== 200 || json.accepted + json.duplicates !== 1) throw new Error(`POST ${status}: ${JSON.stringify(json)}`);
-    // the GET is read-only, so one retry on a dropped connection is as safe as the POST's
+    // the GET is read-only, so retrying it on a dropped connection is as safe as the POST's retry
     const get = () => fetch(`${server.url}/api/v1/hazards/${h.id}`, { headers }).then((res) => res.json() as Promise<{ version: number }>);
-    const { version } = await get().catch(get);
+    // a starved server can drop several in a row (2,000 sockets on a loaded machine): a few retries, spaced out
+    const retry = async (left: number): Promise<{ version: number }> => get().catch(async (e: unknown) => {
+      if (left === 0) throw e;
+      await sleep(500);
+      return retry(left - 1);
+    });
+    const { version } = await retry(4);
     return { seq: version, tAck, city: cityOf(h.regionCode)!, postMs: tAck - tSend };
   };
   const t0 = performance.now();
