@@ -130,8 +130,16 @@ async function historyFacts(run: Query, p: Span, need: PeriodNeed = 'all'): Prom
 export type PeriodNeed = 'all' | 'counts' | 'total';
 
 type AxisRow = { regionCode: string; axis: Axis; code: string; level: Level } & Record<string, unknown>;
-const AXIS_COLUMNS = 'region_code AS "regionCode", axis, code, level';
-const GROUP = 'region_code, axis, code, level';
+/**
+ * The unit rows are summed by: the county (region_code), or for a province its cities (city_code) — the province's
+ * briefing counts by child city, and by county only the new hazards of the current period (blind spots: `byCounty`,
+ * from the sector rows). Hundreds of rows reach JavaScript instead of thousands.
+ */
+function unitOf(region: string, sums: 'days' | 'new', need: PeriodNeed): string {
+  if (getRegion(region)?.level !== 'province' && getRegion(region)) return 'region_code';
+  return sums === 'new' && need === 'all' ? "CASE WHEN axis = 'sector' THEN region_code ELSE city_code END" : 'city_code';
+}
+const GROUP_BY = (unit: string) => `${unit}, axis, code, level`;
 const DAY_SUMS = ['rejected', 'closed', 'books', 'open', 'overdue', 'rectified'] as const;
 const NEW_SUMS = ['found', 'rectified', 'closed'] as const;
 type Counts<K extends string> = AxisRow & Record<K, number>;
@@ -142,16 +150,16 @@ const keyOf = (r: Pick<AxisRow, 'regionCode' | 'axis' | 'code' | 'level'>) => `$
  * on or before it and the days since (at most six).
  */
 async function prefixSums<K extends string>(
-  run: Query, t: { rows: string; marks: string; day: string }, sums: readonly K[], region: string, day: string, axisSql: string,
+  run: Query, t: { rows: string; marks: string; day: string }, sums: readonly K[], region: string, day: string, axisSql: string, unit: string,
 ): Promise<Map<string, Counts<K>>> {
   const scope = scopeSql(region);
   const [m] = await run('SELECT MAX(mark_day) AS d FROM briefing_mark_days WHERE mark_day <= @day', { day }) as Array<{ d: string | null }>;
-  const cols = `${GROUP}, ${sums.map((k) => `${k}_n`).join(', ')}`;
+  const cols = `region_code, city_code, axis, code, level, ${sums.map((k) => `${k}_n`).join(', ')}`;
   const rows = await run(
-    `SELECT ${AXIS_COLUMNS}, ${sums.map((k) => `SUM(${k}_n) AS ${k}`).join(', ')} FROM (
+    `SELECT ${unit} AS "regionCode", axis, code, level, ${sums.map((k) => `SUM(${k}_n) AS ${k}`).join(', ')} FROM (
        SELECT ${cols} FROM ${t.marks} WHERE mark_day = @mark ${axisSql} ${scope}
        UNION ALL SELECT ${cols} FROM ${t.rows} WHERE ${t.day} > @mark AND ${t.day} <= @day ${axisSql} ${scope}
-     ) u GROUP BY ${GROUP}`, { region, day, mark: m?.d ?? '' }) as AxisRow[];
+     ) u GROUP BY ${GROUP_BY(unit)}`, { region, day, mark: m?.d ?? '' }) as AxisRow[];
   const out = new Map<string, Counts<K>>();
   for (const r of rows) {
     for (const k of sums) r[k] = Number(r[k]);
@@ -166,7 +174,7 @@ const FOUND_T = { rows: 'briefing_found', marks: 'briefing_found_marks', day: 'd
  * The changes after `to` of hazards discovered in [from, to], by axis key: none for a period ending today; for a
  * past period, those of its own new hazards (one seek per day of discovery on the key's first two columns).
  */
-async function lateSums(run: Query, region: string, from: string, to: string, axisSql: string): Promise<AxisRow[]> {
+async function lateSums(run: Query, region: string, from: string, to: string, axisSql: string, unit: string): Promise<AxisRow[]> {
   const params: Record<string, string> = { region, to };
   const days: string[] = [];
   for (let d = from, i = 0; d <= to; d = addDays(d, 1), i++) {
@@ -174,8 +182,9 @@ async function lateSums(run: Query, region: string, from: string, to: string, ax
     days.push(`@d${i}`);
   }
   const rows = await run(
-    `SELECT ${AXIS_COLUMNS}, SUM(found_n) AS found, SUM(rectified_n) AS rectified, SUM(closed_n) AS closed FROM briefing_late
-     WHERE discovered_day IN (${days.join(', ')}) AND day > @to ${axisSql} ${scopeSql(region)} GROUP BY ${GROUP}`, params) as AxisRow[];
+    `SELECT ${unit} AS "regionCode", axis, code, level, SUM(found_n) AS found, SUM(rectified_n) AS rectified, SUM(closed_n) AS closed
+     FROM briefing_late WHERE discovered_day IN (${days.join(', ')}) AND day > @to ${axisSql} ${scopeSql(region)}
+     GROUP BY ${GROUP_BY(unit)}`, params) as AxisRow[];
   for (const r of rows) for (const k of NEW_SUMS) r[k] = Number(r[k]);
   return rows;
 }
@@ -207,12 +216,13 @@ export async function periodFactsFromDays(
   const p = spanOf(region, from, to, tz);
   const axisSql = need === 'total' ? "AND axis = 'sector'" : '';
   const before = addDays(from, -1);
+  const [dayUnit, newUnit] = [unitOf(region, 'days', need), unitOf(region, 'new', need)];
   const [atEnd, atStart, foundEnd, foundStart, late, history] = await Promise.all([
-    prefixSums(run, DAYS_T, DAY_SUMS, region, to, axisSql),
-    prefixSums(run, DAYS_T, DAY_SUMS, region, before, axisSql),
-    prefixSums(run, FOUND_T, NEW_SUMS, region, to, axisSql),
-    prefixSums(run, FOUND_T, NEW_SUMS, region, before, axisSql),
-    lateSums(run, region, from, to, axisSql),
+    prefixSums(run, DAYS_T, DAY_SUMS, region, to, axisSql, dayUnit),
+    prefixSums(run, DAYS_T, DAY_SUMS, region, before, axisSql, dayUnit),
+    prefixSums(run, FOUND_T, NEW_SUMS, region, to, axisSql, newUnit),
+    prefixSums(run, FOUND_T, NEW_SUMS, region, before, axisSql, newUnit),
+    lateSums(run, region, from, to, axisSql, newUnit),
     historyFacts(run, p, need),
   ]);
   const daySums: DaySum[] = [...atEnd.values()].map((e) => {
