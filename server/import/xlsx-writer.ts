@@ -5,155 +5,79 @@
  * tests/unit/server/xlsx-writer.test.ts against exceljs itself), at a fraction of its CPU: exceljs builds a
  * row model, a cell model per cell and an XML stream object per row, about 70 µs a hazard, where the text itself
  * takes a few (docs/perf/heavy.md). Only what the export needs: one sheet of strings and dates, a styled header row,
- * frozen, column widths; no shared strings; at most 4 GiB per part (no ZIP64: a sheet that large is refused).
+ * frozen, column widths; no shared strings. The ZIP container is yazl's (streamed, ZIP64 when a part needs it).
  */
 import { createRequire } from 'node:module';
-import type { Writable } from 'node:stream';
-import { createDeflateRaw, crc32 as zlibCrc32, type DeflateRaw } from 'node:zlib';
+import { PassThrough, type Writable } from 'node:stream';
+import { ZipFile } from 'yazl';
 
 const req = createRequire(import.meta.url);
 
-// ---- ZIP --------------------------------------------------------------------------------------------
+// ---- ZIP (yazl: streamed entries with data descriptors, ZIP64 when a part needs it) -----------------
 
-let table: Uint32Array | undefined;
-/** CRC-32 of `buf` continuing from `crc`: zlib's (Node ≥ 20.15), else a table. */
-function crc32(buf: Uint8Array, crc: number): number {
-  if (typeof zlibCrc32 === 'function') return zlibCrc32(buf, crc);
-  table ??= Uint32Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  let c = ~crc >>> 0;
-  for (let i = 0; i < buf.length; i++) c = table[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
-}
-
-/** Writes with back-pressure; a destination that went away ends the export. */
-function put(out: Writable, data: Uint8Array): Promise<void> | void {
-  if (out.destroyed || out.writableEnded) throw new Error('the client closed the connection');
-  if (out.write(data)) return;
+/** Waits for `stream` to drain, or fails when `out` (the client's connection) goes away first. */
+function drained(stream: PassThrough, out: Writable): Promise<void> {
   return new Promise((resolve, reject) => {
     const onDrain = () => (out.off('close', onClose), resolve());
-    const onClose = () => (out.off('drain', onDrain), reject(new Error('the client closed the connection')));
-    out.once('drain', onDrain);
+    const onClose = () => (stream.off('drain', onDrain), reject(new Error('the client closed the connection')));
+    stream.once('drain', onDrain);
     out.once('close', onClose);
   });
 }
 
-type Entry = { name: Buffer; crc: number; compressed: number; size: number; offset: number };
-const LIMIT = 0xffffffff;
-
-function dosTime(d: Date): { time: number; date: number } {
-  return {
-    time: (d.getHours() << 11) | (d.getMinutes() << 5) | (d.getSeconds() >> 1),
-    date: ((d.getFullYear() - 1980) << 9) | ((d.getMonth() + 1) << 5) | d.getDate(),
-  };
-}
-
-/** A ZIP written front to back: each entry's header, its deflated bytes, then a data descriptor; the directory at the end. */
+/**
+ * A workbook's ZIP written front to back into `out`, with back-pressure from `out` to the producer: `file` adds a
+ * small part, `entry` a streamed one (the sheet), `finish` writes the central directory and waits until `out` has
+ * every byte.
+ */
 class ZipStream {
-  private offset = 0;
-  private readonly entries: Entry[] = [];
-  private readonly stamp = dosTime(new Date());
+  private readonly zip = new ZipFile();
+  private failed: Error | null = null;
+  private readonly done: Promise<void>;
 
-  constructor(private readonly out: Writable, private readonly level: number) {}
-
-  private async emit(data: Uint8Array): Promise<void> {
-    this.offset += data.length;
-    await put(this.out, data);
+  constructor(private readonly out: Writable, private readonly level: number) {
+    this.done = new Promise((resolve, reject) => {
+      const fail = (err: Error) => {
+        this.failed ??= err;
+        reject(this.failed);
+      };
+      this.zip.outputStream.once('error', fail);
+      out.once('error', fail);
+      out.once('close', () => fail(new Error('the client closed the connection')));
+      this.zip.outputStream.once('end', () => resolve());
+    });
+    this.done.catch(() => undefined);
+    this.zip.outputStream.pipe(out, { end: false });
   }
 
-  /** Starts an entry; `write` deflates text into it with back-pressure, `end` closes it. */
-  async entry(name: string): Promise<{ write(text: string): Promise<void> | void; end(): Promise<void> }> {
-    const e: Entry = { name: Buffer.from(name, 'utf8'), crc: 0, compressed: 0, size: 0, offset: this.offset };
-    const h = Buffer.alloc(30);
-    h.writeUInt32LE(0x04034b50, 0);
-    h.writeUInt16LE(20, 4); // version needed: 2.0 (deflate)
-    h.writeUInt16LE(0x0808, 6); // sizes in the data descriptor; UTF-8 names
-    h.writeUInt16LE(8, 8); // deflate
-    h.writeUInt16LE(this.stamp.time, 10);
-    h.writeUInt16LE(this.stamp.date, 12);
-    h.writeUInt16LE(e.name.length, 26);
-    await this.emit(Buffer.concat([h, e.name]));
-    const deflate: DeflateRaw = createDeflateRaw({ level: this.level });
-    const pump = (async () => {
-      for await (const chunk of deflate as AsyncIterable<Buffer>) {
-        e.compressed += chunk.length;
-        await this.emit(chunk);
-      }
-    })();
-    // a failed destination ends the producer at its next write
-    let failed: unknown;
-    pump.catch((err: unknown) => {
-      failed = err;
-      deflate.destroy();
-    });
+  private check(): void {
+    if (this.failed) throw this.failed;
+    if (this.out.destroyed || this.out.writableEnded) throw new Error('the client closed the connection');
+  }
+
+  file(name: string, text: string): void {
+    this.check();
+    this.zip.addBuffer(Buffer.from(text, 'utf8'), name, { compressionLevel: this.level });
+  }
+
+  /** A streamed part: `write` waits while the ZIP (and so `out`) is behind; `end` closes the part. */
+  entry(name: string): { write(text: string): Promise<void> | void; end(): void } {
+    this.check();
+    const body = new PassThrough({ highWaterMark: 65_536 });
+    this.zip.addReadStream(body, name, { compressionLevel: this.level });
     return {
       write: (text: string) => {
-        if (failed) throw failed;
-        const data = Buffer.from(text, 'utf8');
-        e.size += data.length;
-        if (e.size > LIMIT) throw new Error('the sheet is larger than 4 GiB: narrow the export');
-        e.crc = crc32(data, e.crc);
-        if (deflate.write(data)) return;
-        return new Promise<void>((resolve, reject) => {
-          const onDrain = () => (deflate.off('close', onClose), resolve());
-          const onClose = () => (deflate.off('drain', onDrain), reject(failed instanceof Error ? failed : new Error('the export stopped')));
-          deflate.once('drain', onDrain);
-          deflate.once('close', onClose);
-        });
+        this.check();
+        if (!body.write(text, 'utf8')) return drained(body, this.out);
       },
-      end: async () => {
-        deflate.end();
-        await pump;
-        if (e.compressed > LIMIT) throw new Error('the sheet is larger than 4 GiB: narrow the export');
-        const d = Buffer.alloc(16);
-        d.writeUInt32LE(0x08074b50, 0);
-        d.writeUInt32LE(e.crc, 4);
-        d.writeUInt32LE(e.compressed, 8);
-        d.writeUInt32LE(e.size, 12);
-        await this.emit(d);
-        this.entries.push(e);
-      },
+      end: () => void body.end(),
     };
   }
 
-  async file(name: string, text: string): Promise<void> {
-    const e = await this.entry(name);
-    await e.write(text);
-    await e.end();
-  }
-
-  /** The central directory and its end record. */
   async finish(): Promise<void> {
-    const start = this.offset;
-    const parts: Buffer[] = [];
-    for (const e of this.entries) {
-      const c = Buffer.alloc(46);
-      c.writeUInt32LE(0x02014b50, 0);
-      c.writeUInt16LE(20, 4); // made by: 2.0, MS-DOS attributes
-      c.writeUInt16LE(20, 6);
-      c.writeUInt16LE(0x0808, 8);
-      c.writeUInt16LE(8, 10);
-      c.writeUInt16LE(this.stamp.time, 12);
-      c.writeUInt16LE(this.stamp.date, 14);
-      c.writeUInt32LE(e.crc, 16);
-      c.writeUInt32LE(e.compressed, 20);
-      c.writeUInt32LE(e.size, 24);
-      c.writeUInt16LE(e.name.length, 28);
-      if (e.offset > LIMIT) throw new Error('the workbook is larger than 4 GiB: narrow the export');
-      c.writeUInt32LE(e.offset, 42);
-      parts.push(c, e.name);
-    }
-    const dir = Buffer.concat(parts);
-    const end = Buffer.alloc(22);
-    end.writeUInt32LE(0x06054b50, 0);
-    end.writeUInt16LE(this.entries.length, 8);
-    end.writeUInt16LE(this.entries.length, 10);
-    end.writeUInt32LE(dir.length, 12);
-    end.writeUInt32LE(start, 16);
-    await this.emit(Buffer.concat([dir, end]));
+    this.check();
+    this.zip.end();
+    await this.done;
   }
 }
 
@@ -223,9 +147,9 @@ export async function writeSheet(out: Writable, spec: SheetSpec, rows: AsyncIter
   const n = spec.columns.length;
   const refs = Array.from({ length: n }, (_, i) => columnName(i + 1));
   const spans = `1:${n}`;
-  await zip.file('xl/theme/theme1.xml', req('exceljs/lib/xlsx/xml/theme1.js') as string);
-  await zip.file('_rels/.rels', rootRels());
-  const sheet = await zip.entry('xl/worksheets/sheet1.xml');
+  zip.file('xl/theme/theme1.xml', req('exceljs/lib/xlsx/xml/theme1.js') as string);
+  zip.file('_rels/.rels', rootRels());
+  const sheet = zip.entry('xl/worksheets/sheet1.xml');
   const cols: string[] = [];
   for (let i = 0; i < n;) {
     let j = i;
@@ -259,13 +183,13 @@ export async function writeSheet(out: Writable, spec: SheetSpec, rows: AsyncIter
   }
   buf += '</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/><pageSetup orientation="portrait" horizontalDpi="4294967295" verticalDpi="4294967295" scale="100" fitToWidth="1" fitToHeight="1"/></worksheet>';
   await sheet.write(buf);
-  await sheet.end();
-  await zip.file('[Content_Types].xml', contentTypes());
-  await zip.file('docProps/app.xml', app(spec.name));
-  await zip.file('docProps/core.xml', core(new Date()));
-  await zip.file('xl/styles.xml', styles(spec.headerFont, spec.headerFill, dated));
-  await zip.file('xl/_rels/workbook.xml.rels', workbookRels());
-  await zip.file('xl/workbook.xml', workbook(spec.name));
+  sheet.end();
+  zip.file('[Content_Types].xml', contentTypes());
+  zip.file('docProps/app.xml', app(spec.name));
+  zip.file('docProps/core.xml', core(new Date()));
+  zip.file('xl/styles.xml', styles(spec.headerFont, spec.headerFill, dated));
+  zip.file('xl/_rels/workbook.xml.rels', workbookRels());
+  zip.file('xl/workbook.xml', workbook(spec.name));
   await zip.finish();
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
   return r - 1;
