@@ -33,12 +33,15 @@ function setCookie(req: Request, res: Response, value: string, maxAge?: number):
   }));
 }
 
-/** `budgets`: the app's rate budgets, shared by every node with REDIS_URL (the lockout counts there). */
+/**
+ * Mounted at /api/v1/session (so other API requests do not walk its routes). `budgets`: the app's rate budgets,
+ * shared by every node with REDIS_URL (the lockout counts there).
+ */
 export function sessionRouter(tokens: TokenStore, gate: AuthGate, budgets: Budgets): Router {
   const r = Router();
   const lockout = new Lockout(budgets);
 
-  r.post('/session', requireJson, asyncRoute(async (req, res) => {
+  r.post('/', requireJson, asyncRoute(async (req, res) => {
     const body = parseOr400(LoginSchema, req.body);
     const address = req.ip ?? '';
     await lockout.check(body.username, address);
@@ -59,14 +62,14 @@ export function sessionRouter(tokens: TokenStore, gate: AuthGate, budgets: Budge
     }, next);
   };
 
-  r.delete('/session', signedIn, asyncRoute(async (req, res) => {
+  r.delete('/', signedIn, asyncRoute(async (req, res) => {
     const id = req.auth!.tokenId;
     if (id.startsWith('session:')) await tokens.accounts.endSession(id.slice('session:'.length));
     setCookie(req, res, '', 0);
     res.status(204).end();
   }));
 
-  r.post('/session/password', requireJson, signedIn, asyncRoute(async (req, res) => {
+  r.post('/password', requireJson, signedIn, asyncRoute(async (req, res) => {
     const body = parseOr400(PasswordSchema, req.body);
     const person = req.auth!.user;
     if (!person) throw new ServiceError(403, 'not_a_person', 'only a person signed in with a password can change it');

@@ -30,10 +30,11 @@ export class AuthGate {
     this.failures = budgets({ name: 'auth-failures', points: failureLimit, durationS: 300, blockS: 300 });
   }
 
-  async check(token: string | undefined, address: string): Promise<Auth> {
+  /** `address`: or a function giving it, asked only for a failure (Express's req.ip walks the proxy chain) */
+  async check(token: string | undefined, address: string | (() => string)): Promise<Auth> {
     const auth = token ? await this.tokens.authenticate(token) : null;
     if (auth) return auth;
-    const spent = await this.failures.take(address || 'unknown');
+    const spent = await this.failures.take((typeof address === 'function' ? address() : address) || 'unknown');
     if (!spent.ok) {
       throw new ServiceError(429, 'too_many_failures', `too many failed authentications from this address; retry in ${Math.ceil(spent.retryMs / 1000)} s`, undefined, spent.retryMs);
     }
@@ -42,7 +43,7 @@ export class AuthGate {
 
   middleware(): RequestHandler {
     return (req, _res, next) => {
-      this.check(tokenFrom(req.headers.authorization, req.headers.cookie), req.ip ?? '')
+      this.check(tokenFrom(req.headers.authorization, req.headers.cookie), () => req.ip ?? '')
         .then((auth) => {
           req.auth = auth;
           next();
@@ -73,11 +74,51 @@ export class IngestLimiter {
   }
 }
 
-/** JSON.parse reviver: prototype-polluting keys are refused wherever they stand. */
+const forbiddenKey = (key: string) => `forbidden key "${key}" in JSON body`;
+
+/**
+ * JSON.parse reviver: prototype-polluting keys are refused wherever they stand. The reference for
+ * `forbiddenKeyIn`, which the server uses: a reviver makes V8's JSON.parse call back into JS for every value
+ * (≈ 3× the parse), one walk after a plain parse costs a few per cent of it.
+ */
 export function refuseForbiddenKeys(key: string, value: unknown): unknown {
-  if (FORBIDDEN_KEYS.has(key)) throw new SyntaxError(`forbidden key "${key}" in JSON body`);
+  if (FORBIDDEN_KEYS.has(key)) throw new SyntaxError(forbiddenKey(key));
   return value;
 }
+
+/**
+ * The key `JSON.parse(text, refuseForbiddenKeys)` would have refused first, for `v = JSON.parse(text)`, or
+ * undefined. Same order as the reviver's (ECMA-262 InternalizeJSONProperty: a value's own keys in order, each
+ * key's subtree before the key itself). Recursion is bounded: `guardJsonDepth` refused deeper bodies before parsing.
+ */
+export function forbiddenKeyIn(v: unknown): string | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  if (Array.isArray(v)) {
+    for (const x of v as unknown[]) {
+      const k = forbiddenKeyIn(x);
+      if (k !== undefined) return k;
+    }
+    return undefined;
+  }
+  const o = v as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    const k = forbiddenKeyIn(o[key]);
+    if (k !== undefined) return k;
+    if (FORBIDDEN_KEYS.has(key)) return key;
+  }
+  return undefined;
+}
+
+/**
+ * After express.json (parsed without a reviver): a body holding a prototype-polluting key is refused exactly as
+ * the reviver's SyntaxError was (body-parser: 400, type entity.parse.failed, the error's message), so the answer
+ * is the same 400 `malformed_json`.
+ */
+export const refuseForbiddenBody: RequestHandler = (req, _res, next) => {
+  const key = forbiddenKeyIn(req.body);
+  if (key === undefined) return next();
+  next(Object.assign(new SyntaxError(forbiddenKey(key)), { status: 400, statusCode: 400, expose: true, type: 'entity.parse.failed' }));
+};
 
 export function depthOf(v: unknown, limit = MAX_JSON_DEPTH + 1): number {
   if (typeof v !== 'object' || v === null) return 0;
@@ -122,6 +163,47 @@ export function requireJson(req: Request, _res: Response, next: NextFunction): v
   }
   if (depthOf(b) > MAX_JSON_DEPTH) return next(tooDeep());
   next();
+}
+
+type HeaderOp = { name: string; value?: string };
+
+/**
+ * A middleware that only sets fixed response headers (helmet with static directives) replayed from a recording:
+ * it is run once here on a stand-in response, and every request then gets the same setHeader/removeHeader calls
+ * in the same order, without the per-request walk through a dozen closures. Refuses (throws at start-up) a
+ * middleware that does anything else: reads the request, calls another response method, or does not call next
+ * synchronously without an error.
+ */
+export function fixedHeaders(mw: RequestHandler): RequestHandler {
+  const ops: HeaderOp[] = [];
+  const req = new Proxy({}, { get: (_t, p) => { throw new Error(`fixedHeaders: the middleware reads req.${String(p)}`); } });
+  const stand = {
+    setHeader: (name: string, value: unknown) => {
+      if (typeof value !== 'string') throw new Error(`fixedHeaders: header ${name} is not a string`);
+      ops.push({ name, value });
+      return stand;
+    },
+    removeHeader: (name: string) => void ops.push({ name }),
+  };
+  const res = new Proxy(stand, {
+    get: (t, p) => {
+      if (p === 'setHeader' || p === 'removeHeader') return t[p];
+      throw new Error(`fixedHeaders: the middleware uses res.${String(p)}`);
+    },
+  });
+  let passed = false;
+  mw(req as Request, res as unknown as Response, (err?: unknown) => {
+    if (err) throw err instanceof Error ? err : new Error(String(err));
+    passed = true;
+  });
+  if (!passed) throw new Error('fixedHeaders: the middleware did not call next synchronously');
+  return (_req, res, next) => {
+    for (const op of ops) {
+      if (op.value === undefined) res.removeHeader(op.name);
+      else res.setHeader(op.name, op.value);
+    }
+    next();
+  };
 }
 
 export const asyncRoute =
