@@ -9,7 +9,8 @@
  * indexes at ingest: hazards ingested and moved through the workflow with migration 014's indexes and with the ones
  * it replaced, alternately, CPU time per hazard.
  *
- *   npx tsx scripts/bench/list.ts [--store DIR] [--peer DIR] [--seconds N] [--out FILE]
+ *   npx tsx scripts/bench/list.ts [--store DIR] [--peer DIR] [--per-family N] [--peer-per-family N] [--seconds N]
+ *                                 [--ingest-rounds N] [--out FILE]
  *   npm run bench -- --only list        (no peer; the store of --startup-dir)
  *
  * Writes docs/measurements/list.json (or --out); docs/perf/list.md reads from it.
@@ -40,7 +41,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export const LIST_FILE = 'docs/measurements/list.json';
 const TARGET_MS = 50;
 
-type Server = { url: string; pid: number; stop(): Promise<void> };
+type Server = { url: string; pid: number; log(): string; stop(): Promise<void> };
 
 /** The server of checkout `root` on `dataDir` (tsx), healthy. */
 async function startServer(root: string, dataDir: string): Promise<Server> {
@@ -64,7 +65,7 @@ async function startServer(root: string, dataDir: string): Promise<Server> {
   });
   const url = `http://127.0.0.1:${port}`;
   while ((await fetch(`${url}/healthz`).catch(() => null))?.status !== 200) await new Promise((r) => setTimeout(r, 50));
-  return { url, pid: child.pid!, stop: async () => (child.kill('SIGTERM'), await exited) };
+  return { url, pid: child.pid!, log: () => out, stop: async () => (child.kill('SIGTERM'), await exited) };
 }
 
 /** A family of list requests: a name, and a query (with `limit`) made fresh from the random source each time. */
@@ -89,13 +90,13 @@ function families(counties: string[], cities: string[]): Family[] {
 const query = (q: ListFilter & { limit: number; cursor?: string }) =>
   new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])).toString();
 
-/** One GET of a list page; ms, and the next cursor. 429 (the node's bound) is counted, not thrown. */
+/** One GET of a list page; ms, and the next cursor. 429 (the node's bound) and 5xx are counted by the caller, not thrown. */
 async function page(url: string, token: string, q: ListFilter & { limit: number; cursor?: string }): Promise<{ ms: number; status: number; next: string | null; n: number }> {
   const t0 = performance.now();
   const res = await fetch(`${url}/api/v1/hazards?${query(q)}`, { headers: { authorization: `Bearer ${token}` } });
   const body = (await res.json()) as { items?: unknown[]; nextCursor?: string | null };
   const ms = performance.now() - t0;
-  if (res.status !== 200 && res.status !== 429) throw new Error(`${query(q)} answered ${res.status}: ${JSON.stringify(body)}`);
+  if (res.status !== 200 && res.status !== 429 && res.status < 500) throw new Error(`${query(q)} answered ${res.status}: ${JSON.stringify(body)}`);
   return { ms, status: res.status, next: body.nextCursor ?? null, n: body.items?.length ?? 0 };
 }
 
@@ -107,9 +108,11 @@ const stats = (xs: number[]): Stats => {
 
 export type ServerRun = {
   code: string; loadStart: string; loadEnd: string; startMs: number;
-  sequential: Record<string, Stats & { items: number }>; sequentialAll: Stats; sequentialTarget: Stats; serverCpuMsPerPage: number;
+  sequential: Record<string, Stats & { items: number; failed: number }>; sequentialAll: Stats; sequentialTarget: Stats; serverCpuMsPerPage: number;
   deepPages: Stats & { pages: number };
-  concurrent: Array<{ clients: number; seconds: number; pages: number; busy: number; perSecond: number; serverCpuMsPerPage: number } & Stats>;
+  concurrent: Array<{ clients: number; seconds: number; pages: number; busy: number; failed: number; perSecond: number; serverCpuMsPerPage: number } & Stats>;
+  /** the server's own log lines about failures (5xx answers), if any */
+  errors: string[];
 };
 
 /** The list benchmark against one server (code of `root`) on its own copy of `store`. */
@@ -129,12 +132,14 @@ async function runServer(root: string, store: string, token: string, fams: Famil
       log(`list: ${f.name} × ${perFamily}`);
       const ms: number[] = [];
       let items = 0;
+      let failed = 0;
       for (let i = 0; i < perFamily; i++) {
         const p = await page(srv.url, token, f.make(r));
+        if (p.status !== 200) failed++;
         ms.push(p.ms);
         items += p.n;
       }
-      sequential[f.name] = { ...stats(ms), items: Math.round(items / perFamily) };
+      sequential[f.name] = { ...stats(ms), items: Math.round(items / perFamily), failed };
       all.push(...ms);
       if (f.target) target.push(...ms);
     }
@@ -157,6 +162,7 @@ async function runServer(root: string, store: string, token: string, fams: Famil
       log(`list: ${clients} concurrent clients for ${seconds} s`);
       const ms: number[] = [];
       let busy = 0;
+      let failed = 0;
       const c0 = cpuMsOf(srv.pid);
       const until = performance.now() + seconds * 1000;
       const t1 = performance.now();
@@ -165,15 +171,17 @@ async function runServer(root: string, store: string, token: string, fams: Famil
         while (performance.now() < until) {
           const p = await page(srv.url, token, cr.pick(fams).make(cr));
           if (p.status === 429) busy++;
+          else if (p.status !== 200) failed++;
           else ms.push(p.ms);
         }
       }));
       const elapsed = (performance.now() - t1) / 1000;
-      concurrent.push({ clients, seconds: elapsed, pages: ms.length, busy, perSecond: ms.length / elapsed, serverCpuMsPerPage: (cpuMsOf(srv.pid) - c0) / Math.max(1, ms.length + busy), ...stats(ms) });
+      concurrent.push({ clients, seconds: elapsed, pages: ms.length, busy, failed, perSecond: ms.length / elapsed, serverCpuMsPerPage: (cpuMsOf(srv.pid) - c0) / Math.max(1, ms.length + busy), ...stats(ms) });
     }
     return {
       code: `${root} @ ${execFileSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()}`, loadStart, loadEnd: load(), startMs, sequential, sequentialAll: stats(all), sequentialTarget: stats(target), serverCpuMsPerPage,
       deepPages: { ...stats(deep), pages }, concurrent,
+      errors: srv.log().split('\n').filter((l) => /"level":(50|60)|error/i.test(l)).slice(0, 20).map((l) => l.slice(0, 600)),
     };
   } finally {
     await srv.stop();
@@ -218,14 +226,14 @@ const BEFORE_014 = `
   CREATE INDEX hazards_city ON hazards (city_code, discovered_at DESC);
   CREATE INDEX hazards_open_deadline ON hazards (status, deadline);`;
 
-export type IngestPrice = { hazards: number; moves: number; rounds: Array<{ indexes: '014' | 'before 014'; ingestCpuUsPerHazard: number; ingestWallUsPerHazard: number; moveCpuUs: number; moveWallUs: number }> };
+export type IngestPrice = { hazards: number; moves: number; table?: ReturnType<typeof indexPrice>; rounds: Array<{ indexes: '014' | 'before 014'; ingestCpuUsPerHazard: number; ingestWallUsPerHazard: number; moveCpuUs: number; moveWallUs: number }> };
 
 /**
  * CPU and wall time per hazard ingested (batches of 500, as the HTTP bench sends them) into an empty store that
  * already holds `base` hazards, and per workflow move (into rectification: status is in the list indexes), with
  * 014's indexes and with the ones it replaced; alternated so that the machine's load falls on both alike.
  */
-async function ingestPrice(n = 20_000, base = 50_000, moves = 5_000, rounds = 3): Promise<IngestPrice> {
+async function ingestPrice(rounds: number, n = 20_000, base = 50_000, moves = 5_000): Promise<IngestPrice> {
   const out: IngestPrice = { hazards: n, moves, rounds: [] };
   const actor = actorOf(BENCH_AUTH);
   const seedRows = benchHazards(base, 7, 'P').map((h) => normalise(h, DEFAULT_TZ));
@@ -255,6 +263,51 @@ async function ingestPrice(n = 20_000, base = 50_000, moves = 5_000, rounds = 3)
       out.rounds.push({ indexes, ingestCpuUsPerHazard, ingestWallUsPerHazard, moveCpuUs: (c.user + c.system) / moves, moveWallUs: ((performance.now() - t0) * 1000) / moves });
       log(`list: ingest with ${indexes} indexes: ${ingestCpuUsPerHazard.toFixed(1)} µs CPU per hazard, ${out.rounds.at(-1)!.moveCpuUs.toFixed(1)} µs per move`);
       await repo.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return out;
+}
+
+/**
+ * The indexes alone: the same rows inserted into a bare hazards table (001's columns, no chain, no per-day counts)
+ * holding `base` rows, with 014's indexes or the ones it replaced, then the status of `moves` rows changed —
+ * what each index set adds to a row, without the rest of an ingest around it. CPU µs per row, alternated.
+ */
+function indexPrice(rounds: number, n = 50_000, base = 200_000, moves = 20_000): Array<{ indexes: '014' | 'before 014'; insertCpuUs: number; updateCpuUs: number }> {
+  const out: Array<{ indexes: '014' | 'before 014'; insertCpuUs: number; updateCpuUs: number }> = [];
+  const all = benchHazards(base + n, 9, 'X').map((h) => normalise(h, DEFAULT_TZ));
+  for (let round = 0; round < rounds * 2; round++) {
+    const indexes = round % 2 === 0 ? 'before 014' : '014';
+    const dir = tempDir('hz-list-index-');
+    try {
+      const db = openSqlite(join(dir, 'hazards.sqlite'));
+      if (indexes === 'before 014') db.exec(BEFORE_014);
+      db.pragma('synchronous = OFF'); // the index work, not the fsync
+      const ins = db.prepare(`INSERT INTO hazards (id, region_code, city_code, sector, level, status, source, deadline, listed_by, discovered_at,
+        discovered_day, reported_at, updated_at, closed_at, closed_day, extensions, created_seq, updated_seq, content_hash, input)
+        VALUES (?, ?, ?, ?, ?, 'reported', ?, ?, NULL, ?, ?, ?, ?, NULL, NULL, 0, ?, ?, ?, ?)`);
+      const insert = db.transaction((rows: typeof all, from: number) => rows.forEach((h, i) => {
+        const region = getRegion(h.input.regionCode);
+        const city = region?.level === 'city' ? region.code : region?.parent ?? h.input.regionCode;
+        ins.run(h.input.id, h.input.regionCode, city, h.input.sector, h.input.level, h.input.source, h.input.deadline ?? null, h.input.discoveredAt,
+          h.discoveredDay, h.input.discoveredAt, h.input.discoveredAt, from + i, from + i, h.contentHash, JSON.stringify(h.input));
+      }));
+      for (const [i, b] of batches(all.slice(0, base), 5000).entries()) insert(b, i * 5000);
+      let c0 = process.cpuUsage();
+      for (const [i, b] of batches(all.slice(base), 500).entries()) insert(b, base + i * 500);
+      let c = process.cpuUsage(c0);
+      const insertCpuUs = (c.user + c.system) / n;
+      const upd = db.prepare("UPDATE hazards SET status = 'rectifying', updated_seq = updated_seq + 1 WHERE id = ?");
+      const update = db.transaction((ids: string[]) => ids.forEach((id) => upd.run(id)));
+      const ids = all.slice(0, moves).map((h) => h.input.id);
+      c0 = process.cpuUsage();
+      for (const b of batches(ids, 500)) update(b);
+      c = process.cpuUsage(c0);
+      out.push({ indexes, insertCpuUs, updateCpuUs: (c.user + c.system) / moves });
+      log(`list: bare table with ${indexes} indexes: insert ${insertCpuUs.toFixed(1)} µs, status change ${out.at(-1)!.updateCpuUs.toFixed(1)} µs CPU per row`);
+      db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -299,7 +352,7 @@ async function tokenIn(dir: string): Promise<string> {
   }
 }
 
-export async function benchList(o: { store: string; hazards: number; transitions: number; peer?: string; perFamily?: number; peerPerFamily?: number; seconds?: number }): Promise<ListResult> {
+export async function benchList(o: { store: string; hazards: number; transitions: number; peer?: string; perFamily?: number; peerPerFamily?: number; seconds?: number; ingestRounds?: number }): Promise<ListResult> {
   const info = await ensureStore(o.store, o.hazards, o.transitions);
   const perFamily = o.perFamily ?? 60;
   const seconds = o.seconds ?? 20;
@@ -314,7 +367,8 @@ export async function benchList(o: { store: string; hazards: number; transitions
     const after = await runServer(ROOT, copy, token, fams, perFamily, seconds);
     // the copy is migrated now: the same statements in this process, on the indexes the server used
     const direct = inProcess(join(copy, 'hazards.sqlite'), fams, perFamily, today);
-    const ingest = await ingestPrice();
+    const ingest = await ingestPrice(o.ingestRounds ?? 3);
+    ingest.table = indexPrice(o.ingestRounds ?? 3);
     return {
       date: new Date().toISOString(), machine: machine(), store: { dir: o.store, hazards: info.hazards, transitions: info.transitions }, mode: 'tsx',
       after, peer, inProcess: direct, ingest,
@@ -351,10 +405,11 @@ function writeResult(file: string, r: ListResult): void {
 
 function printRun(label: string, s: ServerRun): void {
   console.log(`\n${label} (${s.code}); load ${s.loadStart} → ${s.loadEnd}; start ${f1(s.startMs / 1000)} s; server CPU ${f1(s.serverCpuMsPerPage)} ms per page`);
-  for (const [name, v] of Object.entries(s.sequential)) console.log(`  ${name.padEnd(58)} p50 ${f1(v.p50).padStart(7)}  p99 ${f1(v.p99).padStart(7)}  max ${f1(v.max).padStart(7)}  (${v.n}, ${v.items} items)`);
+  for (const [name, v] of Object.entries(s.sequential)) console.log(`  ${name.padEnd(58)} p50 ${f1(v.p50).padStart(7)}  p99 ${f1(v.p99).padStart(7)}  max ${f1(v.max).padStart(7)}  (${v.n}, ${v.items} items${v.failed ? `, ${v.failed} failed` : ''})`);
   console.log(`  target families: p50 ${f1(s.sequentialTarget.p50)} p99 ${f1(s.sequentialTarget.p99)} ms; all: p50 ${f1(s.sequentialAll.p50)} p99 ${f1(s.sequentialAll.p99)} ms`);
   console.log(`  pages 2–10 by cursor: p50 ${f1(s.deepPages.p50)} p99 ${f1(s.deepPages.p99)} ms (${s.deepPages.n})`);
-  for (const c of s.concurrent) console.log(`  ${c.clients} clients: ${f1(c.perSecond)} pages/s, p50 ${f1(c.p50)} p99 ${f1(c.p99)} ms, ${c.busy} × 429, server CPU ${f1(c.serverCpuMsPerPage)} ms per page`);
+  for (const e of s.errors) console.log(`  server: ${e}`);
+  for (const c of s.concurrent) console.log(`  ${c.clients} clients: ${f1(c.perSecond)} pages/s, p50 ${f1(c.p50)} p99 ${f1(c.p99)} ms, ${c.busy} × 429, ${c.failed} × 5xx, server CPU ${f1(c.serverCpuMsPerPage)} ms per page`);
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -362,11 +417,18 @@ async function main(argv: string[]): Promise<void> {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : undefined;
   };
+  if (argv.includes('--index-price')) {
+    // the index price alone, without the 1M store: `--index-price [--ingest-rounds N]`
+    const rounds = Number(arg('ingest-rounds') ?? 3);
+    console.log(JSON.stringify({ date: new Date().toISOString(), loadStart: load(), table: indexPrice(rounds), ingest: await ingestPrice(rounds), loadEnd: load() }, null, 2));
+    return;
+  }
   const store = arg('store') ?? '/tmp/hz-bench-1m';
   if (!existsSync(join(store, 'bench-store.json'))) log(`list: ${store} has no complete store yet: generating one`);
   const r = await benchList({
     store, hazards: 1_000_000, transitions: 300_000, peer: arg('peer'),
     perFamily: Number(arg('per-family') ?? 60), peerPerFamily: Number(arg('peer-per-family') ?? 10), seconds: Number(arg('seconds') ?? 20),
+    ingestRounds: Number(arg('ingest-rounds') ?? 3),
   });
   const out = arg('out') ?? LIST_FILE;
   writeResult(out, r);
@@ -376,6 +438,7 @@ async function main(argv: string[]): Promise<void> {
   console.log('\nin process (the same statements, read-only connection):');
   for (const [name, v] of Object.entries(r.inProcess)) console.log(`  ${name.padEnd(58)} wall p50 ${f1(v.wall.p50)} p99 ${f1(v.wall.p99)}  CPU p50 ${f1(v.cpu.p50)} p99 ${f1(v.cpu.p99)} ms`);
   console.log('\ningest price (µs per hazard, per move):');
+  for (const x of r.ingest.table ?? []) console.log(`  ${x.indexes.padEnd(11)} bare table: insert CPU ${f1(x.insertCpuUs)}, status change CPU ${f1(x.updateCpuUs)}`);
   for (const x of r.ingest.rounds) console.log(`  ${x.indexes.padEnd(11)} ingest CPU ${f1(x.ingestCpuUsPerHazard)} wall ${f1(x.ingestWallUsPerHazard)}; move CPU ${f1(x.moveCpuUs)} wall ${f1(x.moveWallUs)}`);
   log(`wrote ${out}`);
 }
