@@ -35,7 +35,7 @@ export const USAGE = `npm run bench -- [flags]
   --transitions N       workflow changes stored beside them                  [${DEFAULTS.transitions}]
   --startup-dir DIR     where the start-up store is kept and reused          [${DEFAULTS.startupDir}]
   --startup-runs N      timed start-ups (the slowest is held to the target)  [${DEFAULTS.startupRuns}]
-  --only a,b            run only these parts: raw, service, http, post, latency, startup, import, crossnode, heavy
+  --only a,b            run only these parts: raw, service, http, post, latency, fanout, startup, import, crossnode, heavy, list, wall
   --out FILE            the report                                           [${DEFAULTS.out}]`;
 
 const KEYS: Record<string, keyof Flags> = {
