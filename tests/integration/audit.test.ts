@@ -12,6 +12,7 @@ import { openSqliteAuditSource } from '../../server/audit/sqlite-source';
 import { verify } from '../../server/audit/verify';
 import { sealChange, rowToChange, type ChangeRow } from '../../server/hazards/changes';
 import { rng, makeHazard } from '../helpers/hazards';
+import { until } from '../helpers/multinode';
 import { api, postHazards, startServer, tempDir, type ChildServer } from '../helpers/server';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -58,7 +59,11 @@ beforeAll(async () => {
     head = (await api(s.url, s.tokens.admin, 'GET', '/api/v1/chain/head')).body;
     // each write request is in the server's log with its token, beside the history
     const adminId = /^hz_([^_]+)_/.exec(s.tokens.admin)![1];
-    const writes = s.output().split('\n').filter((l) => l.includes('"msg":"write"') && l.includes(`"token":"${adminId}"`));
+    // a write's line is logged when its response has finished and reaches us through the child's stdout pipe:
+    // the last ones may still be on their way when the next answer is already here
+    const writeLines = () => s.output().split('\n').filter((l) => l.includes('"msg":"write"') && l.includes(`"token":"${adminId}"`));
+    await until(() => writeLines().length >= 19, 10_000, () => `${writeLines().length} of 19 write lines logged`);
+    const writes = writeLines();
     expect(writes.length).toBeGreaterThanOrEqual(19);
     expect(JSON.parse(writes[0]!)).toMatchObject({ method: 'POST', status: 200, role: 'admin', path: expect.stringMatching(/^\/api\/v1\/hazards\/.+\/transitions$/) });
     metrics.text = await (await fetch(`${s.url}/metrics`)).text();
