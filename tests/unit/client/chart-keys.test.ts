@@ -10,7 +10,7 @@ import type { Counts } from '../../../shared/schemas';
 import { mapKey, mapOption, type MapInput } from '../../../client/components/map/map-option';
 import { trendKey, trendOption, type TrendNames } from '../../../client/components/trend/trend-option';
 import { binsFor, type Metric } from '../../../client/lib/scale';
-import { rng } from './fixtures';
+import { rng } from '../../helpers/hazards';
 
 const LABELS = { blind: '盲区', total: '总数', open: '未销号', majorOpen: '重大未销号', overdue: '超期' };
 const CITIES = childrenOf('140000').map((r) => r.code);

@@ -17,16 +17,3 @@ export function deltaTo(region: string, facts: Facts[], fromVersion: number, ver
   const s = summaryOf(region, facts, version);
   return { region, fromVersion, version, asOf: s.asOf, changes: { totals: s.totals, byRegion: s.byRegion, bySector: s.bySector, matrix: s.matrix } };
 }
-
-/** A small deterministic PRNG (mulberry32) for property tests here, so a failing seed can be replayed. */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]! };
-}

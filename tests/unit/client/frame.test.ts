@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { perFrame, sameUnlessKey, type Schedule } from '../../../client/lib/frame';
-import { rng } from './fixtures';
+import { rng } from '../../helpers/hazards';
 
 /** A hand-cranked animation frame: `tick()` runs what was scheduled before it began, as the browser does. */
 function frames() {

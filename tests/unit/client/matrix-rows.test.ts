@@ -9,7 +9,8 @@ import { binsFor, type Metric } from '../../../client/lib/scale';
 import { applyDelta } from '../../../client/stores/summary-sync';
 import type { Facts } from '../../../shared/aggregation';
 import type { Summary } from '../../../shared/schemas';
-import { deltaTo, fact, rng, summaryOf } from './fixtures';
+import { deltaTo, fact, summaryOf } from './fixtures';
+import { rng } from '../../helpers/hazards';
 
 const CITIES = ['140100', '140200', '140400', '141100', '140700'];
 const SECTORS = ['coal', 'fire', 'hazchem', 'gas'] as const;

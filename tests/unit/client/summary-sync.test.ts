@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { applyDelta, backoffDelay, freshnessAt, STALE_AFTER_MS } from '../../../client/stores/summary-sync';
 import { applyChanges } from '../../../shared/aggregation';
-import { deltaTo, fact, rng, summaryOf } from './fixtures';
+import { deltaTo, fact, summaryOf } from './fixtures';
+import { rng } from '../../helpers/hazards';
 
 describe('applyDelta', () => {
   const base = summaryOf('140000', [fact()], 10);
