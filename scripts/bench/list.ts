@@ -34,7 +34,7 @@ import { DEFAULT_TZ, dayOf } from '../../shared/time';
 import { rng } from '../../tests/helpers/hazards';
 import { tempDir } from '../../tests/helpers/server';
 import { BENCH_AUTH, batches, benchHazards } from './rows';
-import { ensureStore } from './startup';
+import { ensureStore, listeningPort } from './startup';
 import { cpuMsOf, load, log, machine, percentile, type Flags, type PartResult } from './util';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -48,24 +48,11 @@ async function startServer(root: string, dataDir: string): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/index.ts')], {
     cwd: root, env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const port = await new Promise<number>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`no LISTENING in 900 s:\n${out}`)), 900_000);
-    child.stdout.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /LISTENING (\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        ok(Number(m[1]));
-      }
-    });
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    child.once('exit', (code) => fail(new Error(`server exited with ${code}:\n${out}`)));
-  });
+  const { port, output } = await listeningPort(child, 900_000);
   const url = `http://127.0.0.1:${port}`;
   while ((await fetch(`${url}/healthz`).catch(() => null))?.status !== 200) await new Promise((r) => setTimeout(r, 50));
-  return { url, pid: child.pid!, log: () => out, stop: async () => (child.kill('SIGTERM'), await exited) };
+  return { url, pid: child.pid!, log: output, stop: async () => (child.kill('SIGTERM'), await exited) };
 }
 
 /** A family of list requests: a name, and a query (with `limit`) made fresh from the random source each time. */

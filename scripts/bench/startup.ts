@@ -3,7 +3,8 @@
  * under /tmp and reused; then the real server is started as a child process on it, and the time from
  * spawn to the first 200 of /healthz is measured, with the server's own "aggregates rebuilt" time.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { actorOf } from '../../server/auth/auth';
@@ -114,28 +115,36 @@ export function buildServer(): void {
   execFileSync(process.execPath, [join(ROOT, 'scripts/build-server.mjs')], { cwd: ROOT, stdio: 'ignore' });
 }
 
+/**
+ * The port a spawned server announces (its `LISTENING <port>` line), with everything it printed so far and later
+ * (`output`); fails when it exits first or says nothing within `timeoutMs`.
+ */
+export function listeningPort(child: ChildProcessByStdio<null, Readable, Readable>, timeoutMs: number): Promise<{ port: number; output: () => string }> {
+  let out = '';
+  child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`no LISTENING in ${timeoutMs / 1000} s:\n${out}`)), timeoutMs);
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /LISTENING (\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        ok({ port: Number(m[1]), output: () => out });
+      }
+    });
+    child.once('exit', (code) => fail(new Error(`server exited with ${code}:\n${out}`)));
+  });
+}
+
 /** Spawns the production entry on `dataDir` and times it to the first healthy answer. */
 export async function timeStart(dataDir: string, mode: StartMode = 'compiled'): Promise<StartRun> {
   const t0 = performance.now();
   const child = spawn(process.execPath, START_ARGS[mode], {
     cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   try {
-    const port = await new Promise<number>((ok, fail) => {
-      const timer = setTimeout(() => fail(new Error(`no LISTENING in ${LISTEN_TIMEOUT_MS / 1000} s:\n${out}`)), LISTEN_TIMEOUT_MS);
-      child.stdout.on('data', (b: Buffer) => {
-        out += b.toString();
-        const m = /LISTENING (\d+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          ok(Number(m[1]));
-        }
-      });
-      child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-      child.once('exit', (code) => fail(new Error(`server exited with ${code}:\n${out}`)));
-    });
+    const { port, output } = await listeningPort(child, LISTEN_TIMEOUT_MS);
     const listeningMs = performance.now() - t0;
     const listeningCpuMs = cpuMsOf(child.pid!);
     for (;;) {
@@ -145,8 +154,8 @@ export async function timeStart(dataDir: string, mode: StartMode = 'compiled'): 
     }
     const healthyMs = performance.now() - t0;
     const cpuMs = cpuMsOf(child.pid!);
-    const rebuilt = /"ms":(\d+)[^\n]*"msg":"aggregates rebuilt"/.exec(out);
-    const verified = /"ms":(\d+)[^\n]*"msg":"integrity verified"/.exec(out);
+    const rebuilt = /"ms":(\d+)[^\n]*"msg":"aggregates rebuilt"/.exec(output());
+    const verified = /"ms":(\d+)[^\n]*"msg":"integrity verified"/.exec(output());
     return { listeningMs, listeningCpuMs, healthyMs, rebuildMs: rebuilt ? Number(rebuilt[1]) : NaN, integrityMs: verified ? Number(verified[1]) : NaN, cpuMs, ...rssOf(child.pid!) };
   } finally {
     child.kill('SIGTERM');
