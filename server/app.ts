@@ -114,10 +114,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const service = new HazardService(repo, live, feed, config.TZ_REGION, deps.now, reads);
 
   // before a number is shown as live: the projection the aggregates come from must be what the history says. The
-  // first check runs in its own thread beside the rebuild; start-up waits for it up to INTEGRITY_START_WAIT_MS and
-  // then serves flagged `checking` until it passes (docs/SECURITY.md "Integrity", docs/PERFORMANCE.md)
-  const integrity = new Integrity(() => verifyInWorker({ DATABASE_URL: config.DATABASE_URL, DATA_DIR: config.DATA_DIR, tz: config.TZ_REGION }), log);
-  const firstCheck = integrity.check();
+  // first check runs in its own thread beside the rebuild; start-up waits for it up to INTEGRITY_START_WAIT_MS — less
+  // when its progress says it cannot answer by then — and then serves flagged `checking` until it passes
+  // (docs/SECURITY.md "Integrity", docs/PERFORMANCE.md)
+  const setup = { DATABASE_URL: config.DATABASE_URL, DATA_DIR: config.DATA_DIR, tz: config.TZ_REGION };
+  const integrity = new Integrity((onProgress, threads) => verifyInWorker(setup, onProgress, threads), log);
+  const waitEnd = Date.now() + config.INTEGRITY_START_WAIT_MS;
+  void integrity.check();
 
   const t0 = Date.now();
   live.rebuild(await repo.rebuildState());
@@ -126,10 +129,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   log.info({ ms: Date.now() - t0, seq: live.appliedSeq, today: live.today }, 'aggregates rebuilt');
   // from here on, other nodes' changes arrive by the change feed (a SQLite store has no other writer)
   feed.start();
-  let waited: NodeJS.Timeout | undefined;
-  await Promise.race([firstCheck, new Promise<void>((r) => (waited = setTimeout(r, config.INTEGRITY_START_WAIT_MS)))]);
-  clearTimeout(waited);
-  if (integrity.checking) log.warn({ waitedMs: config.INTEGRITY_START_WAIT_MS }, 'integrity check still running: serving flagged "checking" (503 on /healthz, 校验中 on screens) until it passes');
+  const waitStart = Date.now();
+  if (!(await integrity.awaitFirst(Math.max(0, waitEnd - waitStart)))) {
+    log.warn({ waitedMs: Date.now() - waitStart, projectedMs: integrity.projectedMs() },
+      'integrity check still running: serving flagged "checking" (503 on /healthz, 校验中 on screens) until it passes');
+  }
   integrity.every(config.INTEGRITY_CHECK_MINUTES);
 
   const gate = new AuthGate(tokens, config.AUTH_FAILURE_LIMIT, cluster.budgets);

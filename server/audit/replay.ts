@@ -4,7 +4,7 @@
  * rules, so an old history stays verifiable after the rules change. A new change kind must be added to
  * STEPS below, or the audit refuses the history that contains it — on purpose.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { isOpen, type Level, type ListingLevel, type Sector, type Status } from '../../shared/domain';
 import { getRegion } from '../../shared/regions';
 import type { Facts } from '../../shared/aggregation';
@@ -14,6 +14,9 @@ import type { ChangePayload, ChangeRow, DayGroup } from '../hazards/changes';
 export type Projected = {
   inputHash: string;
   regionCode: string;
+  /** as the report gave them (its data is the row's `input`: their hashes are compared) */
+  source: unknown;
+  discoveredAt: unknown;
   sector: Sector;
   level: Level;
   status: Status;
@@ -32,7 +35,7 @@ export type Parsed = { row: ChangeRow; actor: unknown; payload: ChangePayload };
 
 type Step = (p: Projection, c: Parsed, cur: Projected | undefined) => string | null;
 
-export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+export const sha256 = (s: string): string => hash('sha256', s, 'hex');
 
 const factsOf = (h: Projected): Facts => ({
   regionCode: h.regionCode, sector: h.sector, level: h.level, status: h.status, deadline: h.deadline, listed: h.listedBy !== null,
@@ -82,7 +85,7 @@ const reported: Step = (p, c, cur) => {
   if (!regionCode || !getRegion(regionCode)) return `reports an unknown region ${String(data.regionCode)}`;
   const h: Projected = {
     inputHash: sha256(JSON.stringify(data)),
-    regionCode, sector: data.sector as Sector, level: data.level as Level, status: 'reported',
+    regionCode, source: data.source, discoveredAt: data.discoveredAt, sector: data.sector as Sector, level: data.level as Level, status: 'reported',
     deadline: str(data.deadline), listedBy: null, closedAt: null, extensions: 0,
     createdSeq: c.row.seq, reportedAt: c.row.recorded_at, updatedSeq: c.row.seq, updatedAt: c.row.recorded_at,
   };

@@ -53,15 +53,41 @@ async function checkAuth(src: AuditSource, problems: Problem[]): Promise<number 
 }
 
 const MAX_PROBLEMS = 20;
+/** records (changes walked, rows compared) between two progress reports */
+const PROGRESS_EVERY = 16_384;
+
+/** Counts records and tells `onProgress` the count every PROGRESS_EVERY of them. */
+function progressTicker(onProgress?: (done: number) => void): () => void {
+  if (!onProgress) return () => undefined;
+  let done = 0;
+  return () => {
+    if (++done % PROGRESS_EVERY === 0) onProgress(done);
+  };
+}
 
 export function parseHead(s: string | null | undefined): Head | null {
   const m = /^(\d+):([0-9a-f]{64})$/.exec(s ?? '');
   return m ? { seq: Number(m[1]), hash: m[2]! } : null;
 }
 
+/**
+ * The few actors of a history (the tokens and people who wrote it) stand in tens of thousands of changes each: each
+ * distinct text is parsed once. The parsed value is only read (isActor, the day change's null), never changed.
+ */
+const actors = new Map<string, unknown>();
+const MAX_ACTORS = 4096;
+
+function actorOf(text: string): unknown {
+  if (actors.has(text)) return actors.get(text);
+  const actor = JSON.parse(text) as unknown;
+  if (actors.size >= MAX_ACTORS) actors.clear();
+  actors.set(text, actor);
+  return actor;
+}
+
 function parse(row: ChangeRow): Parsed | string {
   try {
-    return { row, actor: JSON.parse(row.actor) as unknown, payload: JSON.parse(row.payload) as ChangePayload };
+    return { row, actor: actorOf(row.actor), payload: JSON.parse(row.payload) as ChangePayload };
   } catch {
     return 'its actor or payload is not valid JSON';
   }
@@ -77,24 +103,38 @@ function checkChange(row: ChangeRow, head: Head, expect: Head | null, projection
 }
 
 /** Layer 1 (and the replay): stops at the first change that does not verify, since every later one depends on it. */
-async function walkChain(src: AuditSource, projection: Projection, expect: Head | null, problems: Problem[]): Promise<Head> {
+async function walkChain(src: AuditSource, projection: Projection, expect: Head | null, problems: Problem[], tick: () => void): Promise<Head> {
   let head: Head = { seq: 0, hash: GENESIS_HASH };
-  for await (const row of src.changes()) {
+  await each(src.changes(), (row) => {
+    tick();
     const seq = head.seq + 1;
     if (row.seq !== seq) {
       problems.push(row.seq > seq
         ? { record: `change ${seq}`, message: `missing: the chain jumps from change ${head.seq} to change ${row.seq}` }
         : { record: `change ${row.seq}`, message: `out of order after change ${head.seq}` });
-      return head;
+      return false;
     }
     const bad = checkChange(row, head, expect, projection);
     if (bad) {
       problems.push({ record: `change ${seq}`, message: bad });
-      return head;
+      return false;
     }
     head = { seq, hash: row.hash };
-  }
+    return true;
+  });
   return head;
+}
+
+/**
+ * `visit` on each row until it answers false. A synchronous source (SQLite) is walked with a plain loop: `for await`
+ * over it would cost a promise and a trip through the microtask queue per row, for a million rows.
+ */
+async function each<T>(rows: AsyncIterable<T> | Iterable<T>, visit: (row: T) => boolean): Promise<void> {
+  if (Symbol.asyncIterator in rows) {
+    for await (const row of rows) if (!visit(row)) return;
+  } else {
+    for (const row of rows) if (!visit(row)) return;
+  }
 }
 
 /** Layer 2: the meta head the application wrote against the chain's real end. */
@@ -113,39 +153,68 @@ function checkHead(meta: string | null, head: Head, problems: Problem[]): void {
   }
 }
 
-/** The columns of a hazard row as the replayed history says they must be. */
-function expectedColumns(p: Projected, row: HazardTableRow, tz: string): Array<[keyof HazardTableRow, unknown]> {
-  const input = JSON.parse(row.input) as { regionCode: string; sector: string; source: string; discoveredAt: string };
-  const discovered = Date.parse(input.discoveredAt);
-  return [
-    ['content_hash', p.inputHash],
-    ['region_code', p.regionCode], ['city_code', cityOf(p.regionCode) ?? p.regionCode], ['sector', p.sector],
-    ['source', input.source], ['discovered_at', new Date(discovered).toISOString()], ['discovered_day', dayOf(discovered, tz)],
-    ['status', p.status], ['level', p.level], ['deadline', p.deadline], ['listed_by', p.listedBy],
-    ['closed_at', p.closedAt], ['closed_day', p.closedAt ? dayOf(Date.parse(p.closedAt), tz) : null], ['extensions', p.extensions],
-    ['reported_at', p.reportedAt], ['created_seq', p.createdSeq], ['updated_at', p.updatedAt], ['updated_seq', p.updatedSeq],
-  ];
+/**
+ * The first column of a hazard row that is not what the replayed history says, with the value it should have, or
+ * null. Column by column, the cheapest first, stopping at the first difference (no list of every column per row).
+ * `source` and `discovered_at` come from the report's data, which is the row's `input` (their hashes are equal).
+ */
+function firstDifference(p: Projected, row: HazardTableRow, tz: string): [keyof HazardTableRow, unknown] | null {
+  if (row.content_hash !== p.inputHash) return ['content_hash', p.inputHash];
+  if (row.region_code !== p.regionCode) return ['region_code', p.regionCode];
+  const city = cityOf(p.regionCode) ?? p.regionCode;
+  if (row.city_code !== city) return ['city_code', city];
+  if (row.sector !== p.sector) return ['sector', p.sector];
+  if (row.source !== p.source) return ['source', p.source];
+  const discovered = Date.parse(String(p.discoveredAt));
+  const discoveredAt = new Date(discovered).toISOString();
+  if (row.discovered_at !== discoveredAt) return ['discovered_at', discoveredAt];
+  const discoveredDay = dayOf(discovered, tz);
+  if (row.discovered_day !== discoveredDay) return ['discovered_day', discoveredDay];
+  if (row.status !== p.status) return ['status', p.status];
+  if (row.level !== p.level) return ['level', p.level];
+  if (row.deadline !== p.deadline) return ['deadline', p.deadline];
+  if (row.listed_by !== p.listedBy) return ['listed_by', p.listedBy];
+  if (row.closed_at !== p.closedAt) return ['closed_at', p.closedAt];
+  const closedDay = p.closedAt ? dayOf(Date.parse(p.closedAt), tz) : null;
+  if (row.closed_day !== closedDay) return ['closed_day', closedDay];
+  if (row.extensions !== p.extensions) return ['extensions', p.extensions];
+  if (row.reported_at !== p.reportedAt) return ['reported_at', p.reportedAt];
+  if (row.created_seq !== p.createdSeq) return ['created_seq', p.createdSeq];
+  if (row.updated_at !== p.updatedAt) return ['updated_at', p.updatedAt];
+  if (row.updated_seq !== p.updatedSeq) return ['updated_seq', p.updatedSeq];
+  return null;
 }
 
 function checkRow(row: HazardTableRow, p: Projected | undefined, tz: string): string | null {
   if (!p) return 'has no history: no change reported it (inserted outside the application)';
   if (sha256(row.input) !== p.inputHash) return 'its reported content (input) differs from the change that reported it';
-  for (const [col, want] of expectedColumns(p, row, tz)) {
-    if (row[col] !== want) return `${col} is ${JSON.stringify(row[col])} in the table, the history says ${JSON.stringify(want)}`;
-  }
-  return null;
+  const diff = firstDifference(p, row, tz);
+  return diff ? `${diff[0]} is ${JSON.stringify(row[diff[0]])} in the table, the history says ${JSON.stringify(diff[1])}` : null;
 }
 
-/** Layer 3: every stored row against the replay, then every replayed hazard that has no row. */
-async function checkState(src: AuditSource, projection: Projection, tz: string, problems: Problem[]): Promise<number> {
-  const seen = new Set<string>();
+/**
+ * Layer 3: every stored row against the replay, then every replayed hazard that has no row. Ids are unique in the
+ * table (its primary key), so when as many rows had a replayed hazard as were replayed, none is missing; only when
+ * the counts differ are the ids read again to name the missing ones (no set of every id on a good store).
+ */
+async function checkState(src: AuditSource, projection: Projection, tz: string, problems: Problem[], tick: () => void): Promise<number> {
   let n = 0;
-  for await (const row of src.hazards()) {
+  let matched = 0;
+  await each(src.hazards(), (row) => {
+    tick();
     n++;
-    seen.add(row.id);
-    const bad = checkRow(row, projection.hazards.get(row.id), tz);
+    const p = projection.hazards.get(row.id);
+    if (p) matched++;
+    const bad = checkRow(row, p, tz);
     if (bad && problems.length < MAX_PROBLEMS) problems.push({ record: `hazard ${row.id}`, message: bad });
-  }
+    return true;
+  });
+  if (matched === projection.hazards.size) return n;
+  const seen = new Set<string>();
+  await each(src.hazards(), (row) => {
+    seen.add(row.id);
+    return true;
+  });
   for (const id of projection.hazards.keys()) {
     if (!seen.has(id) && problems.length < MAX_PROBLEMS) problems.push({ record: `hazard ${id}`, message: 'its row is missing from the hazards table' });
   }
@@ -156,10 +225,11 @@ async function checkState(src: AuditSource, projection: Projection, tz: string, 
  * Verifies the store. `expect`: a head copied elsewhere earlier; the chain must still contain it.
  * The state is compared only when the chain verified, since a broken chain cannot be replayed.
  */
-export async function verify(src: AuditSource, tz: string, expect: Head | null = null): Promise<AuditReport> {
+export async function verify(src: AuditSource, tz: string, expect: Head | null = null, onProgress?: (done: number) => void): Promise<AuditReport> {
   const problems: Problem[] = [];
   const projection = new Projection();
-  const head = await walkChain(src, projection, expect, problems);
+  const tick = progressTicker(onProgress);
+  const head = await walkChain(src, projection, expect, problems, tick);
   if (!problems.length) checkHead(await src.meta('chain_head'), head, problems);
   if (!problems.length && expect && expect.seq > head.seq) {
     problems.push({ record: `change ${head.seq + 1}`, message: `missing: the head kept elsewhere (${expect.seq}:${expect.hash}) is beyond the chain's end (${head.seq})` });
@@ -168,7 +238,7 @@ export async function verify(src: AuditSource, tz: string, expect: Head | null =
   if (!problems.length && dayMeta !== projection.day) {
     problems.push({ record: 'meta day', message: `is ${String(dayMeta)}, the newest day change says ${String(projection.day)}` });
   }
-  const hazards = problems.length ? 0 : await checkState(src, projection, tz, problems);
+  const hazards = problems.length ? 0 : await checkState(src, projection, tz, problems, tick);
   const authChanges = await checkAuth(src, problems);
   return { ok: problems.length === 0, changes: head.seq, hazards, head, problems, authChanges };
 }

@@ -3,7 +3,7 @@
  * derive from. Each change carries the facts the counts need before and after it, so any node can
  * apply the stream without reading hazards.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Facts } from '../../shared/aggregation';
 import type { Actor, HistoryEntry, LegacyActor } from '../../shared/schemas';
 
@@ -52,10 +52,9 @@ export type ChangeRow = {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
+/** (one-shot `hash`: no Hash object per row — the integrity check hashes every change, docs/PERFORMANCE.md) */
 export function hashRow(r: Omit<ChangeRow, 'hash'>): string {
-  return createHash('sha256')
-    .update(`${r.seq}\n${r.hazard_id ?? ''}\n${r.kind}\n${r.at}\n${r.recorded_at}\n${r.actor}\n${r.payload}\n${r.prev_hash}`)
-    .digest('hex');
+  return hash('sha256', `${r.seq}\n${r.hazard_id ?? ''}\n${r.kind}\n${r.at}\n${r.recorded_at}\n${r.actor}\n${r.payload}\n${r.prev_hash}`, 'hex');
 }
 
 /** Builds the stored row of a new change, chained to `prevHash`. */
