@@ -6,10 +6,17 @@
 import type Database from 'better-sqlite3';
 import type { ChainDriver, ChangeSignals, NewHazardRow, Params, Query, WriteTx } from '../hazards/chain-driver';
 import type { ChangeRow } from '../hazards/changes';
+import { Checkpointer } from './checkpointer';
 import { GroupCommit } from './group-commit';
 
 /** Prepared statements kept by SQL text; list filters make a few hundred shapes at most. */
 const STATEMENT_CACHE = 500;
+
+/** Whether a statement gets named parameters (better-sqlite3 refuses an empty object for a statement without any). */
+function hasKeys(params: Params | undefined): params is Params {
+  if (params) for (const _ in params) return true;
+  return false;
+}
 
 export class SqliteDriver implements ChainDriver {
   readonly kind = 'sqlite';
@@ -17,17 +24,20 @@ export class SqliteDriver implements ChainDriver {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly insertChange: Database.Statement;
   private readonly insertHazard: Database.Statement;
+  /** WAL checkpoints in a thread of their own (checkpointer.ts); none for a read-only or in-memory database */
+  private readonly checkpoints: Checkpointer | null;
 
   constructor(private readonly db: Database.Database) {
+    this.checkpoints = db.readonly || db.memory ? null : new Checkpointer(db);
     this.insertChange = db.prepare(
       `INSERT INTO changes (seq, hazard_id, kind, at, recorded_at, actor, payload, prev_hash, hash)
        VALUES (@seq, @hazard_id, @kind, @at, @recorded_at, @actor, @payload, @prev_hash, @hash)`,
     );
+    // positional: bound from the row's fields directly, without a merged object per row
     this.insertHazard = db.prepare(
       `INSERT INTO hazards (id, region_code, city_code, sector, level, status, source, deadline, listed_by, discovered_at,
          discovered_day, reported_at, updated_at, closed_at, closed_day, extensions, created_seq, updated_seq, content_hash, input)
-       VALUES (@id, @regionCode, @cityCode, @sector, @level, 'reported', @source, @deadline, NULL, @discoveredAt,
-         @discoveredDay, @recordedAt, @recordedAt, NULL, NULL, 0, @seq, @seq, @contentHash, @input)`,
+       VALUES (?, ?, ?, ?, ?, 'reported', ?, ?, NULL, ?, ?, ?, ?, NULL, NULL, 0, ?, ?, ?, ?)`,
     );
   }
 
@@ -44,9 +54,9 @@ export class SqliteDriver implements ChainDriver {
   /** Runs synchronously; only ever called from inside the queue. */
   private exec<T>(sql: string, params?: Params): T[] {
     const st = this.statement(sql);
-    const args = params && Object.keys(params).length ? [params] : [];
-    if (st.reader) return st.all(...args) as T[];
-    st.run(...args);
+    if (st.reader) return (hasKeys(params) ? st.all(params) : st.all()) as T[];
+    if (hasKeys(params)) st.run(params);
+    else st.run();
     return [];
   }
 
@@ -77,7 +87,10 @@ export class SqliteDriver implements ChainDriver {
       for (const r of rows) this.insertChange.run(r);
     },
     insertHazards: async (rows: readonly NewHazardRow[], recordedAt: string) => {
-      for (const r of rows) this.insertHazard.run({ ...r, recordedAt });
+      for (const r of rows) {
+        this.insertHazard.run(r.id, r.regionCode, r.cityCode, r.sector, r.level, r.source, r.deadline, r.discoveredAt, r.discoveredDay,
+          recordedAt, recordedAt, r.seq, r.seq, r.contentHash, r.input);
+      }
     },
   };
 
@@ -94,6 +107,7 @@ export class SqliteDriver implements ChainDriver {
         alive: () => this.db.inTransaction,
       });
       this.db.exec(nested ? 'RELEASE chain_group' : 'COMMIT');
+      if (!nested) this.checkpoints?.committed();
     } catch (e) {
       if (nested) this.db.exec('ROLLBACK TO chain_group; RELEASE chain_group');
       else if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -124,8 +138,14 @@ export class SqliteDriver implements ChainDriver {
     return () => undefined;
   }
 
+  /** The checkpoint thread's runs, failures, and the checkpoints the writer made itself (tests). */
+  get checkpointStats(): Checkpointer['stats'] | null {
+    return this.checkpoints ? { ...this.checkpoints.stats } : null;
+  }
+
   async close(): Promise<void> {
     await this.groups.drain();
+    await this.checkpoints?.close();
     await this.serial(() => this.db.close());
   }
 }

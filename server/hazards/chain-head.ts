@@ -45,8 +45,9 @@ export class Appender {
   readonly rows: ChangeRow[] = [];
   constructor(readonly head: Head) {}
 
-  append(c: Omit<Change, 'seq' | 'hash' | 'prevHash'>): Change {
-    const { row, change } = sealChange({ ...c, seq: this.head.seq + 1 }, this.head.hash);
+  /** `payloadJson`: JSON.stringify(c.payload), when the caller has it (see sealChange). */
+  append(c: Omit<Change, 'seq' | 'hash' | 'prevHash'>, payloadJson?: string): Change {
+    const { row, change } = sealChange({ ...c, seq: this.head.seq + 1 }, this.head.hash, payloadJson);
     this.rows.push(row);
     this.head.seq = row.seq;
     this.head.hash = row.hash;

@@ -12,7 +12,7 @@ import type { ChainDriver, ChangeSignals, Head, NewHazardRow, Params, WriteTx } 
 import { inList } from './chain-driver';
 import { Appender, getMeta, lastSeq, readHead, SET_META } from './chain-head';
 import { ChainReads } from './chain.reads';
-import { GENESIS_HASH, type Change, type ChangePayload } from './changes';
+import { GENESIS_HASH, reportedPayloadJson, type Change, type ChangePayload } from './changes';
 import { rowToHazard, type HazardRow } from './hazard-row';
 import { CellDiff, contribution, reportedContribution } from '../briefing/daily';
 import { applyCells, BRIEFING_DAYS_VERSION, HISTORY_SQL, lifeOf, markMonths, rebuildBriefingDays, type LifeChange } from '../briefing/days-store';
@@ -92,12 +92,15 @@ export class ChainStore extends ChainReads implements HazardRepository {
           deadline: input.deadline ?? null, listed: false,
         };
         const payload: ChangePayload = { data: { ...input }, before: null, after: facts };
-        const change = chain.append({ hazardId: input.id, kind: 'reported', at: input.discoveredAt, recordedAt, actor, payload });
+        // the input's JSON once: its content hash was taken of it, it is the stored input, and the change's payload holds it
+        const json = item.json ?? JSON.stringify(input);
+        const change = chain.append(
+          { hazardId: input.id, kind: 'reported', at: input.discoveredAt, recordedAt, actor, payload }, reportedPayloadJson(json, facts));
         inserts.push({
           id: input.id, regionCode: input.regionCode, cityCode: region.level === 'city' ? region.code : region.parent!,
           sector: input.sector, level: input.level, source: input.source, deadline: input.deadline ?? null,
           discoveredAt: new Date(input.discoveredAt).toISOString(), discoveredDay: item.discoveredDay,
-          contentHash: item.contentHash, input: JSON.stringify(input), seq: change.seq,
+          contentHash: item.contentHash, input: json, seq: change.seq,
         });
         seen.set(input.id, item.contentHash);
         return { status: 'accepted', change };

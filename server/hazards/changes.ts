@@ -57,8 +57,11 @@ export function hashRow(r: Omit<ChangeRow, 'hash'>): string {
   return hash('sha256', `${r.seq}\n${r.hazard_id ?? ''}\n${r.kind}\n${r.at}\n${r.recorded_at}\n${r.actor}\n${r.payload}\n${r.prev_hash}`, 'hex');
 }
 
-/** Builds the stored row of a new change, chained to `prevHash`. */
-export function sealChange(c: Omit<Change, 'hash' | 'prevHash'>, prevHash: string): { row: ChangeRow; change: Change } {
+/**
+ * Builds the stored row of a new change, chained to `prevHash`. `payloadJson`, when given, must be
+ * JSON.stringify(c.payload) (the ingest writes it from the input's JSON it already has: reportedPayloadJson).
+ */
+export function sealChange(c: Omit<Change, 'hash' | 'prevHash'>, prevHash: string, payloadJson?: string): { row: ChangeRow; change: Change } {
   const base = {
     seq: c.seq,
     hazard_id: c.hazardId,
@@ -66,11 +69,20 @@ export function sealChange(c: Omit<Change, 'hash' | 'prevHash'>, prevHash: strin
     at: c.at,
     recorded_at: c.recordedAt,
     actor: JSON.stringify(c.actor),
-    payload: JSON.stringify(c.payload),
+    payload: payloadJson ?? JSON.stringify(c.payload),
     prev_hash: prevHash,
   };
   const hash = hashRow(base);
   return { row: { ...base, hash }, change: { ...c, prevHash, hash } };
+}
+
+/**
+ * JSON.stringify({ data, before: null, after }) for a `reported` change whose `data` is a shallow copy of the input
+ * whose JSON is `dataJson`: the same bytes (a shallow copy keeps the keys and their order), without encoding the input
+ * a second time. tests/unit/server/reported-payload.test.ts holds it to JSON.stringify.
+ */
+export function reportedPayloadJson(dataJson: string, after: Facts): string {
+  return `{"data":${dataJson},"before":null,"after":${JSON.stringify(after)}}`;
 }
 
 export function rowToChange(r: ChangeRow): Change {

@@ -41,7 +41,8 @@ export const factsOf = (h: Pick<StoredHazard, 'regionCode' | 'sector' | 'level' 
   listed: h.listedBy !== null,
 });
 
-export type NewHazard = { input: HazardInput; contentHash: string; discoveredDay: string };
+/** `json`: JSON.stringify(input), when the caller has it already (the content hash is taken of it): stored as it is. */
+export type NewHazard = { input: HazardInput; contentHash: string; discoveredDay: string; json?: string };
 
 export type IngestOutcome =
   | { status: 'accepted'; change: Change }

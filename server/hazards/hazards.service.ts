@@ -30,8 +30,9 @@ export type Commits = { committed(changes: readonly Change[]): Promise<void>; wa
 
 /** What the store is handed for a valid input: its content hash (for dedupe) and its day of discovery in `tz`. */
 export function normalise(input: HazardInput, tz: string): NewHazard {
-  const contentHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
-  return { input, contentHash, discoveredDay: dayOf(Date.parse(input.discoveredAt), tz) };
+  const json = JSON.stringify(input);
+  const contentHash = createHash('sha256').update(json).digest('hex');
+  return { input, contentHash, discoveredDay: dayOf(Date.parse(input.discoveredAt), tz), json };
 }
 
 export class HazardService {

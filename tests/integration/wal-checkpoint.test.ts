@@ -1,0 +1,75 @@
+/**
+ * WAL checkpoints run in a thread of their own (server/db/checkpointer.ts), not inside the writer's COMMIT on the
+ * event loop: the writer's connection does not checkpoint automatically while the thread runs, the thread copies
+ * the committed pages into the database file, and when the thread is gone the writer checkpoints as SQLite does
+ * by default. Every acknowledged write is there, checkpointed or not.
+ */
+import Database from 'better-sqlite3';
+import { rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSqlite } from '../../server/db/sqlite';
+import { SqliteDriver } from '../../server/db/sqlite.driver';
+import { ChainStore } from '../../server/hazards/chain.store';
+import { normalise } from '../../server/hazards/hazards.service';
+import { HazardInputSchema } from '../../shared/schemas';
+import { makeHazard, rng } from '../helpers/hazards';
+import { tempDir } from '../helpers/server';
+import { ACTOR, TZ } from '../helpers/stores';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function open() {
+  const dir = tempDir('hz-wal-');
+  dirs.push(dir);
+  const file = join(dir, 'hazards.sqlite');
+  const db = openSqlite(file);
+  const driver = new SqliteDriver(db);
+  const repo = await ChainStore.open(driver, TZ);
+  return { file, db, driver, repo };
+}
+
+const r = rng(11);
+let next = 0;
+const batch = (n: number) => Array.from({ length: n }, () => normalise(HazardInputSchema.parse(makeHazard(r, next, { id: `W-${String(next++).padStart(6, '0')}` })), TZ));
+
+async function until(what: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!what()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
+describe('WAL checkpoints off the event loop', () => {
+  it('the thread checkpoints after commits; the writer does not', async () => {
+    const { file, db, driver, repo } = await open();
+    const before = statSync(file).size;
+    for (let i = 0; i < 6; i++) await repo.ingest(batch(500), ACTOR, new Date().toISOString());
+    // the writer's own automatic checkpoint is off while the thread runs
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    await until(() => (driver.checkpointStats?.runs ?? 0) >= 1 && statSync(file).size > before + 1_000_000);
+    expect(driver.checkpointStats).toMatchObject({ failures: 0, fallbacks: 0, lost: 0 });
+    await repo.close();
+    // every write is in the file, as read by a fresh connection
+    const check = new Database(file, { readonly: true });
+    expect(check.prepare('SELECT COUNT(*) FROM hazards').pluck().get()).toBe(3000);
+    check.close();
+  });
+
+  it('when the thread is gone, the writer checkpoints as SQLite does by default', async () => {
+    const { db, driver, repo } = await open();
+    await repo.ingest(batch(10), ACTOR, new Date().toISOString());
+    await until(() => (driver.checkpointStats?.runs ?? 0) >= 1);
+    const worker = (driver as unknown as { checkpoints: { worker: { terminate(): Promise<number> } } }).checkpoints.worker;
+    await worker.terminate();
+    await until(() => (driver.checkpointStats?.lost ?? 0) === 1);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    await repo.ingest(batch(10), ACTOR, new Date().toISOString());
+    expect(await repo.headSeq()).toBe(20);
+    await repo.close();
+  });
+});
