@@ -17,10 +17,11 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'dist', 'server');
 // flat: server/db/*.ts find their migrations beside the bundle that includes them (dist/server/migrations)
-// read-worker, integrity-worker: started by path (server/workers/spawn.ts resolves them beside the bundle), so each is an entry of its own
+// read-worker, integrity-worker, xlsx-worker, checkpoint-worker: started by path (server/workers/spawn.ts resolves them beside the bundle), so each is an entry of its own
 const ENTRIES = {
   index: 'server/index.ts', demo: 'server/demo.ts', token: 'server/cli/token.ts', audit: 'server/cli/audit.ts', user: 'server/cli/user.ts',
-  'read-worker': 'server/workers/read-worker.ts', 'integrity-worker': 'server/workers/integrity-worker.ts',
+  'read-worker': 'server/workers/read-worker.ts', 'integrity-worker': 'server/workers/integrity-worker.ts', 'xlsx-worker': 'server/workers/xlsx-worker.ts',
+  'checkpoint-worker': 'server/workers/checkpoint-worker.ts',
 };
 
 if (process.argv.includes('--if-missing') && Object.keys(ENTRIES).every((e) => existsSync(join(OUT, `${e}.js`)))) process.exit(0);

@@ -9,10 +9,11 @@ import { requireWriter } from '../auth/auth';
 import { ServiceError } from '../errors';
 import type { HazardService } from '../hazards/hazards.service';
 import { detectDelimiter, detectEncoding, readCsv } from './read-csv';
-import { readXlsx, type SheetRow } from './read-xlsx';
+import type { SheetRow } from './read-xlsx';
+import { openXlsxOffThread, type Premapped } from './read-xlsx-worker';
 import { preflightCsv, preflightXlsx } from './preflight';
 import { IMPORT_LIMITS as L, echo, tooManyColumns, tooManyRows } from './limits';
-import { errorsOfItem, mapRow, matchHeader, missingColumns, rejection, valuesOf, type HeaderMap } from './rows';
+import { errorsOfItem, HEADER_SCAN, mapRow, matchHeader, missingColumns, rejection, valuesOf, type HeaderMap } from './rows';
 import { unsupported, type FileKind } from './sniff';
 import { TEMPLATE_EXAMPLE } from './template';
 import { COLUMNS, EXPORT_ONLY_HEADERS } from '../../shared/import';
@@ -35,8 +36,6 @@ const canonical = (o: Record<string, unknown>): string =>
   );
 const EXPORT_ONLY = new Set<string>(EXPORT_ONLY_HEADERS);
 
-/** Title rows above the header (a ledger's name, a date) are allowed; the header is found in the first rows. */
-const HEADER_SCAN = 10;
 const NO_HEADER = `找不到表头：前 ${HEADER_SCAN} 行中没有包含“${COLUMNS.filter((c) => c.required).map((c) => c.header).join('、')}”的行，请使用导入模板`
   + ` / no header row with the template's columns in the first ${HEADER_SCAN} rows`;
 
@@ -65,8 +64,9 @@ class ImportRun {
     this.tally.rejected.length = Math.min(this.tally.rejected.length, L.maxRejectedListed);
   }
 
-  async add(r: SheetRow): Promise<void> {
-    const m = mapRow(r.cells, this.header, this.deps.tz);
+  async add(r: SheetRow & Premapped): Promise<void> {
+    // mapped by the reader thread when it found the same header row (it runs the same matchHeader on the same rows)
+    const m = r.mapped?.header === this.header.row ? r.mapped.row : mapRow(r.cells, this.header, this.deps.tz);
     if (m.kind === 'empty') return;
     if (m.kind === 'ok' && m.raw.id === TEMPLATE_EXAMPLE.id && m.raw.title === TEMPLATE_EXAMPLE.title) return; // the template's example
     if (++this.tally.rows > L.maxRows) throw tooManyRows();
@@ -123,7 +123,7 @@ class ImportRun {
 
 /** A reader that stops yielding (a damaged zip entry) must not hold the request for ever. */
 const STALL_MS = 60_000;
-function stallGuard(it: AsyncIterator<SheetRow>): AsyncIterator<SheetRow> {
+function stallGuard<R extends SheetRow>(it: AsyncIterator<R>): AsyncIterator<R> {
   return {
     next: () => {
       let timer: NodeJS.Timeout | undefined;
@@ -136,8 +136,8 @@ function stallGuard(it: AsyncIterator<SheetRow>): AsyncIterator<SheetRow> {
 }
 
 /** Imports one sheet's rows; null when the sheet has no header row (another sheet may have it). */
-async function importSheet(rows: AsyncIterable<SheetRow>, auth: Auth, deps: ImportDeps): Promise<Tally | null> {
-  const it = stallGuard(rows[Symbol.asyncIterator]());
+async function importSheet(rows: AsyncIterable<SheetRow & Premapped>, auth: Auth, deps: ImportDeps): Promise<Tally | null> {
+  const it = stallGuard<SheetRow & Premapped>(rows[Symbol.asyncIterator]());
   let header: HeaderMap | null = null;
   for (let n = 0; n < HEADER_SCAN && !header; n++) {
     const next = await it.next();
@@ -168,10 +168,17 @@ async function importSheet(rows: AsyncIterable<SheetRow>, auth: Auth, deps: Impo
 }
 
 async function importXlsx(path: string, auth: Auth, deps: ImportDeps): Promise<ImportResult> {
-  await preflightXlsx(path);
+  // the reader thread starts while the file is measured, and reads only once the file has passed
+  const reader = openXlsxOffThread(path, deps.tz);
+  try {
+    await preflightXlsx(path);
+  } catch (e) {
+    await reader.close();
+    throw e;
+  }
   let sheets = 0;
   try {
-    for await (const sheet of readXlsx(path)) {
+    for await (const sheet of reader.sheets) {
       sheets++;
       const tally = await importSheet(sheet.rows, auth, deps);
       if (tally) return { ...tally, format: 'xlsx' };

@@ -20,6 +20,9 @@ const BY_HEADER = new Map<string, Column>();
 for (const c of COLUMNS) for (const h of [c.header, ...c.aliases]) BY_HEADER.set(normaliseHeader(h), c);
 const COLUMN = Object.fromEntries(COLUMNS.map((c) => [c.key, c])) as Record<ColumnKey, Column>;
 
+/** Title rows above the header (a ledger's name, a date) are allowed; the header is found in the first rows. */
+export const HEADER_SCAN = 10;
+
 /** A header row names the id and at least two other template columns; null when `cells` is not one. */
 export function matchHeader(cells: readonly Cell[], row: number): HeaderMap | null {
   const index = new Map<ColumnKey, number>();
