@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COLUMNS } from '../../../shared/import';
 import { DEFAULT_TZ } from '../../../shared/time';
@@ -15,7 +16,6 @@ import { openXlsxOffThread } from '../../../server/import/read-xlsx-worker';
 import { HEADER_SCAN, mapRow, matchHeader } from '../../../server/import/rows';
 import { XLSX_AHEAD, XLSX_BATCH } from '../../../server/import/xlsx-protocol';
 import type { WorkerRow } from '../../../server/import/xlsx-protocol';
-import { writeLedger } from '../../../scripts/bench/import';
 import { workbook, writeZip, type ZipEntry } from '../../helpers/zip';
 
 const dir = mkdtempSync(join(tmpdir(), 'hz-xlsx-thread-'));
@@ -40,6 +40,22 @@ async function readAll(sheets: AsyncIterable<{ name: string; rows: AsyncIterable
 }
 const thread = (file: string) => readAll(openXlsxOffThread(file, DEFAULT_TZ).sheets);
 const plain = (r: Read[]) => r.map((s) => ({ ...s, rows: s.rows.map(({ row, cells }): SheetRow => ({ row, cells })) }));
+
+/** A ledger as offices send it: shared strings, Chinese values, dates as date cells and as text. */
+async function writeLedger(file: string, rows: number): Promise<void> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true, useStyles: true });
+  const ws = wb.addWorksheet('隐患台账');
+  ws.addRow(COLUMNS.map((c) => c.header)).commit();
+  for (let i = 0; i < rows; i++) {
+    const discovered = i % 2 ? new Date(Date.UTC(2024, 10, 1 + (i % 28), 8, i % 60)) : `2024年11月${1 + (i % 28)}日`;
+    const row = ws.addRow([`BENCH-${i}`, i % 3 ? '吕梁市离石区' : '141102', '煤矿', i % 7 ? '一般隐患' : '重大隐患', `隐患 ${i}`, '', `企业${i % 50}`, '',
+      '部门检查', discovered, i % 3 ? '' : new Date(Date.UTC(2025, 0, 1 + (i % 300))), i % 11 ? '' : '坏']);
+    if (discovered instanceof Date) row.getCell(10).numFmt = 'yyyy-mm-dd hh:mm';
+    row.commit();
+  }
+  ws.commit();
+  await wb.commit();
+}
 
 const inline = (ref: string, v: string) => `<c r="${ref}" t="inlineStr"><is><t>${v}</t></is></c>`;
 const headerRow = (r: number) => `<row r="${r}">${COLUMNS.map((c, i) => inline(`${String.fromCharCode(65 + i)}${r}`, c.header)).join('')}</row>`;
