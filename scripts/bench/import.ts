@@ -44,6 +44,11 @@ export type ImportBench = {
   fileMb: number;
   /** CPU time the server spent on the import (includes the /metrics samples): what other load does not inflate */
   serverCpuSeconds: number;
+  /** of it, the server's main thread (the event loop; /proc task stat): what bounds the wall clock on an idle machine */
+  serverMainThreadCpuSeconds: number;
+  /** the server's event-loop delay during the import: largest p99 and max of its /metrics samples (reset at each scrape) */
+  eventLoopP99Ms: number;
+  eventLoopMaxMs: number;
   /** the same file again: every row a duplicate */
   duplicateSeconds: number;
   /** live heap (after a full collection) above the start, at its largest during an in-process import */
@@ -179,11 +184,24 @@ export async function writeLedger(file: string, rows: number): Promise<void> {
 }
 
 /** The server's resident set and V8 heap in use, from its /metrics (loopback needs no token). */
-async function memory(url: string): Promise<{ rss: number; heap: number; cpu: number }> {
+async function memory(url: string): Promise<{ rss: number; heap: number; cpu: number; lagP99: number; lagMax: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const value = (name: string) => Number(new RegExp(`^${name} ([\\d.e+]+)`, 'm').exec(text)?.[1] ?? NaN);
   const mb = (name: string) => value(name) / 1024 / 1024;
-  return { rss: mb('process_resident_memory_bytes'), heap: mb('nodejs_heap_size_used_bytes'), cpu: value('process_cpu_seconds_total') };
+  return {
+    rss: mb('process_resident_memory_bytes'), heap: mb('nodejs_heap_size_used_bytes'), cpu: value('process_cpu_seconds_total'),
+    lagP99: value('nodejs_eventloop_lag_p99_seconds') * 1000, lagMax: value('nodejs_eventloop_lag_max_seconds') * 1000,
+  };
+}
+
+/** CPU seconds of a process's main thread (Linux: its task whose id is the pid), NaN elsewhere. */
+function mainThreadCpu(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 async function upload(url: string, token: string, bytes: Buffer, name: string) {
@@ -210,11 +228,14 @@ export async function benchImport(rows = 20_000): Promise<ImportBench> {
   const server = await startServer();
   try {
     const baseline = await memory(server.url);
-    const peak = { ...baseline };
+    const mainBefore = mainThreadCpu(server.pid());
+    const peak = { ...baseline, lagP99: 0, lagMax: 0 };
     const sample = async () => {
       const m = await memory(server.url);
       peak.rss = Math.max(peak.rss, m.rss);
       peak.heap = Math.max(peak.heap, m.heap);
+      peak.lagP99 = Math.max(peak.lagP99, m.lagP99);
+      peak.lagMax = Math.max(peak.lagMax, m.lagMax);
     };
     let sampling = true;
     const sampler = (async () => {
@@ -228,6 +249,7 @@ export async function benchImport(rows = 20_000): Promise<ImportBench> {
     await sampler;
     await sample();
     const cpuSeconds = (await memory(server.url)).cpu - baseline.cpu;
+    const mainSeconds = mainThreadCpu(server.pid()) - mainBefore;
     if (first.body.accepted !== rows || first.body.rejected.length) {
       throw new Error(`expected ${rows} accepted, got ${first.body.accepted} and ${first.body.rejected.length} rejected: ${JSON.stringify(first.body.rejected[0])}`);
     }
@@ -246,6 +268,9 @@ export async function benchImport(rows = 20_000): Promise<ImportBench> {
       baselineHeapMb: round(baseline.heap),
       fileMb: round(bytes.length / 1024 / 1024, 2),
       serverCpuSeconds: round(cpuSeconds, 2),
+      serverMainThreadCpuSeconds: round(mainSeconds, 2),
+      eventLoopP99Ms: Math.round(peak.lagP99),
+      eventLoopMaxMs: Math.round(peak.lagMax),
       duplicateSeconds: round(again.seconds, 2),
       retainedHeapMb: round(await retainedHeap(file, dir)),
       jsonSeconds: round(json.seconds, 2),
