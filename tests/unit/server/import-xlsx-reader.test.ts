@@ -54,12 +54,18 @@ const normal = (r: Read) => r.map((s) => ({ name: s.name, rows: s.rows.map((x) =
  * its own writer sometimes produces: then there is nothing to compare with, and the new reading must
  * simply succeed (`before` is null).
  */
-async function both(file: string): Promise<{ now: Read; before: Read | null }> {
+async function both(file: string, names?: string[]): Promise<{ now: Read; before: Read | null }> {
   const now = await readAll(readXlsx(file));
+  if (names) expect(now.map((s) => s.name)).toEqual(names);
   const before = await readAll(readXlsxExceljs(file)).catch((e: unknown) => {
     if (e instanceof TypeError && /reading '(sheets|0)'/.test(e.message)) return null;
     throw e;
   });
+  // The same file, read again, now and then comes back from exceljs as a sheet it parsed before it had read
+  // workbook.xml, sharedStrings.xml and styles.xml (its writer puts them last): the default name "Sheet1",
+  // every shared string missing, every date a bare number. A race inside its reader (seen under CI's load,
+  // not reproducible by seed): where the names it read are not the names written, it misread the file.
+  if (before && names && before.some((s, i) => s.name !== names[i])) return { now, before: null };
   return { now, before };
 }
 const tally = { runs: 0, compared: 0 };
@@ -212,7 +218,7 @@ describe('the .xlsx reader reads as exceljs did', () => {
         ws.commit();
       }
       await wb.commit();
-      same(await both(file));
+      same(await both(file, Array.from({ length: b.sheets }, (_, k) => `表${k}`)));
     }), { numRuns: 40 });
     comparedMost();
   }, 120_000);
