@@ -17,10 +17,18 @@ export async function openPostgresAuditSource(url: string): Promise<{ source: Au
   const client = new pg.Client({ connectionString: url, types: PG_TYPES, application_name: 'hazard-audit' });
   await client.connect();
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-  async function* pages<T>(sql: string, keyOf: (r: T) => unknown, first: unknown): AsyncIterable<T> {
+  // one client runs one statement at a time: the checks start several at once (Promise.all in
+  // server/hazards/briefing-sql.ts), and pg queues them itself only under a deprecation (pg 9 refuses them)
+  let last: Promise<unknown> = Promise.resolve();
+  const sql = <T>(text: string, values?: unknown[]): Promise<T[]> => {
+    const next = last.then(async () => (await client.query(text, values)).rows as T[]);
+    last = next.catch(() => undefined);
+    return next;
+  };
+  async function* pages<T>(text: string, keyOf: (r: T) => unknown, first: unknown): AsyncIterable<T> {
     for (let after = first; ;) {
-      const { rows } = await client.query(sql, [after, PAGE]);
-      yield* rows as T[];
+      const rows = await sql<T>(text, [after, PAGE]);
+      yield* rows;
       if (rows.length < PAGE) return;
       after = keyOf(rows[rows.length - 1] as T);
     }
@@ -28,16 +36,17 @@ export async function openPostgresAuditSource(url: string): Promise<{ source: Au
   const source: AuditSource = {
     changes: () => pages<ChangeRow>('SELECT * FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2', (r) => r.seq, 0),
     hazards: () => pages<HazardTableRow>('SELECT * FROM hazards WHERE id > $1 ORDER BY id LIMIT $2', (r) => r.id, ''),
-    meta: async (key) => ((await client.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key])).rows[0]?.value ?? null),
-    auth: portAuditSource(async <T>(sql: string) => (await client.query(sql)).rows as T[]),
-    query: async <T>(sql: string, params: Record<string, unknown> = {}) => {
-      const { text, values } = pgDialect(sql, params);
-      return (await client.query(text, values)).rows as T[];
+    meta: async (key) => (await sql<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key]))[0]?.value ?? null,
+    auth: portAuditSource(<T>(text: string) => sql<T>(text)),
+    query: <T>(named: string, params: Record<string, unknown> = {}) => {
+      const { text, values } = pgDialect(named, params);
+      return sql<T>(text, values);
     },
   };
   return {
     source,
     close: async () => {
+      await last;
       await client.query('COMMIT').catch(() => undefined);
       await client.end();
     },
