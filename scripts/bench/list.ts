@@ -24,7 +24,7 @@ import { SqliteTokenStore } from '../../server/auth/tokens';
 import { openSqlite } from '../../server/db/sqlite';
 import { SqliteDriver } from '../../server/db/sqlite.driver';
 import { ChainStore } from '../../server/hazards/chain.store';
-import { normalise } from '../../server/hazards/hazards.service';
+import { normalise } from '../../server/hazards/normalise';
 import { listSql } from '../../server/hazards/list-sql';
 import { transition } from '../../server/hazards/workflow';
 import { SECTOR_CODES } from '../../shared/domain';

@@ -4,7 +4,6 @@
  * Routers and socket handlers call it; nothing else writes. Its store and aggregates are its own: other
  * consumers get the port they need from app.ts.
  */
-import { createHash } from 'node:crypto';
 import { isWithin } from '../../shared/regions';
 import {
   BatchEnvelopeSchema, HazardInputSchema, describeIssues, hasWithdrawnRegion, issueDetails, type BatchResult, type Hazard, type HazardInput, type ListQuery,
@@ -16,6 +15,7 @@ import type { LiveSummaries } from '../aggregates/live-summaries';
 import { toHistoryEntry, type Change } from './changes';
 import type { HazardRepository, Mutation, NewHazard, StoredHazard } from './hazards.repository';
 import { decodeCursor } from './list-sql';
+import { normalise } from './normalise';
 import { isOverdue } from '../../shared/aggregation';
 import type { HeavyReads } from '../workers/reads';
 
@@ -28,11 +28,10 @@ export type LiveReads = Pick<LiveSummaries, 'today' | 'summary'>;
 /** Where its committed changes go (the change feed). */
 export type Commits = { committed(changes: readonly Change[]): Promise<void>; wake(): void };
 
-/** What the store is handed for a valid input: its content hash (for dedupe) and its day of discovery in `tz`. */
-export function normalise(input: HazardInput, tz: string): NewHazard {
-  const json = JSON.stringify(input);
-  const contentHash = createHash('sha256').update(json).digest('hex');
-  return { input, contentHash, discoveredDay: dayOf(Date.parse(input.discoveredAt), tz), json };
+/** A valid input's region against the writer's scope: why it is refused, or undefined. */
+function outsideScope(input: HazardInput, auth: Auth): ItemError | undefined {
+  if (isWithin(input.regionCode, auth.region)) return undefined;
+  return { code: 'forbidden_region', message: `region ${input.regionCode} is outside this token's scope (${auth.region})` };
 }
 
 export class HazardService {
@@ -59,10 +58,8 @@ export class HazardService {
       return { ok: false, error: { code: hasWithdrawnRegion(parsed.error.issues) ? 'withdrawn_region' : 'invalid_hazard', message: describeIssues(parsed.error.issues), details: issueDetails(parsed.error.issues) } };
     }
     const input = parsed.data;
-    if (!isWithin(input.regionCode, auth.region)) {
-      return { ok: false, error: { code: 'forbidden_region', message: `region ${input.regionCode} is outside this token's scope (${auth.region})` } };
-    }
-    return { ok: true, item: this.normalise(input) };
+    const outside = outsideScope(input, auth);
+    return outside ? { ok: false, error: outside } : { ok: true, item: this.normalise(input) };
   }
 
   normalise(input: HazardInput): NewHazard {
@@ -82,8 +79,13 @@ export class HazardService {
     return { single: false, result: await this.ingest(env.data.hazards, auth) };
   }
 
-  /** Validates every item, commits the valid ones in one transaction, then applies them live. */
-  async ingest(raws: readonly unknown[], auth: Auth): Promise<BatchResult> {
+  /**
+   * Validates every item, commits the valid ones in one transaction, then applies them live. `checked[i]`, where
+   * given, is raws[i] already parsed by HazardInputSchema and normalised in this service's time zone (the
+   * import's reader thread does it beside the ingest: docs/ARCHITECTURE.md "Request paths"); only its scope is
+   * checked here. An item without one is validated here.
+   */
+  async ingest(raws: readonly unknown[], auth: Auth, checked?: ReadonlyArray<NewHazard | undefined>): Promise<BatchResult> {
     requireWriter(auth);
     const result: BatchResult = { accepted: 0, duplicates: 0, rejected: [] };
     const valid: NewHazard[] = [];
@@ -93,7 +95,9 @@ export class HazardService {
       result.rejected.push({ index: i, ...(id !== undefined ? { id: id.slice(0, 64) } : {}), error });
     };
     raws.forEach((raw, i) => {
-      const v = this.validate(raw, auth);
+      const item = checked?.[i];
+      const outside = item && outsideScope(item.input, auth);
+      const v = !item ? this.validate(raw, auth) : outside ? { ok: false as const, error: outside } : { ok: true as const, item };
       if (v.ok) {
         valid.push(v.item);
         validIndex.push(i);

@@ -5,7 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import { openStore, type Store } from '../../server/store';
-import { normalise } from '../../server/hazards/hazards.service';
+import { normalise } from '../../server/hazards/normalise';
 import type { NewHazard } from '../../server/hazards/hazards.repository';
 import { HazardInputSchema, type Actor } from '../../shared/schemas';
 import { freshDatabase } from './postgres';

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVINCE_CODE, childrenOf } from '../../shared/regions';
 import { addDays, dayOf } from '../../shared/time';
 import { HazardInputSchema } from '../../shared/schemas';
-import { normalise } from '../../server/hazards/hazards.service';
+import { normalise } from '../../server/hazards/normalise';
 import type { Mutation } from '../../server/hazards/hazards.repository';
 import type { ChainStore } from '../../server/hazards/chain.store';
 import { openSqliteStore } from '../../server/store';

@@ -142,6 +142,22 @@ describe('CSV', () => {
     expect(await hazardOf('CSV-1')).toMatchObject({ title: '通风机,无备用电源', description: '两行\n描述', discoveredAt: '2024-11-18T09:30:00+08:00', deadline: '2024-12-18', level: 'major' });
   });
 
+  it('an .xlsx is scoped per row as well: a valid row outside the token\'s county is refused, the one inside stored', async () => {
+    // the reader thread validates and normalises each row; the scope is the server's own check on every one
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('台账');
+    ws.addRow(HEADERS);
+    ws.addRow(['XS-1', '吕梁市离石区', '煤矿', '一般', '皮带机护栏缺失', '', '', '', '企业自查', '2024-11-19', '']);
+    ws.addRow(['XS-2', '140105', '工贸', '一般', '粉尘清扫不及时', '', '', '', '企业自查', '2024-11-19', '']);
+    const { status, body } = await upload(Buffer.from(await wb.xlsx.writeBuffer()), '台账.xlsx', tk.county);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ accepted: 1, duplicates: 0, rows: 2, format: 'xlsx' });
+    expect(rejectedAt(body)).toEqual([[3, '所属地区']]);
+    expect(body.rejected[0].error.code).toBe('forbidden_region');
+    expect(await hazardOf('XS-1')).toMatchObject({ regionCode: '141102', title: '皮带机护栏缺失' });
+    expect((await api(srv.url, srv.tokens.admin, 'GET', '/api/v1/hazards/XS-2')).status).toBe(404);
+  });
+
   it('without BOM as well', async () => {
     const { body } = await upload(Buffer.from(csv), 'x.csv', srv.tokens.admin);
     expect(body).toMatchObject({ accepted: 1, duplicates: 2, rejected: [], encoding: 'utf-8' });

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../server/db/sqlite';
 import { SqliteDriver } from '../../server/db/sqlite.driver';
 import { ChainStore } from '../../server/hazards/chain.store';
-import { normalise } from '../../server/hazards/hazards.service';
+import { normalise } from '../../server/hazards/normalise';
 import { HazardInputSchema } from '../../shared/schemas';
 import { makeHazard, rng } from '../helpers/hazards';
 import { tempDir } from '../helpers/server';

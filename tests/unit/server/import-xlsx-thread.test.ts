@@ -2,7 +2,7 @@
  * The import's reader thread (server/import/read-xlsx-worker.ts, server/workers/xlsx-worker.ts) gives what the
  * in-process reader gives (server/import/read-xlsx.ts): the same sheets, rows and cells, the same errors after
  * the same rows, a sheet passed over without reading it to its end; and the mappings it attaches are mapRow's
- * under the header the import finds.
+ * under the header the import finds, with the valid rows' hazards as HazardInputSchema and normalise make them.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,10 +10,12 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COLUMNS } from '../../../shared/import';
+import { HazardInputSchema } from '../../../shared/schemas';
 import { DEFAULT_TZ } from '../../../shared/time';
 import { readXlsx, type SheetRow } from '../../../server/import/read-xlsx';
 import { openXlsxOffThread } from '../../../server/import/read-xlsx-worker';
 import { HEADER_SCAN, mapRow, matchHeader } from '../../../server/import/rows';
+import { normalise } from '../../../server/hazards/normalise';
 import { XLSX_AHEAD, XLSX_BATCH } from '../../../server/import/xlsx-protocol';
 import type { WorkerRow } from '../../../server/import/xlsx-protocol';
 import { workbook, writeZip, type ZipEntry } from '../../helpers/zip';
@@ -60,6 +62,9 @@ async function writeLedger(file: string, rows: number): Promise<void> {
 const inline = (ref: string, v: string) => `<c r="${ref}" t="inlineStr"><is><t>${v}</t></is></c>`;
 const headerRow = (r: number) => `<row r="${r}">${COLUMNS.map((c, i) => inline(`${String.fromCharCode(65 + i)}${r}`, c.header)).join('')}</row>`;
 
+/** Each test starts a reader thread, which under tsx compiles its modules first: seconds on a loaded machine. */
+const THREAD_TIMEOUT = 60_000;
+
 describe('the .xlsx reader thread', () => {
   it('reads a 5,000-row ledger as the in-process reader does, and maps each row after the header as mapRow does', async () => {
     const file = path();
@@ -70,10 +75,20 @@ describe('the .xlsx reader thread', () => {
     expect(now[0]!.rows.length).toBe(5001);
     const header = matchHeader(now[0]!.rows[0]!.cells, now[0]!.rows[0]!.row)!;
     expect(now[0]!.rows[0]!.mapped).toBeUndefined();
-    for (const r of now[0]!.rows.slice(1)) expect(r.mapped).toEqual({ header: header.row, row: mapRow(r.cells, header, DEFAULT_TZ) });
-    // they are real mappings: a row that reads cleanly, with its id
+    let items = 0;
+    for (const r of now[0]!.rows.slice(1)) {
+      // and each row that reads cleanly and is valid carries the hazard as the service would hand it to the store
+      const row = mapRow(r.cells, header, DEFAULT_TZ);
+      const parsed = row.kind === 'ok' ? HazardInputSchema.safeParse(row.raw) : undefined;
+      expect(r.mapped).toEqual({ header: header.row, row, ...(parsed?.success ? { item: normalise(parsed.data, DEFAULT_TZ) } : {}) });
+      if (r.mapped?.item) items++;
+    }
+    // they are real mappings: a row that reads cleanly, with its id; most rows valid, the bad ones without an item
     expect(now[0]!.rows[1]!.mapped!.row).toMatchObject({ kind: 'ok', raw: { id: 'BENCH-0' } });
-  });
+    expect(now[0]!.rows[2]!.mapped!.item).toMatchObject({ input: { id: 'BENCH-1', source: 'inspection' }, discoveredDay: '2024-11-02' });
+    expect(items).toBeGreaterThan(2500);
+    expect(items).toBeLessThan(5000);
+  }, THREAD_TIMEOUT);
 
   it('finds the header below title rows, and maps nothing when none of the first rows is one', async () => {
     // the header as the last row the import looks at
@@ -91,7 +106,7 @@ describe('the .xlsx reader thread', () => {
     const [l] = await thread(late);
     expect(l!.rows).toHaveLength(HEADER_SCAN + 2);
     expect(l!.rows.every((r) => r.mapped === undefined)).toBe(true);
-  });
+  }, THREAD_TIMEOUT);
 
   it('gives the rows before an XML error, then the same error', async () => {
     const file = path();
@@ -102,7 +117,7 @@ describe('the .xlsx reader thread', () => {
     expect(before[0]!.error).toBeTruthy();
     expect(plain(now)).toEqual(before);
     expect(now[0]!.rows.length).toBeGreaterThanOrEqual(1500);
-  });
+  }, THREAD_TIMEOUT);
 
   it('throws what the in-process reader throws for a file that is no workbook', async () => {
     const file = path();
@@ -111,7 +126,7 @@ describe('the .xlsx reader thread', () => {
     const before = await err(() => readAll(readXlsx(file)));
     expect(before).not.toBe('no error');
     expect(await err(() => thread(file))).toBe(before);
-  });
+  }, THREAD_TIMEOUT);
 
   it('passes over a sheet left part-way and reads the next one whole', async () => {
     const file = path();
@@ -141,5 +156,5 @@ describe('the .xlsx reader thread', () => {
     }
     expect(seen.map((s) => [s.name, s.rows.length])).toEqual([['说明', HEADER_SCAN], ['台账', 2]]);
     expect(seen[1]!.rows[1]!.mapped).toEqual({ header: 1, row: mapRow(seen[1]!.rows[1]!.cells, matchHeader(seen[1]!.rows[0]!.cells, 1)!, DEFAULT_TZ) });
-  });
+  }, THREAD_TIMEOUT);
 });

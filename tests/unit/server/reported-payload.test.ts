@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HazardInputSchema } from '../../../shared/schemas';
 import { reportedPayloadJson, sealChange, type ChangePayload } from '../../../server/hazards/changes';
-import { normalise } from '../../../server/hazards/hazards.service';
+import { normalise } from '../../../server/hazards/normalise';
 import { makeHazard, rng } from '../../helpers/hazards';
 
 // odd texts: quotes, escapes, line breaks, lone surrogates, non-BMP characters, keys JSON must escape
