@@ -14,7 +14,7 @@ import { actorOf } from '../../server/auth/auth';
 import { openSqlite } from '../../server/db/sqlite';
 import { SqliteDriver } from '../../server/db/sqlite.driver';
 import { ChainStore } from '../../server/hazards/chain.store';
-import { normalise } from '../../server/hazards/hazards.service';
+import { normalise } from '../../server/hazards/normalise';
 import type { Mutation, NewHazard } from '../../server/hazards/hazards.repository';
 import { briefingFrom } from '../../server/workers/read-ops';
 import type { Status } from '../../shared/domain';

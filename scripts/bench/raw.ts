@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { readFileSync, rmSync } from 'node:fs';
 import { openSqlite } from '../../server/db/sqlite';
 import { GENESIS_HASH, sealChange, type ChangePayload } from '../../server/hazards/changes';
-import { normalise } from '../../server/hazards/hazards.service';
+import { normalise } from '../../server/hazards/normalise';
 import type { NewHazard } from '../../server/hazards/hazards.repository';
 import { getRegion } from '../../shared/regions';
 import type { HazardInput } from '../../shared/schemas';

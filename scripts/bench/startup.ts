@@ -11,7 +11,7 @@ import { actorOf } from '../../server/auth/auth';
 import { openSqlite } from '../../server/db/sqlite';
 import { SqliteDriver } from '../../server/db/sqlite.driver';
 import { ChainStore } from '../../server/hazards/chain.store';
-import { normalise } from '../../server/hazards/hazards.service';
+import { normalise } from '../../server/hazards/normalise';
 import { transition } from '../../server/hazards/workflow';
 import type { Status } from '../../shared/domain';
 import { DEFAULT_TZ, dayOf } from '../../shared/time';
