@@ -118,7 +118,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // when its progress says it cannot answer by then — and then serves flagged `checking` until it passes
   // (docs/SECURITY.md "Integrity", docs/PERFORMANCE.md)
   const setup = { DATABASE_URL: config.DATABASE_URL, DATA_DIR: config.DATA_DIR, tz: config.TZ_REGION };
-  const integrity = new Integrity((onProgress, threads) => verifyInWorker(setup, onProgress, threads), log);
+  const integrity = new Integrity((onProgress, threads, signal) => verifyInWorker(setup, onProgress, threads, signal), log);
   const waitEnd = Date.now() + config.INTEGRITY_START_WAIT_MS;
   void integrity.check();
 

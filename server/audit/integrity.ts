@@ -39,11 +39,21 @@ export type IntegrityMessage = ({ kind: 'progress' } & IntegrityProgress) | ({ k
 /** Which part of the check one thread runs (server/workers/integrity-worker.ts). */
 export type IntegrityPart = 'history' | 'days' | 'all';
 
-/** One part of the check in a worker thread of its own, started for it and gone after it. */
-function verifyPart(setup: IntegritySetup, part: IntegrityPart, onProgress?: (p: IntegrityProgress) => void): Promise<IntegrityVerdict> {
+/**
+ * One part of the check in a worker thread of its own, started for it and gone after it; `signal` ends the thread
+ * (shutdown: it only reads, so nothing is lost) and the part answers `unavailable`.
+ */
+function verifyPart(setup: IntegritySetup, part: IntegrityPart, onProgress?: (p: IntegrityProgress) => void, signal?: AbortSignal): Promise<IntegrityVerdict> {
   return new Promise((resolve) => {
     const worker = spawnWorker('integrity-worker', { workerData: { ...setup, part } });
     let verdict: IntegrityVerdict | null = null;
+    const stop = () => {
+      verdict ??= { status: 'unavailable', message: 'the check was stopped', threadId: worker.threadId };
+      void worker.terminate();
+    };
+    if (signal?.aborted) stop();
+    else signal?.addEventListener('abort', stop, { once: true });
+    worker.once('exit', () => signal?.removeEventListener('abort', stop));
     worker.on('message', (m: IntegrityMessage) => {
       if (m.kind === 'progress') onProgress?.({ done: m.done, total: m.total });
       else {
@@ -71,9 +81,9 @@ export function mergeVerdicts(history: IntegrityVerdict, days: IntegrityVerdict)
  * cores it answers in about half the time, for the same CPU. Either way, each snapshot is checked whole; a write
  * after it (the server's own, or one behind its back) is the next check's to see (docs/SECURITY.md "Integrity").
  */
-export async function verifyInWorker(setup: IntegritySetup, onProgress?: (p: IntegrityProgress) => void, threads: 1 | 2 = 1): Promise<IntegrityVerdict> {
-  if (threads === 1) return verifyPart(setup, 'all', onProgress);
-  const [history, days] = await Promise.all([verifyPart(setup, 'history', onProgress), verifyPart(setup, 'days')]);
+export async function verifyInWorker(setup: IntegritySetup, onProgress?: (p: IntegrityProgress) => void, threads: 1 | 2 = 1, signal?: AbortSignal): Promise<IntegrityVerdict> {
+  if (threads === 1) return verifyPart(setup, 'all', onProgress, signal);
+  const [history, days] = await Promise.all([verifyPart(setup, 'history', onProgress, signal), verifyPart(setup, 'days', undefined, signal)]);
   return mergeVerdicts(history, days);
 }
 
@@ -92,14 +102,17 @@ export class Integrity extends EventEmitter<{ changed: [IntegrityState] }> {
   private running: Promise<IntegrityState> | null = null;
   /** the running check's progress, and when it started (performance.now()) */
   private progress: IntegrityProgress & { since: number } | null = null;
+  /** aborted by stop(): the running check's threads end, and no check starts after it */
+  private readonly stopping = new AbortController();
 
   /**
    * `verdict`: one full check, off this thread (verifyInWorker), telling its progress now and then, on `threads`
    * threads: two for the first check (until it answers the node serves flagged, so the sooner the better), one for
-   * the later ones (the node is serving then: a core stays free for requests and sockets).
+   * the later ones (the node is serving then: a core stays free for requests and sockets). `signal` aborts at
+   * stop(): the check ends its threads and answers soon (its verdict is then not taken).
    */
   constructor(
-    private readonly verdict: (onProgress: (p: IntegrityProgress) => void, threads: 1 | 2) => Promise<IntegrityVerdict>,
+    private readonly verdict: (onProgress: (p: IntegrityProgress) => void, threads: 1 | 2, signal: AbortSignal) => Promise<IntegrityVerdict>,
     private readonly log: Logger,
   ) {
     super();
@@ -116,6 +129,7 @@ export class Integrity extends EventEmitter<{ changed: [IntegrityState] }> {
 
   /** One full check in a read snapshot of its own; a failure stays until a later check passes. */
   check(): Promise<IntegrityState> {
+    if (this.stopping.signal.aborted) return Promise.resolve(this.state);
     this.running ??= this.run().finally(() => {
       this.running = null;
     });
@@ -127,8 +141,10 @@ export class Integrity extends EventEmitter<{ changed: [IntegrityState] }> {
     const since = performance.now();
     this.progress = { done: 0, total: 0, since };
     const threads = this.state.status === 'checking' ? 2 : 1;
-    const { threadId: _thread, ...found } = await this.verdict((p) => (this.progress = { ...p, since }), threads);
+    const { threadId: _thread, ...found } = await this.verdict((p) => (this.progress = { ...p, since }), threads, this.stopping.signal);
     this.progress = null;
+    // stopped (shutdown): the threads were ended, their answer is no verdict
+    if (this.stopping.signal.aborted) return this.state;
     const next: IntegrityState = { ...found, checkedAt: new Date().toISOString(), ms: Date.now() - t0 };
     this.set(next);
     return next;
@@ -152,8 +168,10 @@ export class Integrity extends EventEmitter<{ changed: [IntegrityState] }> {
     this.timer.unref();
   }
 
+  /** No more checks; a running one ends its threads (shutdown need not wait the minute a big store's check takes). */
   stop(): void {
     clearInterval(this.timer);
+    this.stopping.abort();
   }
 
   /**

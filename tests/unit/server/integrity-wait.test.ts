@@ -13,12 +13,14 @@ function handCheck() {
   let report!: (p: IntegrityProgress) => void;
   let answer!: (v: IntegrityVerdict) => void;
   const threads: number[] = [];
-  const integrity = new Integrity((onProgress, n) => {
+  const signals: AbortSignal[] = [];
+  const integrity = new Integrity((onProgress, n, signal) => {
     threads.push(n);
+    signals.push(signal);
     report = onProgress;
     return new Promise<IntegrityVerdict>((r) => (answer = r));
   }, createLogger('silent'));
-  return { integrity, threads, report: (p: IntegrityProgress) => report(p), answer: (v: IntegrityVerdict) => answer(v) };
+  return { integrity, threads, signals, report: (p: IntegrityProgress) => report(p), answer: (v: IntegrityVerdict) => answer(v) };
 }
 
 const ok: IntegrityVerdict = { status: 'ok', changes: 10, authChanges: 2, threadId: 1 };
@@ -80,6 +82,21 @@ describe('Integrity.awaitFirst', () => {
     c.answer(ok);
     await second;
     expect(c.threads).toEqual([2, 1]);
+  });
+});
+
+describe('Integrity.stop', () => {
+  it('aborts the running check, takes no verdict from it, and starts no other', async () => {
+    const c = handCheck();
+    const first = c.integrity.check();
+    c.integrity.stop();
+    expect(c.signals[0]!.aborted).toBe(true);
+    // what a check stopped half-way answers is no verdict on the store
+    c.answer({ status: 'unavailable', message: 'the check was stopped', threadId: 1 });
+    await first;
+    expect(c.integrity.state.status).toBe('checking');
+    await c.integrity.check();
+    expect(c.threads).toEqual([2]);
   });
 });
 
