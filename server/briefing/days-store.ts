@@ -18,7 +18,8 @@ import { AXES, CellDiff, codeOf, contribution, type HazardLife } from './daily';
 export const BRIEFING_DAYS_VERSION = '2';
 const META_KEY = 'briefing_days';
 
-const cityOf = (regionCode: string): string => {
+/** The city a region counts in (itself for a city, or a region with no parent): the tables' city_code. */
+export const cityOf = (regionCode: string): string => {
   const r = getRegion(regionCode);
   return r?.level === 'city' || !r?.parent ? regionCode : r.parent;
 };

@@ -18,6 +18,7 @@ import { RULES } from '../../shared/briefing-flags';
 import { addDays, DEFAULT_TZ, startOfDay } from '../../shared/time';
 import type { ChangePayload } from './changes';
 import { factsFromSums, type Axis, type DaySum, type NewSum } from '../briefing/daily';
+import { cityOf } from '../briefing/days-store';
 
 /** Runs one SELECT with named parameters (@region, @from, @to) and returns its rows. */
 export type Query = (sql: string, params: Record<string, string>) => Promise<unknown[]>;
@@ -135,9 +136,10 @@ type AxisRow = { regionCode: string; axis: Axis; code: string; level: Level } & 
  * briefing counts by child city, and by county only the new hazards of the current period (blind spots: `byCounty`,
  * from the sector rows). Hundreds of rows reach JavaScript instead of thousands.
  */
+const BY_COUNTY_AND_CITY = "CASE WHEN axis = 'sector' THEN region_code ELSE city_code END";
 function unitOf(region: string, sums: 'days' | 'new', need: PeriodNeed): string {
   if (getRegion(region)?.level !== 'province' && getRegion(region)) return 'region_code';
-  return sums === 'new' && need === 'all' ? "CASE WHEN axis = 'sector' THEN region_code ELSE city_code END" : 'city_code';
+  return sums === 'new' && need === 'all' ? BY_COUNTY_AND_CITY : 'city_code';
 }
 const GROUP_BY = (unit: string) => `${unit}, axis, code, level`;
 const DAY_SUMS = ['rejected', 'closed', 'books', 'open', 'overdue', 'rectified'] as const;
@@ -149,8 +151,9 @@ const keyOf = (r: Pick<AxisRow, 'regionCode' | 'axis' | 'code' | 'level'>) => `$
  * A table's rows summed up to and including `day` (by day, or day of discovery), by axis key: the newest mark
  * on or before it and the days since (at most six).
  */
+type PrefixTable = { rows: string; marks: string; day: string };
 async function prefixSums<K extends string>(
-  run: Query, t: { rows: string; marks: string; day: string }, sums: readonly K[], region: string, day: string, axisSql: string, unit: string,
+  run: Query, t: PrefixTable, sums: readonly K[], region: string, day: string, axisSql: string, unit: string,
 ): Promise<Map<string, Counts<K>>> {
   const scope = scopeSql(region);
   const [m] = await run('SELECT MAX(mark_day) AS d FROM briefing_mark_days WHERE mark_day <= @day', { day }) as Array<{ d: string | null }>;
@@ -205,6 +208,70 @@ CLOSURES_SQL(scopeSql(unit)), { ...p, region: unit }) as Closure[]);
   return out;
 }
 
+/** The sums of a table up to and including `day`, of the axes `need` reads, by `unit` (prefixSums). */
+type Prefix = <K extends string>(t: PrefixTable, sums: readonly K[], day: string, need: PeriodNeed, unit: string) => Promise<Map<string, Counts<K>>>;
+const axisSqlOf = (need: PeriodNeed) => (need === 'total' ? "AND axis = 'sector'" : '');
+const directPrefix = (run: Query, region: string): Prefix => (t, sums, day, need, unit) => prefixSums(run, t, sums, region, day, axisSqlOf(need), unit);
+
+/**
+ * The prefixes of several periods read once per table and day: a point is read with every axis and the finest
+ * unit any period asks of it (a province's sector rows by county when one period needs them so), and each period
+ * gets its own view summed from those rows — the sector rows by county summed to their city, the source axis left
+ * out for a total.
+ */
+function sharedPrefix(run: Query, region: string, asks: ReadonlyArray<{ t: PrefixTable; day: string; need: PeriodNeed; unit: string }>): Prefix {
+  const widest = new Map<string, { bothAxes: boolean; unit: string }>();
+  for (const a of asks) {
+    const k = `${a.t.rows}|${a.day}`;
+    const w = widest.get(k) ?? widest.set(k, { bothAxes: false, unit: a.unit }).get(k)!;
+    w.bothAxes ||= a.need !== 'total';
+    if (a.unit === BY_COUNTY_AND_CITY) w.unit = a.unit;
+  }
+  const read = new Map<string, Promise<Map<string, Counts<string>>>>();
+  return async <K extends string>(t: PrefixTable, sums: readonly K[], day: string, need: PeriodNeed, unit: string) => {
+    const k = `${t.rows}|${day}`;
+    const w = widest.get(k) ?? { bothAxes: need !== 'total', unit };
+    let got = read.get(k);
+    if (!got) read.set(k, (got = prefixSums(run, t, sums, region, day, w.bothAxes ? '' : axisSqlOf('total'), w.unit)));
+    const rows = (await got) as Map<string, Counts<K>>;
+    const byCity = w.unit === BY_COUNTY_AND_CITY && unit !== BY_COUNTY_AND_CITY;
+    if (!byCity && (need !== 'total' || !w.bothAxes)) return rows;
+    const out = new Map<string, Counts<K>>();
+    for (const r of rows.values()) {
+      if (need === 'total' && r.axis !== 'sector') continue;
+      const regionCode = byCity && r.axis === 'sector' ? cityOf(r.regionCode) : r.regionCode;
+      const key = keyOf({ ...r, regionCode });
+      const s = out.get(key);
+      if (!s) out.set(key, { ...r, regionCode });
+      else for (const c of sums) (s as Record<string, number>)[c] = s[c] + r[c];
+    }
+    return out;
+  };
+}
+
+/** The four periods of a briefing (shared/briefing-build.ts), each with what the briefing reads of it. */
+export type BriefingPeriods = Record<'current' | 'previous' | 'yearAgo' | 'campaign', { from: string; to: string }>;
+export type BriefingFacts = Record<keyof BriefingPeriods, PeriodFacts>;
+const NEEDS: Record<keyof BriefingPeriods, PeriodNeed> = { current: 'all', previous: 'counts', yearAgo: 'total', campaign: 'total' };
+
+/**
+ * The four periods in one go (one snapshot when `run` is one): the previous period ends the day before the current
+ * one starts and the campaign ends with it, so their prefix points are read once — 6 points of each table instead
+ * of 16 reads for a briefing whose campaign began on the day a year earlier ended.
+ */
+export async function briefingFactsFromDays(run: Query, region: string, periods: BriefingPeriods, tz: string = DEFAULT_TZ): Promise<BriefingFacts> {
+  const names = Object.keys(NEEDS) as Array<keyof BriefingPeriods>;
+  const asks = names.flatMap((n) => {
+    const { from, to } = periods[n];
+    const need = NEEDS[n];
+    const [dayUnit, newUnit] = [unitOf(region, 'days', need), unitOf(region, 'new', need)];
+    return [to, addDays(from, -1)].flatMap((day) => [{ t: DAYS_T, day, need, unit: dayUnit }, { t: FOUND_T, day, need, unit: newUnit }]);
+  });
+  const prefix = sharedPrefix(run, region, asks);
+  const facts = await Promise.all(names.map((n) => periodFactsFromDays(run, region, periods[n].from, periods[n].to, tz, NEEDS[n], prefix)));
+  return Object.fromEntries(names.map((n, i) => [n, facts[i]!])) as BriefingFacts;
+}
+
 /**
  * A period from the per-day counts: the sums up to its end (what it ended with) less those up to the day before
  * it (its flows), the same two of its new hazards by day of discovery less their changes after its end, and the
@@ -212,16 +279,17 @@ CLOSURES_SQL(scopeSql(unit)), { ...p, region: unit }) as Closure[]);
  */
 export async function periodFactsFromDays(
   run: Query, region: string, from: string, to: string, tz: string = DEFAULT_TZ, need: PeriodNeed = 'all',
+  prefix: Prefix = directPrefix(run, region),
 ): Promise<PeriodFacts> {
   const p = spanOf(region, from, to, tz);
-  const axisSql = need === 'total' ? "AND axis = 'sector'" : '';
+  const axisSql = axisSqlOf(need);
   const before = addDays(from, -1);
   const [dayUnit, newUnit] = [unitOf(region, 'days', need), unitOf(region, 'new', need)];
   const [atEnd, atStart, foundEnd, foundStart, late, history] = await Promise.all([
-    prefixSums(run, DAYS_T, DAY_SUMS, region, to, axisSql, dayUnit),
-    prefixSums(run, DAYS_T, DAY_SUMS, region, before, axisSql, dayUnit),
-    prefixSums(run, FOUND_T, NEW_SUMS, region, to, axisSql, newUnit),
-    prefixSums(run, FOUND_T, NEW_SUMS, region, before, axisSql, newUnit),
+    prefix(DAYS_T, DAY_SUMS, to, need, dayUnit),
+    prefix(DAYS_T, DAY_SUMS, before, need, dayUnit),
+    prefix(FOUND_T, NEW_SUMS, to, need, newUnit),
+    prefix(FOUND_T, NEW_SUMS, before, need, newUnit),
     lateSums(run, region, from, to, axisSql, newUnit),
     historyFacts(run, p, need),
   ]);

@@ -5,7 +5,7 @@
 import type { PeriodFacts } from '../../shared/briefing';
 import type { ListFilter } from '../../shared/schemas';
 import { getRegion, PROVINCE_CODE } from '../../shared/regions';
-import { periodFactsFromDays, periodFactsWith, scopeSql, type PeriodNeed } from './briefing-sql';
+import { briefingFactsFromDays, periodFactsFromDays, periodFactsWith, scopeSql, type BriefingFacts, type BriefingPeriods, type PeriodNeed } from './briefing-sql';
 import type { ChainDriver, Params } from './chain-driver';
 import { inList } from './chain-driver';
 import { getMeta, readHead } from './chain-head';
@@ -85,6 +85,11 @@ export class ChainReads {
   /** A period of the briefing from the per-day counts (briefing-sql.ts), in one snapshot so that its counts agree. */
   async periodFacts(region: string, fromDay: string, toDay: string, tz?: string, need?: PeriodNeed): Promise<PeriodFacts> {
     return this.driver.snapshot((q) => periodFactsFromDays((sql, named) => q(sql, named), region, fromDay, toDay, tz, need));
+  }
+
+  /** A briefing's four periods in one snapshot, each prefix point shared between them read once (briefing-sql.ts). */
+  async briefingFacts(region: string, periods: BriefingPeriods, tz?: string): Promise<BriefingFacts> {
+    return this.driver.snapshot((q) => briefingFactsFromDays((sql, named) => q(sql, named), region, periods, tz));
   }
 
   /** The same period by scanning the hazards and replaying their history: the reference the counts are tested against. */

@@ -2,7 +2,7 @@
  * What the service needs from a store. SQLite implements it now; PostgreSQL implements the same
  * interface, and one contract suite runs against both.
  */
-import type { PeriodNeed } from './briefing-sql';
+import type { BriefingFacts, BriefingPeriods, PeriodNeed } from './briefing-sql';
 import type { Facts } from '../../shared/aggregation';
 import type { PeriodFacts } from '../../shared/briefing';
 import type { Level, ListingLevel, Sector, Status } from '../../shared/domain';
@@ -101,6 +101,8 @@ export interface HazardRepository {
    */
   /** `need`: what the briefing reads of this period (server/hazards/briefing-sql.ts PeriodNeed; all by default) */
   periodFacts(region: string, fromDay: string, toDay: string, tz?: string, need?: PeriodNeed): Promise<PeriodFacts>;
+  /** The four periods of a briefing, each with what the briefing reads of it, in one read snapshot */
+  briefingFacts(region: string, periods: BriefingPeriods, tz?: string): Promise<BriefingFacts>;
   rebuildState(): Promise<RebuildState>;
   /** recorded_at of the given changes */
   recordedAtOf(seqs: number[]): Promise<Map<number, string>>;

@@ -15,7 +15,8 @@ export type BriefingTask = { region: string; period: Period; lang: Lang; tz: str
 export type ListTask = { filter: ListFilter; limit: number; cursor?: string; today: string };
 export type ExportTask = { format: 'csv' | 'xlsx'; filter: ListFilter; today: string };
 
-type Reads = Pick<HazardRepository, 'periodFacts' | 'daily' | 'list' | 'iterate' | 'actorsOf'>;
+/** `briefingFacts` when the reads have it (the store); else the four periods one by one (the scan, for comparison). */
+type Reads = Pick<HazardRepository, 'periodFacts' | 'daily' | 'list' | 'iterate' | 'actorsOf'> & Partial<Pick<HazardRepository, 'briefingFacts'>>;
 
 export async function briefingFrom(repo: Reads, t: BriefingTask): Promise<Briefing> {
   const { region, period } = t;
@@ -24,12 +25,15 @@ export async function briefingFrom(repo: Reads, t: BriefingTask): Promise<Briefi
   const trend = trendPeriod(period);
   // 专项整治以来: the text opens with the campaign-to-date figures a 汇报材料 needs
   const campaignFrom = t.campaignStart <= period.to ? t.campaignStart : period.to;
-  const [current, previous, yearAgo, campaign, rows] = await Promise.all([
-    repo.periodFacts(region, period.from, period.to, t.tz),
-    // of these the briefing reads the counts by child and source (the flags), the totals alone
-    repo.periodFacts(region, prev.from, prev.to, t.tz, 'counts'),
-    repo.periodFacts(region, ago.from, ago.to, t.tz, 'total'),
-    repo.periodFacts(region, campaignFrom, period.to, t.tz, 'total'),
+  const periods = { current: period, previous: prev, yearAgo: ago, campaign: { from: campaignFrom, to: period.to } };
+  const [{ current, previous, yearAgo, campaign }, rows] = await Promise.all([
+    repo.briefingFacts ? repo.briefingFacts(region, periods, t.tz) : Promise.all([
+      repo.periodFacts(region, period.from, period.to, t.tz),
+      // of these the briefing reads the counts by child and source (the flags), the totals alone
+      repo.periodFacts(region, prev.from, prev.to, t.tz, 'counts'),
+      repo.periodFacts(region, ago.from, ago.to, t.tz, 'total'),
+      repo.periodFacts(region, campaignFrom, period.to, t.tz, 'total'),
+    ]).then(([current, previous, yearAgo, campaign]) => ({ current, previous, yearAgo, campaign })),
     repo.daily(region, trend.from, trend.to),
   ]);
   return buildBriefing({
