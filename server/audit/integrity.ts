@@ -95,6 +95,9 @@ export const integrityView = (s: IntegrityState): IntegrityNotice => ({
 /** records verified before a check's rate is trusted for a projection */
 const MIN_SAMPLE = 20_000;
 const PROGRESS_POLL_MS = 50;
+/** A first check that could not run is tried again after this, doubling up to RETRY_MAX_MS. */
+const RETRY_MS = 30_000;
+const RETRY_MAX_MS = 10 * 60_000;
 
 export class Integrity extends EventEmitter<{ changed: [IntegrityState] }> {
   state: IntegrityState = { status: 'checking' };
@@ -104,16 +107,21 @@ export class Integrity extends EventEmitter<{ changed: [IntegrityState] }> {
   private progress: IntegrityProgress & { since: number } | null = null;
   /** aborted by stop(): the running check's threads end, and no check starts after it */
   private readonly stopping = new AbortController();
+  /** checks started, and the next try of a first check that could not run */
+  private attempts = 0;
+  private retry?: NodeJS.Timeout;
 
   /**
    * `verdict`: one full check, off this thread (verifyInWorker), telling its progress now and then, on `threads`
    * threads: two for the first check (until it answers the node serves flagged, so the sooner the better), one for
    * the later ones (the node is serving then: a core stays free for requests and sockets). `signal` aborts at
-   * stop(): the check ends its threads and answers soon (its verdict is then not taken).
+   * stop(): the check ends its threads and answers soon (its verdict is then not taken). `retryMs`: the first wait
+   * before a first check that could not run is tried again (tests shorten it).
    */
   constructor(
     private readonly verdict: (onProgress: (p: IntegrityProgress) => void, threads: 1 | 2, signal: AbortSignal) => Promise<IntegrityVerdict>,
     private readonly log: Logger,
+    private readonly opts: { retryMs?: number } = {},
   ) {
     super();
   }
@@ -140,20 +148,32 @@ export class Integrity extends EventEmitter<{ changed: [IntegrityState] }> {
     const t0 = Date.now();
     const since = performance.now();
     this.progress = { done: 0, total: 0, since };
-    const threads = this.state.status === 'checking' ? 2 : 1;
+    // a retry of a first check that could not run goes on one thread: two may be what it died of (memory)
+    const threads = this.state.status === 'checking' && this.attempts++ === 0 ? 2 : 1;
     const { threadId: _thread, ...found } = await this.verdict((p) => (this.progress = { ...p, since }), threads, this.stopping.signal);
     this.progress = null;
     // stopped (shutdown): the threads were ended, their answer is no verdict
     if (this.stopping.signal.aborted) return this.state;
     const next: IntegrityState = { ...found, checkedAt: new Date().toISOString(), ms: Date.now() - t0 };
     this.set(next);
-    return next;
+    return this.state;
   }
 
   private set(next: IntegrityState): void {
     const before = this.state.status;
     // a check the store could not answer does not clear a failure found earlier
     if (next.status === 'unavailable' && before === 'failed') return;
+    if (next.status === 'unavailable' && before === 'checking') {
+      // nor is it the first verdict: the node has not been verified, so it stays `checking` (503, 校验中, never
+      // 实时) and tries again soon instead of in INTEGRITY_CHECK_MINUTES (or never, with 0)
+      const wait = Math.min((this.opts.retryMs ?? RETRY_MS) * 2 ** Math.max(0, this.attempts - 1), RETRY_MAX_MS);
+      this.state = { status: 'checking', message: `the first check could not run: ${next.message ?? 'no reason given'}; again in ${Math.round(wait / 1000)} s` };
+      this.log.warn({ reason: next.message, retryMs: wait }, 'integrity check could not run: still checking, trying again');
+      clearTimeout(this.retry);
+      this.retry = setTimeout(() => void this.check(), wait);
+      this.retry.unref();
+      return;
+    }
     this.state = next;
     if (next.status === 'failed') this.log.error({ record: next.record, reason: next.message }, 'integrity check failed: the store contradicts its own history');
     else if (next.status === 'unavailable') this.log.warn({ reason: next.message }, 'integrity check could not run');
@@ -171,6 +191,7 @@ export class Integrity extends EventEmitter<{ changed: [IntegrityState] }> {
   /** No more checks; a running one ends its threads (shutdown need not wait the minute a big store's check takes). */
   stop(): void {
     clearInterval(this.timer);
+    clearTimeout(this.retry);
     this.stopping.abort();
   }
 
@@ -189,7 +210,8 @@ export class Integrity extends EventEmitter<{ changed: [IntegrityState] }> {
   /**
    * Start-up's wait for the first check (docs/OPERATIONS.md "Start-up"): until it answers, or `maxMs` have gone by,
    * or its progress says it cannot answer within them — then there is no point in holding the port closed, and the
-   * node serves flagged `checking` at once instead of after the whole wait. Resolves true when the check answered.
+   * node serves flagged `checking` at once instead of after the whole wait. Resolves true when the check reached a
+   * verdict (ok or failed).
    */
   async awaitFirst(maxMs: number): Promise<boolean> {
     const end = performance.now() + maxMs;
@@ -205,7 +227,8 @@ export class Integrity extends EventEmitter<{ changed: [IntegrityState] }> {
       await Promise.race([first, new Promise<void>((r) => (timer = setTimeout(r, Math.min(PROGRESS_POLL_MS, end - now))))]);
       clearTimeout(timer);
     }
-    return answered;
+    // a first check that could not run answered, but with no verdict: the node is still checking
+    return answered && !this.checking;
   }
 
   settled(): Promise<unknown> {

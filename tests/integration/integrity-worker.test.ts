@@ -88,3 +88,32 @@ describe('the integrity check in a worker thread', () => {
     expect(again.authChanges).toBeGreaterThan(4);
   }, 60_000);
 });
+
+describe('a first check that cannot run', () => {
+  it('keeps the node checking (never ok unverified) and checks again, on one thread, until it answers', async () => {
+    const missing = tempDir();
+    const threads: number[] = [];
+    const integrity = new Integrity((onProgress, n, signal) => {
+      threads.push(n);
+      return verifyInWorker({ DATA_DIR: missing, tz: TZ }, onProgress, n, signal);
+    }, createLogger('silent'), { retryMs: 50 });
+    try {
+      await integrity.check();
+      // no store there yet: the check's threads could not open it — that is no verdict that the store holds
+      expect(integrity.checking).toBe(true);
+      expect(integrity.state.message).toMatch(/no database at/);
+      // the store comes (a copy of the one above): the next attempt answers
+      await new Promise<void>((r, j) => {
+        const src = new Database(join(dir, 'hazards.sqlite'), { readonly: true });
+        src.backup(join(missing, 'hazards.sqlite')).then(() => r(), j).finally(() => src.close());
+      });
+      await expect.poll(() => integrity.state.status, { timeout: 60_000, interval: 100 }).not.toBe('checking');
+      expect(integrity.state.status).not.toBe('unavailable');
+      expect(threads[0]).toBe(2);
+      expect(threads.slice(1).every((n) => n === 1)).toBe(true);
+    } finally {
+      integrity.stop();
+      await integrity.settled();
+    }
+  }, 90_000);
+});
