@@ -19,7 +19,8 @@ import { perFrame } from '../lib/frame';
 import { useStageStore } from '../stores/stage.store';
 
 export type ChartClick = { componentType?: string; seriesType?: string; name?: string };
-export type ChartMode = { still?: boolean; onClick?: (p: ChartClick) => void };
+/** `onDrawn`: after every draw and resize (the chart's geometry may have moved: MapChart places its labels). */
+export type ChartMode = { still?: boolean; onClick?: (p: ChartClick) => void; onDrawn?: (c: ECharts) => void };
 
 export function useChart(el: Ref<HTMLElement | null>, option: () => ECOption | null, mode: ChartMode = {}) {
   const still = mode.still ?? false;
@@ -28,8 +29,10 @@ export function useChart(el: Ref<HTMLElement | null>, option: () => ECOption | n
   const chart = shallowRef<ECharts | null>(null);
   let observer: ResizeObserver | null = null;
 
-  const draw = (c: ECharts, o: ECOption, first: boolean) =>
+  const draw = (c: ECharts, o: ECOption, first: boolean) => {
     c.setOption({ ...o, animation: false }, still || first ? { notMerge: true } : { replaceMerge: ['series'] });
+    mode.onDrawn?.(c);
+  };
   // live: the latest option of this frame, drawn just before it is painted
   const frame = perFrame<ECOption>((o) => {
     if (chart.value) draw(chart.value, o, false);
@@ -54,7 +57,9 @@ export function useChart(el: Ref<HTMLElement | null>, option: () => ECOption | n
   onMounted(() => {
     init();
     observer = new ResizeObserver(() => {
-      if (el.value && el.value.clientWidth > 0 && el.value.clientHeight > 0) chart.value?.resize();
+      if (!el.value || el.value.clientWidth === 0 || el.value.clientHeight === 0 || !chart.value) return;
+      chart.value.resize();
+      mode.onDrawn?.(chart.value);
     });
     if (el.value) observer.observe(el.value);
   });

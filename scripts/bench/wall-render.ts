@@ -18,7 +18,8 @@
  * At the end the headline numbers on screen must equal the API's summary of the region (a stale number fails the run).
  *
  * Standalone: `nice -n 5 npx tsx scripts/bench/wall-render.ts [--seconds 60] [--rate 10] [--seed 5000] [--no-build] [--shots]
- * [--peer DIR]`; `--peer` also measures another built checkout's wall (e.g. `git worktree add` of main, then
+ * [--shots-dir DIR] [--peer DIR]` (the figures go to stdout as JSON; pictures to docs/screenshots unless --shots-dir;
+ * HZ_WALL_TRACE_DETAIL=FILE also saves the traced 20 s, with timeline detail and CPU samples, to FILE); `--peer` also measures another built checkout's wall (e.g. `git worktree add` of main, then
  * `npx vite build` there), at the same time on its own server: before and after under the same load.
  */
 import { execFileSync } from 'node:child_process';
@@ -37,8 +38,9 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const PROVINCE = '140000';
 const SIZE = { width: 3840, height: 2160 };
 
-export type WallOpts = { seconds: number; rate: number; seed: number; build: boolean; shots: boolean; traceSeconds: number; throttledSeconds: number };
-export const WALL_DEFAULTS: WallOpts = { seconds: 60, rate: 10, seed: 5000, build: true, shots: false, traceSeconds: 20, throttledSeconds: 20 };
+/** `shotsDir`: where `--shots` saves its pictures (docs/screenshots unless `--shots-dir`: a trial run should not overwrite them) */
+export type WallOpts = { seconds: number; rate: number; seed: number; build: boolean; shots: boolean; shotsDir: string; traceSeconds: number; throttledSeconds: number };
+export const WALL_DEFAULTS: WallOpts = { seconds: 60, rate: 10, seed: 5000, build: true, shots: false, shotsDir: resolve(ROOT, 'docs/screenshots'), traceSeconds: 20, throttledSeconds: 20 };
 
 type Stats = { n: number; p50: number; p90: number; p99: number; max: number; mean: number };
 const stats = (xs: number[]): Stats => {
@@ -182,7 +184,7 @@ async function trace(cdp: CDPSession, during: () => Promise<void>): Promise<Trac
   const events: TraceEvent[] = [];
   const onData = (e: { value: Array<Record<string, unknown>> }) => void events.push(...(e.value as unknown as TraceEvent[]));
   cdp.on('Tracing.dataCollected', onData);
-  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'blink.user_timing', '__metadata', ...(process.env.HZ_WALL_TRACE_DETAIL ? ['devtools.timeline'] : [])], recordMode: 'recordContinuously' }, transferMode: 'ReportEvents' });
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'blink.user_timing', '__metadata', ...(process.env.HZ_WALL_TRACE_DETAIL ? ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler', 'v8.execute'] : [])], recordMode: 'recordContinuously' }, transferMode: 'ReportEvents' });
   await during();
   const done = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
   await cdp.send('Tracing.end');
@@ -350,8 +352,7 @@ async function measure(xs: Subject[], o: WallOpts): Promise<Array<Omit<WallResul
   });
 }
 
-async function screenshots(x: Subject): Promise<void> {
-  const dir = resolve(ROOT, 'docs/screenshots');
+async function screenshots(x: Subject, dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   for (const size of [{ width: 1920, height: 1080 }, SIZE]) {
     await x.page.setViewportSize(size);
@@ -386,7 +387,7 @@ export async function benchWall(o: WallOpts = WALL_DEFAULTS, peerRoot?: string):
   try {
     for (const [label, start] of starts) xs.push(await openSubject(label, start, o));
     const rs = await measure(xs, o);
-    if (o.shots) await screenshots(xs[0]!);
+    if (o.shots) await screenshots(xs[0]!, o.shotsDir);
     const wrap = (r: (typeof rs)[number]): WallResult => ({ machine: machine(), load: { start: loadStart, end: load() }, env: env(), seeded: o.seed, rate: o.rate, ...r });
     return { main: wrap(rs[0]!), ...(rs[1] ? { peer: wrap(rs[1]) } : {}) };
   } finally {
@@ -431,6 +432,7 @@ function parseArgs(argv: string[]): { o: WallOpts; peer?: string } {
     const a = argv[i]!;
     if (a === '--no-build') o.build = false;
     else if (a === '--shots') o.shots = true;
+    else if (a === '--shots-dir') o.shotsDir = resolve(argv[++i]!);
     else if (a === '--seconds') o.seconds = Number(argv[++i]);
     else if (a === '--rate') o.rate = Number(argv[++i]);
     else if (a === '--seed') o.seed = Number(argv[++i]);

@@ -62,6 +62,18 @@ export async function kpis(page: Page): Promise<Record<string, number | null>> {
   });
 }
 
+/** The map's labels as shown (DOM text over the canvas): region code → its number, or null for a blind spot. */
+export async function mapLabelsShown(page: Page): Promise<Record<string, number | null>> {
+  return page.evaluate(() => {
+    const out: Record<string, number | null> = {};
+    for (const el of document.querySelectorAll<HTMLElement>('[data-testid="map-label"]')) {
+      const v = el.querySelector('.v');
+      out[el.dataset.code!] = v ? Number(v.textContent!.replace(/,/g, '')) : null;
+    }
+    return out;
+  });
+}
+
 export const expectedKpis = (s: Summary) => ({
   'kpi-total': s.totals.total,
   'kpi-major-open': s.totals.majorOpen,

@@ -5,8 +5,9 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { childrenOf } from '../../shared/regions';
 import { startServer, postHazards, type ChildServer } from '../helpers/server';
-import { launchChromium, majorHazard, openWall, seed, waitKpisMatch, watchConsole } from './wall-helpers';
+import { launchChromium, majorHazard, mapLabelsShown, openWall, seed, summaryOf, waitKpisMatch, watchConsole } from './wall-helpers';
 
 describe('wall live updates', () => {
   let server: ChildServer;
@@ -46,6 +47,13 @@ describe('wall live updates', () => {
     expect(await page.getAttribute('[data-testid="ticker"] [data-hazard-id="E2E-LIVE-1"]', 'class')).toContain('live');
     // the markup in the title stayed text
     expect(await page.$('[data-testid="ticker"] b')).toBeNull();
+    // the map's labels (text over the canvas, kept apart from the canvas' redraws) say every city's number of now
+    const s = await summaryOf(server, '140000');
+    const want = Object.fromEntries(childrenOf('140000').map((r) => {
+      const c = s.byRegion[r.code];
+      return [r.code, !c || c.total === 0 ? null : c.majorOpen];
+    }));
+    await expect.poll(() => mapLabelsShown(page)).toEqual(want);
   });
 
   it('turns stale when the server dies, and live again after a restart, without a reload', async () => {

@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { COUNT_KEYS, emptyCounts } from '../../../shared/aggregation';
 import { childrenOf } from '../../../shared/regions';
 import type { Counts } from '../../../shared/schemas';
-import { mapKey, mapOption, type MapInput } from '../../../client/components/map/map-option';
+import { mapKey, mapLabels, mapOption, type MapInput } from '../../../client/components/map/map-option';
 import { trendKey, trendOption, type TrendNames } from '../../../client/components/trend/trend-option';
+import { formatInt } from '../../../client/lib/format';
 import { binsFor, type Metric } from '../../../client/lib/scale';
 import { rng } from '../../helpers/hazards';
 
@@ -28,11 +29,14 @@ function input(byRegion: Record<string, Counts>, metric: Metric, labels = LABELS
   return { mapName: '140000', children: CITIES, byRegion, metric, bins: binsFor(metric, max), labels, small: false };
 }
 
-type Series = { data: Array<Record<string, unknown>>; label: { formatter: (p: unknown) => string } };
-/** What the map draws: every item (value, colour, label text) and the label each item gets on the canvas. */
+type Series = { data: Array<Record<string, unknown>>; label: { show: boolean }; emphasis: { label: { show: boolean } } };
+/**
+ * What the canvas draws: every item's fill and hover style, and whether labels are drawn at all (they must not be:
+ * the numbers are DOM text over the canvas, mapLabels, so that a kept option never shows an old number).
+ */
 function drawn(p: MapInput): string {
   const s = (mapOption(p).series as Series[])[0]!;
-  return JSON.stringify(s.data.map((d) => [d.name, d.value, d.itemStyle, d.emphasis, d.label, s.label.formatter({ data: d })]));
+  return JSON.stringify([s.label, s.emphasis.label, s.data.map((d) => [d.name, d.itemStyle, d.emphasis])]);
 }
 
 describe('mapKey', () => {
@@ -69,15 +73,54 @@ describe('mapKey', () => {
     expect(changed).toBeGreaterThan(100);
   });
 
-  it('every single step of the metric in any city changes the key', () => {
+  it('the canvas draws no number: the option’s labels are off', () => {
+    const s = (mapOption(input({ [CITIES[0]!]: { ...emptyCounts(), total: 3, majorOpen: 2 } }, 'majorOpen')).series as Series[])[0]!;
+    expect(s.label.show).toBe(false);
+    expect(s.emphasis.label.show).toBe(false);
+  });
+
+  it('every single step of the metric in any city changes that city’s label, and only its label', () => {
     const base: Record<string, Counts> = {};
     for (const c of CITIES) base[c] = { ...emptyCounts(), total: 10, open: 5, majorOpen: 2, overdue: 1, major: 3 };
     for (const metric of ['majorOpen', 'overdue'] as const) {
+      const before = mapLabels(input(base, metric));
       for (const city of CITIES) {
         const next = { ...base, [city]: { ...base[city]!, [metric]: base[city]![metric] + 1 } };
-        expect(mapKey(input(next, metric))).not.toBe(mapKey(input(base, metric)));
+        const after = mapLabels(input(next, metric));
+        for (let i = 0; i < CITIES.length; i++) {
+          if (CITIES[i] === city) expect(after[i]!.text).toBe(String(base[city]![metric] + 1));
+          else expect(after[i]).toEqual(before[i]);
+        }
       }
     }
+  });
+
+  it('the labels say every child’s number of now, or the blind-spot word (random summaries)', () => {
+    const r = rng(13);
+    for (let i = 0; i < 500; i++) {
+      const metric: Metric = r.next() < 0.5 ? 'majorOpen' : 'overdue';
+      const byRegion: Record<string, Counts> = {};
+      for (const c of CITIES) if (r.next() < 0.9) byRegion[c] = counts(r);
+      const ls = mapLabels(input(byRegion, metric));
+      expect(ls.map((l) => l.code)).toEqual(CITIES);
+      for (const l of ls) {
+        const c = byRegion[l.code];
+        const blind = !c || c.total === 0;
+        expect(l.blind).toBe(blind);
+        expect(l.text).toBe(blind ? LABELS.blind : formatInt(c[metric]));
+      }
+    }
+  });
+
+  it('a step within a colour class leaves the key alone; a step across one changes it', () => {
+    const base: Record<string, Counts> = {};
+    // classes of 1–10, 11–20, … (max 41): 5 → 6 stays in its class, 10 → 11 crosses into the next
+    for (const c of CITIES) base[c] = { ...emptyCounts(), total: 50, open: 45, majorOpen: 41, overdue: 1, major: 45 };
+    const city = CITIES[1]!;
+    const at = (n: number) => mapKey(input({ ...base, [city]: { ...base[city]!, majorOpen: n } }, 'majorOpen'));
+    expect(at(6)).toBe(at(5));
+    expect(at(11)).not.toBe(at(10));
+    expect(at(0)).not.toBe(at(1));
   });
 
   it('a count the map does not draw leaves the key alone; the metric, a blind spot and the labels change it', () => {
