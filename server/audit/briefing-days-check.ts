@@ -11,6 +11,7 @@ import { PROVINCE_CODE } from '../../shared/regions';
 import { addDays } from '../../shared/time';
 import type { Query } from '../hazards/chain-driver';
 import { periodFactsFromDays, periodFactsWith } from '../hazards/briefing-sql';
+import { badMark } from '../briefing/days-store';
 import type { Problem } from './verify';
 
 /**
@@ -26,6 +27,14 @@ export async function checkBriefingDays(run: Query, tz: string, today: string): 
         message: `the briefing's per-day counts for ${from}…${today} differ from what the history says (refill them: server/cli/briefing-days.ts rebuild)`,
       };
     }
+  }
+  // the marks stand in for every day up to them: each must be the sum of its days (most are read by no period above)
+  const mark = await badMark(run);
+  if (mark) {
+    return {
+      record: `table ${mark.table}`,
+      message: `the briefing's mark of ${mark.day} differs from the sum of the per-day counts up to it (refill them: server/cli/briefing-days.ts rebuild)`,
+    };
   }
   return null;
 }

@@ -8,7 +8,6 @@
 import { getRegion, PROVINCE_CODE } from '../../shared/regions';
 import type { StateChange, StateFacts } from '../../shared/briefing';
 import type { Level, Sector, Source, Status } from '../../shared/domain';
-import { addDays } from '../../shared/time';
 import type { ChainDriver, Params, Query } from '../hazards/chain-driver';
 import type { ChangePayload } from '../hazards/changes';
 import { getMeta, SET_META } from '../hazards/chain-head';
@@ -154,19 +153,6 @@ export async function applyCells(q: Query, diff: CellDiff, rowsPerStatement = 64
   await addToMarks(q, FOUND_MARK_SQL, FOUND_MARKS, foundRows, mark);
 }
 
-/** A mark day: the 7th, 14th, 21st and 28th of a month and its last day (a sum up to any day reads at most six days more). */
-export function isMarkDay(day: string): boolean {
-  const d = day.slice(8);
-  return d === '07' || d === '14' || d === '21' || d === '28' || addDays(day, 1).slice(8) === '01';
-}
-
-/** The mark days after `after` and before `before`. */
-export function markDays(after: string, before: string): string[] {
-  const out: string[] = [];
-  for (let d = addDays(after, 1); d < before; d = addDays(d, 1)) if (isMarkDay(d)) out.push(d);
-  return out;
-}
-
 const markFill = (t: Table, dayCol: string, from: Table) => `INSERT INTO ${t.name} (mark_day, ${AXIS_KEY.join(', ')}, city_code, ${t.counts.join(', ')})
   SELECT @mark, ${AXIS_KEY.join(', ')}, city_code, ${t.counts.map((c) => `SUM(${c})`).join(', ')} FROM (
     SELECT ${AXIS_KEY.join(', ')}, city_code, ${t.counts.join(', ')} FROM ${t.name} WHERE mark_day = @prev
@@ -175,20 +161,99 @@ const markFill = (t: Table, dayCol: string, from: Table) => `INSERT INTO ${t.nam
 const DAY_MARK_FILL = markFill(DAY_MARKS, 'day', DAYS);
 const FOUND_MARK_FILL = markFill(FOUND_MARKS, 'discovered_day', FOUND);
 
+/** Raise when the rule that places the marks changes: a store marked by another rule is marked afresh when it opens. */
+export const BRIEFING_MARKS_VERSION = 'rows-1';
+const MARKS_META_KEY = 'briefing_marks';
+
+/** Rows of a table by day (or day of discovery) after `after` and before `before`. */
+async function rowsByDay(q: Query, t: Table, dayCol: string, after: string, before: string): Promise<Map<string, number>> {
+  const rows = await q<{ d: string; n: number | string }>(
+    `SELECT ${dayCol} AS d, COUNT(*) AS n FROM ${t.name} WHERE ${dayCol} > @after AND ${dayCol} < @before GROUP BY ${dayCol}`, { after, before });
+  return new Map(rows.map((r) => [r.d, Number(r.n)]));
+}
+
+/** A mark's width: its rows (none before the first mark). */
+async function widthOf(q: Query, t: Table, mark: string): Promise<number> {
+  if (!mark) return 0;
+  const [r] = await q<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${t.name} WHERE mark_day = @mark`, { mark });
+  return Number(r?.n ?? 0);
+}
+
 /**
- * Marks every mark day before `day` not marked yet, each as the previous mark plus the days since (at each day
- * turn, and after a rebuild): a sum up to any day then reads one mark and at most six days.
+ * Marks the days before `day` (at each day turn, and after a rebuild) where the marks' density asks for one: a day
+ * is marked, as the previous mark plus the days since, when the rows of `briefing_days` (by day) or of
+ * `briefing_found` (by day of discovery) since the last mark reach that mark's width. A sum up to any day then reads
+ * one mark and less than one mark's width of rows after it (and the day itself): a mark every day or two where
+ * tens of thousands of hazards a day are found, every few weeks where few are. The placement depends only on the
+ * rows, in day order, so every store of the same history has the same marks.
  */
-export async function markMonths(q: Query, day: string): Promise<void> {
+export async function markPassedDays(q: Query, day: string): Promise<void> {
   let prev = await lastMark(q);
-  const [first] = await q<{ d: string | null }>('SELECT MIN(day) AS d FROM briefing_days');
-  if (!first?.d) return;
-  for (const mark of markDays(prev || addDays(first.d, -1), day)) {
+  const days = await rowsByDay(q, DAYS, 'day', prev, day);
+  const found = await rowsByDay(q, FOUND, 'discovered_day', prev, day);
+  let width = [await widthOf(q, DAY_MARKS, prev), await widthOf(q, FOUND_MARKS, prev)];
+  let since = [0, 0];
+  for (const mark of [...new Set([...days.keys(), ...found.keys()])].sort()) {
+    since = [since[0]! + (days.get(mark) ?? 0), since[1]! + (found.get(mark) ?? 0)];
+    if (since[0]! < width[0]! && since[1]! < width[1]!) continue;
     await q(DAY_MARK_FILL, { mark, prev });
     await q(FOUND_MARK_FILL, { mark, prev });
     await q('INSERT INTO briefing_mark_days (mark_day) VALUES (@mark)', { mark });
+    width = [await widthOf(q, DAY_MARKS, mark), await widthOf(q, FOUND_MARKS, mark)];
+    since = [0, 0];
     prev = mark;
   }
+}
+
+/**
+ * Places the marks afresh by the current rule when the store's were placed by another (meta `briefing_marks`), in
+ * one write transaction: the counts themselves are kept. Returns whether it ran.
+ */
+export async function remarkBriefingDays(driver: ChainDriver): Promise<boolean> {
+  return driver.write(async (tx) => {
+    if ((await getMeta(tx.query, MARKS_META_KEY)) === BRIEFING_MARKS_VERSION) return { out: false, headSeq: null };
+    for (const t of ['briefing_day_marks', 'briefing_found_marks', 'briefing_mark_days']) await tx.query(`DELETE FROM ${t}`);
+    const day = await getMeta(tx.query, 'day');
+    if (day) await markPassedDays(tx.query, day);
+    await tx.query(SET_META, { key: MARKS_META_KEY, value: BRIEFING_MARKS_VERSION });
+    return { out: true, headSeq: null };
+  });
+}
+
+/** Whether the store's marks were placed by the current rule. */
+export async function marksCurrent(q: Query): Promise<boolean> {
+  return (await getMeta(q, MARKS_META_KEY)) === BRIEFING_MARKS_VERSION;
+}
+
+/** A key whose counts in a mark differ from those of the previous mark plus the rows of the days between. */
+const markCheck = (t: Table, dayCol: string, from: Table) => `SELECT ${AXIS_KEY.join(', ')}, city_code FROM (
+    SELECT ${AXIS_KEY.join(', ')}, city_code, ${t.counts.join(', ')} FROM ${t.name} WHERE mark_day = @mark
+    UNION ALL SELECT ${AXIS_KEY.join(', ')}, city_code, ${t.counts.map((c) => `-${c}`).join(', ')} FROM ${t.name} WHERE mark_day = @prev
+    UNION ALL SELECT ${AXIS_KEY.join(', ')}, city_code, ${t.counts.map((c) => `-${c}`).join(', ')} FROM ${from.name} WHERE ${dayCol} > @prev AND ${dayCol} <= @mark
+  ) u GROUP BY ${AXIS_KEY.join(', ')}, city_code HAVING ${t.counts.map((c) => `SUM(${c}) <> 0`).join(' OR ')} LIMIT 1`;
+const MARK_CHECKS = [
+  { table: DAY_MARKS.name, sql: markCheck(DAY_MARKS, 'day', DAYS) },
+  { table: FOUND_MARKS.name, sql: markCheck(FOUND_MARKS, 'discovered_day', FOUND) },
+] as const;
+
+/**
+ * The first mark that is not the sum of its table's rows up to its day, or null: each mark against the one before
+ * it plus the days between (so, mark by mark, every mark against all its days), and no mark rows of a day that is
+ * not a mark day. For the integrity check (server/audit/briefing-days-check.ts): the briefing reads the newest mark
+ * before a day in place of every day up to it.
+ */
+export async function badMark(q: Query): Promise<{ table: string; day: string } | null> {
+  for (const { name } of [DAY_MARKS, FOUND_MARKS]) {
+    const [stray] = await q<{ d: string }>(
+      `SELECT mark_day AS d FROM ${name} WHERE mark_day NOT IN (SELECT mark_day FROM briefing_mark_days) LIMIT 1`);
+    if (stray) return { table: name, day: stray.d };
+  }
+  let prev = '';
+  for (const { d: mark } of await q<{ d: string }>('SELECT mark_day AS d FROM briefing_mark_days ORDER BY mark_day')) {
+    for (const c of MARK_CHECKS) if ((await q(c.sql, { mark, prev })).length) return { table: c.table, day: mark };
+    prev = mark;
+  }
+  return null;
 }
 
 /** Every table of the counts (migration 013). */
@@ -246,7 +311,8 @@ export async function rebuildBriefingDays(driver: ChainDriver, tz: string, force
       after = last;
     }
     const day = await getMeta(tx.query, 'day');
-    if (day) await markMonths(tx.query, day);
+    if (day) await markPassedDays(tx.query, day);
+    await tx.query(SET_META, { key: MARKS_META_KEY, value: BRIEFING_MARKS_VERSION });
     await tx.query(SET_META, { key: META_KEY, value: BRIEFING_DAYS_VERSION });
     return { out: true, headSeq: null };
   });

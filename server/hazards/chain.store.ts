@@ -15,7 +15,7 @@ import { ChainReads } from './chain.reads';
 import { GENESIS_HASH, reportedPayloadJson, type Change, type ChangePayload } from './changes';
 import { rowToHazard, type HazardRow } from './hazard-row';
 import { CellDiff, contribution, reportedContribution } from '../briefing/daily';
-import { applyCells, BRIEFING_DAYS_VERSION, HISTORY_SQL, lifeOf, markMonths, rebuildBriefingDays, type LifeChange } from '../briefing/days-store';
+import { applyCells, BRIEFING_DAYS_VERSION, HISTORY_SQL, lifeOf, markPassedDays, marksCurrent, rebuildBriefingDays, remarkBriefingDays, type LifeChange } from '../briefing/days-store';
 import {
   factsOf, type HazardRepository, type IngestOutcome, type MutateResult, type Mutation, type NewHazard, type StoredHazard,
 } from './hazards.repository';
@@ -33,6 +33,8 @@ export class ChainStore extends ChainReads implements HazardRepository {
     await readHead(driver.query);
     // the briefing's per-day counts: filled from the history when missing or of an older rule (server/briefing/)
     if ((await getMeta(driver.query, 'briefing_days')) !== BRIEFING_DAYS_VERSION) await rebuildBriefingDays(driver, tz);
+    // marks placed by an older rule (fixed days of the month): placed afresh, the counts kept
+    else if (!(await marksCurrent(driver.query))) await remarkBriefingDays(driver);
     return new ChainStore(driver, tz);
   }
 
@@ -174,7 +176,7 @@ export class ChainStore extends ChainReads implements HazardRepository {
         params,
       )).map((g) => ({ regionCode: g.regionCode, sector: g.sector, n: Number(g.n) }));
       await tx.query(SET_META, { key: 'day', value: day });
-      await markMonths(tx.query, day);
+      await markPassedDays(tx.query, day);
       return chain.append({
         hazardId: null, kind: 'day', at: recordedAt, recordedAt, actor: null, payload: { data: {}, before: null, after: null, day, overdue: groups },
       });

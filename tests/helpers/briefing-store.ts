@@ -3,6 +3,9 @@
  * store's own ingest, day turn and mutate, and the audit's read-only source over it: what the tests of the
  * briefing's per-day counts read.
  */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import pg from 'pg';
 import { expect } from 'vitest';
 import { HazardInputSchema } from '../../shared/schemas';
 import { dayOf } from '../../shared/time';
@@ -49,5 +52,24 @@ export async function audit<T>(store: TestStore, fn: (opened: OpenedSource) => P
     return await fn(opened);
   } finally {
     await opened.close();
+  }
+}
+
+/** Runs one statement on the store's database behind the application's back (an edit to be found); its row count. */
+export async function editBehind(store: TestStore, sql: string): Promise<number> {
+  if (store.kind === 'sqlite') {
+    const db = new Database(join(store.env.DATA_DIR!, 'hazards.sqlite'));
+    try {
+      return db.prepare(sql).run().changes;
+    } finally {
+      db.close();
+    }
+  }
+  const c = new pg.Client({ connectionString: store.env.DATABASE_URL });
+  await c.connect();
+  try {
+    return (await c.query(sql)).rowCount ?? 0;
+  } finally {
+    await c.end();
   }
 }
