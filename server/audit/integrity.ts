@@ -26,8 +26,11 @@ export type IntegrityState = {
   authChanges?: number;
 };
 
-/** What the check's thread is given: where the store is, and the zone its day columns are in. */
-export type IntegritySetup = Pick<Config, 'DATABASE_URL' | 'DATA_DIR'> & { tz: string };
+/**
+ * What the check's thread is given: where the store is, and the zone its day columns are in; `queryTimeoutMs`, on
+ * PostgreSQL the longest a connect or one statement may take (default in server/workers/integrity-worker.ts).
+ */
+export type IntegritySetup = Pick<Config, 'DATABASE_URL' | 'DATA_DIR'> & { tz: string; queryTimeoutMs?: number };
 /** What it answers: the verdict, and the thread that reached it (never the server's own). */
 export type IntegrityVerdict = Omit<IntegrityState, 'checkedAt' | 'ms'> & { status: 'ok' | 'failed' | 'unavailable'; threadId: number };
 
@@ -54,17 +57,31 @@ function verifyPart(setup: IntegritySetup, part: IntegrityPart, onProgress?: (p:
     if (signal?.aborted) stop();
     else signal?.addEventListener('abort', stop, { once: true });
     worker.once('exit', () => signal?.removeEventListener('abort', stop));
+    let linger: NodeJS.Timeout | undefined;
     worker.on('message', (m: IntegrityMessage) => {
       if (m.kind === 'progress') onProgress?.({ done: m.done, total: m.total });
       else {
         const { kind: _kind, ...v } = m;
-        verdict = v;
+        verdict ??= v;
+        // answered: the thread closes its store and ends; one whose store does not let go (a hung connection)
+        // is ended after a while, and the answer does not wait for either
+        resolve(verdict);
+        linger = setTimeout(() => void worker.terminate(), LINGER_MS);
+        linger.unref();
       }
     });
-    worker.once('error', (e) => (verdict ??= { status: 'unavailable', message: `the check's thread failed: ${e.message}`, threadId: worker.threadId }));
-    worker.once('exit', (code) => resolve(verdict ?? { status: 'unavailable', message: `the check's thread exited with ${code} before a verdict`, threadId: -1 }));
+    // an error after the verdict (its close) may be told before the verdict's message: the verdict still counts
+    let failed: IntegrityVerdict | null = null;
+    worker.once('error', (e) => (failed = { status: 'unavailable', message: `the check's thread failed: ${e.message}`, threadId: worker.threadId }));
+    worker.once('exit', (code) => {
+      clearTimeout(linger);
+      resolve(verdict ?? failed ?? { status: 'unavailable', message: `the check's thread exited with ${code} before a verdict`, threadId: -1 });
+    });
   });
 }
+
+/** how long a check's thread may take to close its store after its verdict before it is ended */
+const LINGER_MS = 5_000;
 
 /** The verdict of both parts: a record found bad wins (the history's first), then a part that could not run. */
 export function mergeVerdicts(history: IntegrityVerdict, days: IntegrityVerdict): IntegrityVerdict {

@@ -12,9 +12,14 @@ import { portAuditSource } from '../auth/auth-chain';
 
 const PAGE = 5000;
 
-export async function openPostgresAuditSource(url: string): Promise<{ source: AuditSource; close(): Promise<void> }> {
+/**
+ * `timeoutMs`: how long connecting, or any one statement, may take before it fails (the server's own check: a
+ * network that hangs, or a statement kept waiting on a lock, must not hold it for ever); none when not given.
+ */
+export async function openPostgresAuditSource(url: string, timeoutMs?: number): Promise<{ source: AuditSource; close(): Promise<void> }> {
   // BIGINT as number, as the store reads it: hashRow and the column checks compare numbers
-  const client = new pg.Client({ connectionString: url, types: PG_TYPES, application_name: 'hazard-audit' });
+  const limits = timeoutMs ? { connectionTimeoutMillis: timeoutMs, statement_timeout: timeoutMs, query_timeout: timeoutMs, keepAlive: true } : {};
+  const client = new pg.Client({ connectionString: url, types: PG_TYPES, application_name: 'hazard-audit', ...limits });
   await client.connect();
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   // one client runs one statement at a time: the checks start several at once (Promise.all in

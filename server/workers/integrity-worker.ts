@@ -12,7 +12,7 @@
  */
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { openAuditSource } from '../audit/open-source';
-import { parseHead, verify, type Problem } from '../audit/verify';
+import { parseHead, verify, type AuditSource, type Problem } from '../audit/verify';
 import { checkBriefingDays } from '../audit/briefing-days-check';
 import type { Query } from '../hazards/chain-driver';
 import type { IntegrityMessage, IntegrityPart, IntegritySetup, IntegrityVerdict } from '../audit/integrity';
@@ -34,41 +34,54 @@ function memoised(run: Query): Query {
   };
 }
 
-const { part, ...setup } = workerData as IntegritySetup & { part: IntegrityPart };
+const { part, queryTimeoutMs, ...setup } = workerData as IntegritySetup & { part: IntegrityPart };
 const post = (m: IntegrityMessage) => parentPort!.postMessage(m);
 
-async function run(): Promise<IntegrityVerdict> {
+/**
+ * On PostgreSQL, the longest a connect or one statement of the check may take: the check's statements are pages
+ * of 5,000 rows and the briefing's scans, seconds at 1,000,000 hazards; a network that hangs or a lock held
+ * elsewhere (a migration) fails the check `unavailable` after this instead of holding it for ever.
+ */
+const QUERY_TIMEOUT_MS = 300_000;
+
+const unavailable = (e: unknown): IntegrityVerdict => ({ status: 'unavailable', message: e instanceof Error ? e.message : String(e), threadId });
+
+/** This thread's part of the check in the opened store's one snapshot. */
+async function check(source: AuditSource): Promise<IntegrityVerdict> {
+  const problems: Problem[] = [];
+  let changes: number | undefined;
+  let authChanges: number | undefined;
+  if (part !== 'days') {
+    // about as many records to go as the chain is long, twice: every change walked, then the rows compared
+    const total = 2 * (parseHead(await source.meta('chain_head'))?.seq ?? 0);
+    const r = await verify(source, setup.tz, null, (done) => post({ kind: 'progress', done, total }));
+    problems.push(...r.problems);
+    ({ changes, authChanges } = r);
+  }
+  // the briefing's per-day counts, a second projection, against the same history in the same snapshot
+  const today = source.query && !problems.length && part !== 'history' ? await source.meta('day') : null;
+  if (today) {
+    const days = await checkBriefingDays(memoised(source.query!), setup.tz, today);
+    if (days) problems.push(days);
+  }
+  const first = problems[0];
+  return first
+    ? { status: 'failed', record: first.record, message: first.message, changes, threadId }
+    : { status: 'ok', changes, authChanges, threadId };
+}
+
+async function run(): Promise<void> {
+  // the store away is not a forged store: what cannot be read is `unavailable`, never `failed`
+  const opened = await openAuditSource(setup, queryTimeoutMs ?? QUERY_TIMEOUT_MS).catch(unavailable);
+  if (typeof opened === 'string') return post({ kind: 'verdict', ...unavailable(opened) });
+  if ('status' in opened) return post({ kind: 'verdict', ...opened });
+  post({ kind: 'verdict', ...(await check(opened.source).catch(unavailable)) });
+  // the verdict before the close: a connection that hangs would hold it (then the server's thread ends this one)
   try {
-    const opened = await openAuditSource(setup);
-    if (typeof opened === 'string') return { status: 'unavailable', message: opened, threadId };
-    try {
-      const problems: Problem[] = [];
-      let changes: number | undefined;
-      let authChanges: number | undefined;
-      if (part !== 'days') {
-        // about as many records to go as the chain is long, twice: every change walked, then the rows compared
-        const total = 2 * (parseHead(await opened.source.meta('chain_head'))?.seq ?? 0);
-        const r = await verify(opened.source, setup.tz, null, (done) => post({ kind: 'progress', done, total }));
-        problems.push(...r.problems);
-        ({ changes, authChanges } = r);
-      }
-      // the briefing's per-day counts, a second projection, against the same history in the same snapshot
-      const today = opened.source.query && !problems.length && part !== 'history' ? await opened.source.meta('day') : null;
-      if (today) {
-        const days = await checkBriefingDays(memoised(opened.source.query!), setup.tz, today);
-        if (days) problems.push(days);
-      }
-      const first = problems[0];
-      return first
-        ? { status: 'failed', record: first.record, message: first.message, changes, threadId }
-        : { status: 'ok', changes, authChanges, threadId };
-    } finally {
-      await opened.close();
-    }
-  } catch (e) {
-    // the store away is not a forged store
-    return { status: 'unavailable', message: e instanceof Error ? e.message : String(e), threadId };
+    await opened.close();
+  } catch {
+    // the verdict is given; a store that fails to close is this thread's end anyway
   }
 }
 
-void run().then((verdict) => post({ kind: 'verdict', ...verdict }));
+void run();
