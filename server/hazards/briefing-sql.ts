@@ -149,7 +149,7 @@ const keyOf = (r: Pick<AxisRow, 'regionCode' | 'axis' | 'code' | 'level'>) => `$
 
 /**
  * A table's rows summed up to and including `day` (by day, or day of discovery), by axis key: the newest mark
- * on or before it and the days since (at most six).
+ * on or before it and the days since (less than one mark's width of rows: days-store.ts markPassedDays).
  */
 type PrefixTable = { rows: string; marks: string; day: string };
 async function prefixSums<K extends string>(
