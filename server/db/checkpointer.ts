@@ -8,8 +8,11 @@
  * it: a commit is on disk in the WAL (synchronous=FULL) before it is acknowledged, checkpointed or not.
  *
  * Bounded: checkpoints are coalesced (one in flight, the next when it ends); while the thread is not running (not
- * started yet, died, could not start) the writer's connection checkpoints automatically as SQLite does by default;
- * and when readers keep more than WAL_LIMIT_PAGES in the WAL, the writer checkpoints itself after its commit.
+ * started yet, died, could not start) the writer's connection checkpoints automatically as SQLite does by default.
+ * While readers hold old snapshots (a minute-long integrity check, an export), no checkpoint can copy the pages
+ * they may still read, whoever runs it: the WAL grows until they let go, and the thread's next checkpoint copies
+ * the backlog. The writer never takes that over: its PASSIVE checkpoint would be held back by the same readers and,
+ * once they let go, would copy and fsync the whole backlog on the event loop — the stall this thread removes.
  */
 import type Database from 'better-sqlite3';
 import type { Worker } from 'node:worker_threads';
@@ -17,8 +20,6 @@ import { spawnWorker } from '../workers/spawn';
 
 /** SQLite's default automatic checkpoint, in pages: what the writer goes back to while the thread is not there */
 const AUTO_PAGES = 1000;
-/** Past this many pages left in the WAL after a checkpoint (readers held them), the writer checkpoints itself. */
-export const WAL_LIMIT_PAGES = 16 * AUTO_PAGES;
 /** After the thread died or could not start, the writer checkpoints as SQLite does; a new thread is tried after this. */
 const RETRY_MS = 10_000;
 
@@ -30,34 +31,19 @@ export class Checkpointer {
   private again = false;
   private closed = false;
   private retryAt = 0;
-  /** WAL pages the last checkpoint could not copy (readers still used them) */
-  private leftPages = 0;
-  readonly stats = { runs: 0, failures: 0, fallbacks: 0, lost: 0 };
+  /** `leftPages`: WAL pages the last checkpoint could not copy (readers still used them) */
+  readonly stats = { runs: 0, failures: 0, lost: 0, leftPages: 0 };
 
   constructor(private readonly db: Database.Database) {}
 
-  /** After a commit: ask for a checkpoint (coalesced); the writer does it itself when the WAL stays too long. */
+  /** After a commit: ask the thread for a checkpoint (coalesced: one in flight, one more after it). */
   committed(): void {
     if (this.closed) return;
-    if (this.leftPages > WAL_LIMIT_PAGES) {
-      this.fallback();
-      return;
-    }
     if (this.running) {
       this.again = true;
       return;
     }
     this.run();
-  }
-
-  private fallback(): void {
-    this.stats.fallbacks++;
-    try {
-      const [r] = this.db.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: number; log: number; checkpointed: number }>;
-      this.leftPages = r ? r.log - r.checkpointed : 0;
-    } catch {
-      // as with SQLite's automatic checkpoint, a checkpoint that fails does not fail the commit before it
-    }
   }
 
   private spawn(): Worker | null {
@@ -90,7 +76,7 @@ export class Checkpointer {
   private done(r: Result): void {
     this.running = false;
     this.stats.runs++;
-    if (r.ok) this.leftPages = r.log - r.checkpointed;
+    if (r.ok) this.stats.leftPages = r.log - r.checkpointed;
     else this.stats.failures++;
     if (this.again && !this.closed) this.run();
   }

@@ -138,7 +138,7 @@ export class SqliteDriver implements ChainDriver {
     return () => undefined;
   }
 
-  /** The checkpoint thread's runs, failures, and the checkpoints the writer made itself (tests). */
+  /** The checkpoint thread's runs, failures, losses and the pages its last checkpoint left (tests). */
   get checkpointStats(): Checkpointer['stats'] | null {
     return this.checkpoints ? { ...this.checkpoints.stats } : null;
   }
