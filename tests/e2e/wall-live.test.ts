@@ -54,6 +54,12 @@ describe('wall live updates', () => {
       return [r.code, !c || c.total === 0 ? null : c.majorOpen];
     }));
     await expect.poll(() => mapLabelsShown(page)).toEqual(want);
+    // and every sector's row its total and open majors (a row is rebuilt only when what it shows moved)
+    const sectors = await page.$$eval('[data-sector]', (rows) => rows.map((r) => [
+      (r as HTMLElement).dataset.sector, Number(r.querySelector('.total')?.textContent?.replace(/,/g, '')), Number(r.querySelector('.mo')?.textContent?.replace(/,/g, '')),
+    ]));
+    expect(sectors.length).toBe(20);
+    for (const [code, total, majorOpen] of sectors) expect([total, majorOpen]).toEqual([s.bySector[code as string]?.total ?? 0, s.bySector[code as string]?.majorOpen ?? 0]);
   });
 
   it('turns stale when the server dies, and live again after a restart, without a reload', async () => {
