@@ -16,6 +16,7 @@ import { openStore } from '../../server/store';
 import { openCluster } from '../../server/cluster';
 import { featureRoutes, featureSockets } from '../../server/features';
 import type { Role } from '../../shared/schemas';
+import { makeHazard, rng } from './hazards';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 export type Tokens = { admin: string; display: string; viewer: string; reporter: string };
@@ -180,4 +181,22 @@ export async function api(url: string, token: string | undefined, method: string
     // not JSON: keep the text
   }
   return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/**
+ * A data directory holding `hazards` reports (1,000 per POST, ids `<prefix>-<k>-<i>`) written through the real
+ * server, which is closed again: for tests of what a later start does with a store of some size. No periodic
+ * integrity check runs while it is filled.
+ */
+export async function filledDataDir(hazards: number, seed: number, prefix: string): Promise<string> {
+  const dir = tempDir();
+  const s = await startApp({ dataDir: dir, env: { INTEGRITY_CHECK_MINUTES: '0' } });
+  const r = rng(seed);
+  for (let k = 0; k < hazards / 1000; k++) {
+    const batch = Array.from({ length: 1000 }, (_, i) => makeHazard(r, k * 1000 + i, { id: `${prefix}-${k}-${i}` }));
+    const res = await postHazards(s.url, s.tokens.admin, batch);
+    if (res.body?.accepted !== 1000) throw new Error(`filling ${dir}: ${JSON.stringify(res.body).slice(0, 300)}`);
+  }
+  await s.close();
+  return dir;
 }

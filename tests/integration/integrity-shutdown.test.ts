@@ -7,21 +7,13 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHazard, rng } from '../helpers/hazards';
-import { api, postHazards, spawnServer, startApp, tempDir } from '../helpers/server';
+import { api, filledDataDir, spawnServer } from '../helpers/server';
 
 const HAZARDS = 10_000;
 let dir: string;
 
 beforeAll(async () => {
-  dir = tempDir();
-  const s = await startApp({ dataDir: dir, env: { INTEGRITY_CHECK_MINUTES: '0' } });
-  const r = rng(93);
-  for (let k = 0; k < HAZARDS / 1000; k++) {
-    const batch = Array.from({ length: 1000 }, (_, i) => makeHazard(r, k * 1000 + i, { id: `SD-${k}-${i}` }));
-    expect((await postHazards(s.url, s.tokens.admin, batch)).body.accepted).toBe(1000);
-  }
-  await s.close();
+  dir = await filledDataDir(HAZARDS, 93, 'SD');
 }, 180_000);
 
 describe('SIGTERM while the first integrity check runs', () => {

@@ -8,21 +8,13 @@
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntegrityNotice } from '../../shared/events';
-import { makeHazard, rng } from '../helpers/hazards';
-import { api, postHazards, startApp, tempDir } from '../helpers/server';
+import { api, filledDataDir, startApp } from '../helpers/server';
 
 const HAZARDS = 20_000;
 let dir: string;
 
 beforeAll(async () => {
-  dir = tempDir();
-  const s = await startApp({ dataDir: dir, env: { INTEGRITY_CHECK_MINUTES: '0' } });
-  const r = rng(91);
-  for (let k = 0; k < HAZARDS / 1000; k++) {
-    const batch = Array.from({ length: 1000 }, (_, i) => makeHazard(r, k * 1000 + i, { id: `IS-${k}-${i}` }));
-    expect((await postHazards(s.url, s.tokens.admin, batch)).body.accepted).toBe(1000);
-  }
-  await s.close();
+  dir = await filledDataDir(HAZARDS, 91, 'IS');
 }, 180_000);
 
 describe('serving a big store while its first integrity check runs', () => {
