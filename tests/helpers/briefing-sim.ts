@@ -9,9 +9,18 @@ import { CAMPAIGN_START, previousPeriod, yearAgoPeriod, type Period } from '../.
 import { childOf } from '../../shared/briefing-count';
 import { ALL_REGIONS, isWithin } from '../../shared/regions';
 import { addDays, dayOf, startOfDay } from '../../shared/time';
+import type { Mutation, StoredHazard } from '../../server/hazards/hazards.repository';
 import type { rng } from './hazards';
 
 export type SimEvent = { at: number; to?: Status; deadline?: string; level?: Level };
+
+/** The chain store's mutation for a simulated event on the hazard as it stands (`cur`): what the workflow would decide. */
+export function simMutation(e: SimEvent, cur: Pick<StoredHazard, 'closedAt' | 'extensions'>): Mutation {
+  const at = new Date(e.at).toISOString();
+  if (e.to) return { ok: true, kind: 'transition', at, data: { to: e.to }, next: { status: e.to, closedAt: e.to === 'closed' ? at : cur.closedAt } };
+  if (e.level) return { ok: true, kind: 'escalation', at, data: { level: e.level }, next: { level: e.level } };
+  return { ok: true, kind: 'extension', at, data: { deadline: e.deadline }, next: { deadline: e.deadline!, extensions: cur.extensions + 1 } };
+}
 export type SimHazard = {
   id: string; regionCode: string; sector: Sector; level: Level; source: Source;
   discoveredAt: number; deadline: string | null; events: SimEvent[];

@@ -9,11 +9,10 @@ import pg from 'pg';
 import { expect } from 'vitest';
 import { HazardInputSchema } from '../../shared/schemas';
 import { dayOf } from '../../shared/time';
-import type { Mutation } from '../../server/hazards/hazards.repository';
 import type { ChainStore } from '../../server/hazards/chain.store';
 import { openAuditSource, type OpenedSource } from '../../server/audit/open-source';
 import { rng } from './hazards';
-import { simHazard } from './briefing-sim';
+import { simHazard, simMutation } from './briefing-sim';
 import { ACTOR, TZ, openTestStore, prepared, type StoreKind, type TestStore } from './stores';
 
 export const NOW = Date.parse('2024-11-25T04:00:00Z');
@@ -33,12 +32,7 @@ export async function filledStore(kind: StoreKind, n = 40, seed = 21): Promise<T
   expect((await repo.ingest(inputs, ACTOR, iso(NOW))).every((o) => o.status === 'accepted')).toBe(true);
   await repo.turnDay(TODAY, iso(NOW));
   for (const { h, e } of hazards.flatMap((h) => h.events.map((e) => ({ h, e }))).sort((a, b) => a.e.at - b.e.at)) {
-    const res = await repo.mutate(h.id, ACTOR, iso(NOW), (cur): Mutation => {
-      const at = iso(e.at);
-      if (e.to) return { ok: true, kind: 'transition', at, data: { to: e.to }, next: { status: e.to, closedAt: e.to === 'closed' ? at : cur.closedAt } };
-      if (e.level) return { ok: true, kind: 'escalation', at, data: { level: e.level }, next: { level: e.level } };
-      return { ok: true, kind: 'extension', at, data: { deadline: e.deadline }, next: { deadline: e.deadline!, extensions: cur.extensions + 1 } };
-    });
+    const res = await repo.mutate(h.id, ACTOR, iso(NOW), (cur) => simMutation(e, cur));
     expect(res.ok).toBe(true);
   }
   return store;

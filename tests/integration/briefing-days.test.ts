@@ -17,13 +17,12 @@ import { PROVINCE_CODE, childrenOf } from '../../shared/regions';
 import { addDays, dayOf } from '../../shared/time';
 import { HazardInputSchema } from '../../shared/schemas';
 import { normalise } from '../../server/hazards/normalise';
-import type { Mutation } from '../../server/hazards/hazards.repository';
 import type { ChainStore } from '../../server/hazards/chain.store';
 import { openSqliteStore } from '../../server/store';
 import { briefingFrom } from '../../server/workers/read-ops';
 import { BRIEFING_TABLES } from '../../server/briefing/days-store';
 import { rng } from '../helpers/hazards';
-import { simHazard, type SimHazard } from '../helpers/briefing-sim';
+import { simHazard, simMutation, type SimHazard } from '../helpers/briefing-sim';
 import { postgresMissing } from '../helpers/postgres';
 import { ACTOR, STORE_KINDS, TZ, openTestStore, type StoreKind, type TestStore } from '../helpers/stores';
 
@@ -49,12 +48,7 @@ async function feed(repo: ChainStore, hazards: SimHazard[], r: ReturnType<typeof
   // now and then an extension dated the day after discovery, recorded after everything else: out of order
   for (const h of hazards) if (r.next() < 0.1) events.push({ h, e: { at: h.discoveredAt + 86_400_000, deadline: addDays(TODAY, 3) } });
   for (const { h, e } of events) {
-    const res = await repo.mutate(h.id, ACTOR, iso(NOW), (cur): Mutation => {
-      const at = iso(e.at);
-      if (e.to) return { ok: true, kind: 'transition', at, data: { to: e.to }, next: { status: e.to, closedAt: e.to === 'closed' ? at : cur.closedAt } };
-      if (e.level) return { ok: true, kind: 'escalation', at, data: { level: e.level }, next: { level: e.level } };
-      return { ok: true, kind: 'extension', at, data: { deadline: e.deadline }, next: { deadline: e.deadline!, extensions: cur.extensions + 1 } };
-    });
+    const res = await repo.mutate(h.id, ACTOR, iso(NOW), (cur) => simMutation(e, cur));
     expect(res.ok).toBe(true);
   }
 }
