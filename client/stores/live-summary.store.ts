@@ -124,7 +124,16 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
       return;
     }
     acceptOlder.delete(region);
+    sentByNode(parsed.data.version);
     put(region, parsed.data);
+  }
+
+  /**
+   * The node sent numbers as of `version`, so it has applied that far: without this, every delta newer than the
+   * last heartbeat (5 s apart) made the screen say 数据滞后 until the next one — a node "behind" what it just sent.
+   */
+  function sentByNode(version: number): void {
+    if (serverVersion.value === null || serverVersion.value < version) serverVersion.value = version;
   }
 
   function onDelta(raw: unknown): void {
@@ -135,6 +144,7 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
     }
     const d = parsed.data;
     signal();
+    sentByNode(d.version);
     const cur = summaries.value[d.region];
     if (!cur) return;
     const { outcome, summary } = applyDelta(cur, d);

@@ -217,6 +217,21 @@ describe('live summary store', () => {
     expect(store.summaries['140000']!.totals.total).toBe(3);
   });
 
+  it('stays live between heartbeats while deltas newer than the last heartbeat arrive: the node that sent them has them', () => {
+    const { store } = setup(10);
+    useClockStore().start();
+    beat(10, 10);
+    socket.fire('summary:delta', deltaTo('140000', [fact()], 10, 11));
+    expect(store.summaries['140000']!.version).toBe(11);
+    expect(store.freshness).toBe('live');
+    vi.advanceTimersByTime(2_000);
+    socket.fire('summary:delta', deltaTo('140000', [fact(), fact()], 11, 12));
+    expect(store.freshness).toBe('live');
+    // the next heartbeat from the same node says 12: nothing changes
+    beat(12, 12);
+    expect(store.freshness).toBe('live');
+  });
+
   it('shows lagging while heartbeats say the node stays behind the head, live once it catches up', () => {
     const { store } = setup(10);
     beat(10, 14);
