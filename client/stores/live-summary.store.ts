@@ -4,11 +4,12 @@
  * never goes back to an older version: a snapshot older than it (a node that lags, after a reconnect to
  * another node) is refused and asked for again. Every heartbeat, delta or snapshot is a sign of life;
  * freshness is stale 15 s after the newest one, or 0.5 s after the socket reports a disconnect, and lagging
- * while the node says (heartbeat `head` vs `version`) or shows (a version below ours) that it is behind.
+ * while the node says (heartbeat `head` vs `version`) or shows (a version below ours) that it is behind, or while
+ * numbers put in doubt (a disconnect, a missed delta) still wait for their snapshot RESNAPSHOT_GRACE_MS later.
  * A node that says it cannot reach its database (heartbeat `store: 'unavailable'`) keeps beating, but what it
  * shows may be behind what other nodes wrote meanwhile: stale, with that reason (`storeDown`), until it says `ok`.
  */
-import { computed, ref, shallowRef } from 'vue';
+import { computed, reactive, ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import { HeartbeatSchema, SummaryDeltaSchema, SummarySchema, type Summary } from '../../shared/schemas';
 import type { IntegrityNotice, SubscribeAck } from '../../shared/events';
@@ -20,6 +21,12 @@ export const ACK_TIMEOUT_MS = 15_000;
 export const SUBSCRIBE_RETRY_MS = 5_000;
 /** After a snapshot older than what is shown: ask again this soon (the node is catching up). */
 export const OLDER_RETRY_MS = 1_000;
+/**
+ * Numbers put in doubt (the connection dropped, a delta was missed, the store was reset) and not re-confirmed by a
+ * snapshot this long after: lagging, not live. Short enough to say so within a few seconds, long enough that the
+ * snapshot of a quick reconnect (one round trip) comes first and the screen does not flash.
+ */
+export const RESNAPSHOT_GRACE_MS = 2_000;
 
 export const useLiveSummaryStore = defineStore('liveSummary', () => {
   const clock = useClockStore();
@@ -42,6 +49,11 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
   let downTimer: ReturnType<typeof setTimeout> | null = null;
   /** regions whose next snapshot may be older than what is shown: the whole store went back (reset) */
   const acceptOlder = new Set<string>();
+  /**
+   * Regions on screen whose numbers are in doubt, since when (local ms): a heartbeat says the node is fine, not that
+   * what we show is what it has. Cleared by the snapshot taken; bounded by the regions shown.
+   */
+  const unconfirmed = reactive(new Map<string, number>());
 
   const wanted = new Set<string>();
   const inflight = new Map<string, number>();
@@ -60,7 +72,9 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
     if (down.value || storeDown.value || freshnessAt(lastSignalAt.value, clock.now, STALE_AFTER_MS) === 'stale') return 'stale';
     if (integrity.value?.status === 'checking') return 'verifying';
     const nodeBehindUs = serverVersion.value !== null && serverVersion.value < newestShown.value;
-    return lagging.value || nodeBehindUs ? 'lagging' : 'live';
+    let inDoubt = false;
+    for (const since of unconfirmed.values()) if (clock.now - since > RESNAPSHOT_GRACE_MS) inDoubt = true;
+    return lagging.value || nodeBehindUs || inDoubt ? 'lagging' : 'live';
   });
 
   function signal(): void {
@@ -73,6 +87,11 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
     if (s) next[region] = s;
     else delete next[region];
     summaries.value = next;
+  }
+
+  /** What is shown of `region` may be behind until its next snapshot is taken. */
+  function doubt(region: string): void {
+    if (summaries.value[region] && !unconfirmed.has(region)) unconfirmed.set(region, Date.now());
   }
 
   function clearTimer(region: string): void {
@@ -125,6 +144,7 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
     }
     acceptOlder.delete(region);
     sentByNode(parsed.data.version);
+    unconfirmed.delete(region);
     put(region, parsed.data);
   }
 
@@ -149,7 +169,10 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
     if (!cur) return;
     const { outcome, summary } = applyDelta(cur, d);
     if (outcome === 'applied') put(d.region, summary);
-    else if (outcome === 'gap') resync(d.region);
+    else if (outcome === 'gap') {
+      doubt(d.region);
+      resync(d.region);
+    }
   }
 
   function onHeartbeat(raw: unknown): void {
@@ -170,6 +193,7 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
     for (const s of Object.values(summaries.value)) {
       if (s.version <= head) continue;
       acceptOlder.add(s.region);
+      doubt(s.region);
       resync(s.region);
     }
   }
@@ -205,6 +229,8 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
     behind.value = 0;
     // the next node speaks for itself
     storeDown.value = false;
+    // changes committed while we are away reach us only in the snapshots taken after the reconnect
+    for (const r of Object.keys(summaries.value)) doubt(r);
     if (!downTimer && !down.value) {
       downTimer = setTimeout(() => {
         downTimer = null;
@@ -221,6 +247,7 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
       wanted.delete(r);
       inflight.delete(r);
       clearTimer(r);
+      unconfirmed.delete(r);
       put(r, null);
       if (port?.connected) port.emit('summary:unsubscribe', { region: r });
     }
@@ -244,6 +271,7 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
 
   function unbind(): void {
     inflight.clear();
+    unconfirmed.clear();
     for (const r of [...timers.keys()]) clearTimer(r);
     clearDownTimer();
     if (!port) return;

@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { useLiveSummaryStore } from '../../../client/stores/live-summary.store';
 import { useClockStore } from '../../../client/stores/clock.store';
 import { DISCONNECT_STALE_MS, LagWatch, STALE_AFTER_MS } from '../../../client/stores/summary-sync';
-import { OLDER_RETRY_MS } from '../../../client/stores/live-summary.store';
+import { OLDER_RETRY_MS, RESNAPSHOT_GRACE_MS, SUBSCRIBE_RETRY_MS } from '../../../client/stores/live-summary.store';
 import { FakeSocket } from './fake-socket';
 import { deltaTo, fact, summaryOf } from './fixtures';
 
@@ -184,6 +184,59 @@ describe('live summary store', () => {
     socket.connect();
     expect(store.freshness).toBe('stale');
     beat(10, 10);
+    // the node speaks, but what is shown is from before the loss until its snapshot comes
+    expect(store.freshness).toBe('lagging');
+    socket.pendingAcks.shift()!.ack({ ok: true, summary: summaryOf('140000', [fact()], 10) });
+    expect(store.freshness).toBe('live');
+  });
+
+  it('after a reconnect, numbers from before the loss are not live while their snapshot does not come', () => {
+    const { store } = setup(10);
+    useClockStore().start();
+    socket.drop();
+    vi.advanceTimersByTime(3_000);
+    socket.onSubscribe = (_region, ack) => ack({ ok: false, error: { code: 'internal', message: 'snapshot failed' } });
+    socket.connect();
+    beat(10, 10); // the new node is up to date; the screen still shows what it had before the loss
+    expect(store.summaries['140000']!.version).toBe(10);
+    expect(store.freshness).not.toBe('live');
+    for (let i = 0; i < 6; i++) {
+      vi.advanceTimersByTime(5_000);
+      beat(20, 20);
+      expect(store.freshness).toBe('lagging');
+    }
+    socket.onSubscribe = (region, ack) => ack({ ok: true, summary: summaryOf(region, [fact(), fact()], 20) });
+    vi.advanceTimersByTime(SUBSCRIBE_RETRY_MS);
+    expect(store.summaries['140000']!.version).toBe(20);
+    expect(store.freshness).toBe('live');
+  });
+
+  it('a quick reconnect whose snapshot comes at once never leaves live', () => {
+    const { store } = setup(10);
+    useClockStore().start();
+    socket.drop();
+    vi.advanceTimersByTime(200);
+    socket.connect();
+    beat(10, 10);
+    for (let i = 0; i < 4; i++) {
+      expect(store.freshness).toBe('live');
+      vi.advanceTimersByTime(1_000);
+    }
+  });
+
+  it('a missed delta whose resnapshot does not come is lagging, not live, while heartbeats keep coming', () => {
+    const { store } = setup(10);
+    useClockStore().start();
+    beat(10, 10);
+    socket.onSubscribe = null; // the resnapshot hangs
+    socket.fire('summary:delta', deltaTo('140000', [fact(), fact(), fact()], 12, 13)); // 11..12 never arrived
+    expect(store.resyncs).toBe(1);
+    expect(store.freshness).toBe('live'); // one round trip is not worth a flash
+    vi.advanceTimersByTime(RESNAPSHOT_GRACE_MS + 1_000);
+    beat(13, 13);
+    expect(store.summaries['140000']!.version).toBe(10);
+    expect(store.freshness).toBe('lagging');
+    socket.pendingAcks.shift()!.ack({ ok: true, summary: summaryOf('140000', [fact(), fact(), fact()], 13) });
     expect(store.freshness).toBe('live');
   });
 
