@@ -224,6 +224,12 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
   const onDisconnect = (): void => {
     inflight.clear();
     for (const r of [...timers.keys()]) clearTimer(r);
+    // Not live before the drop (the node said it was behind, or cut off from its database): stale at once. Clearing
+    // those verdicts for the next node must not turn the screen 实时 for the DISCONNECT_STALE_MS before `down`.
+    if (lagging.value || storeDown.value) {
+      clearDownTimer();
+      down.value = true;
+    }
     lag.reset();
     lagging.value = false;
     behind.value = 0;

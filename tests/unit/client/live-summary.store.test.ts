@@ -324,6 +324,23 @@ describe('live summary store', () => {
     expect(store.freshness).toBe('live');
   });
 
+  it.each([
+    ['lagging', () => { beat(10, 14); beat(10, 14); }],
+    ['cut off from its database', () => socket.fire('server:heartbeat', { version: 10, head: 10, store: 'unavailable', at: new Date().toISOString() })],
+  ] as const)('a node that was %s never turns live when its connection drops', (_name, say) => {
+    const { store } = setup(10);
+    useClockStore().start();
+    say();
+    expect(store.freshness).not.toBe('live');
+    socket.drop();
+    expect(store.freshness).toBe('stale');
+    vi.advanceTimersByTime(DISCONNECT_STALE_MS + 1_000);
+    expect(store.freshness).toBe('stale');
+    socket.connect();
+    beat(10, 10); // the next node speaks for itself
+    expect(store.freshness).toBe('live');
+  });
+
   it('says 校验中 (verifying), never live, while the node\'s first check of its history runs; live once it passes', () => {
     const { store } = setup(10);
     socket.fire('server:integrity', { status: 'checking' });
