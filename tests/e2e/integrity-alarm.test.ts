@@ -1,7 +1,8 @@
 /**
  * 校验异常 beyond the wall (issue 10): a store edited while the server was down makes it start flagged; the
  * briefing page and the presentation screen then show the integrity alarm naming the record, in real Chromium.
- * Before the edit neither shows it, so the test fails when the pages do not read the verdict.
+ * Before the edit neither shows it, so the test fails when the pages do not read the verdict. Once the store is mended
+ * and the presentation's socket reconnects to a verified node, the alarm goes at once.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
@@ -62,5 +63,21 @@ describe('the integrity alarm on the briefing and presentation screens', () => {
       expect(await alarm.textContent()).toContain('hazard IA-0');
       await page.context().close();
     }
+  }, 180_000);
+
+  it('on /present, drops the verdict when its socket reconnects to a node that is verified, without waiting for the next poll', async () => {
+    const page = await present();
+    await page.locator(ALARM).waitFor({ timeout: 30_000 });
+    // the node goes, the store is mended, a node verified on it answers at the same address (a balancer's other node)
+    await server.stop();
+    const db = new Database(join(server.dataDir, 'hazards.sqlite'));
+    db.prepare("UPDATE hazards SET level = 'major' WHERE id = 'IA-0'").run();
+    db.close();
+    await server.restart();
+    expect((await api(server.url, undefined, 'GET', '/healthz')).body.integrity).toMatchObject({ status: 'ok' });
+    // a verified node says nothing on its socket: before, the old verdict stayed until the minute's /healthz poll
+    await page.locator(ALARM).waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await page.locator('[data-testid="integrity-checking"]').count()).toBe(0);
+    await page.context().close();
   }, 180_000);
 });
