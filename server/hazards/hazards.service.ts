@@ -79,13 +79,8 @@ export class HazardService {
     return { single: false, result: await this.ingest(env.data.hazards, auth) };
   }
 
-  /**
-   * Validates every item, commits the valid ones in one transaction, then applies them live. `checked[i]`, where
-   * given, is raws[i] already parsed by HazardInputSchema and normalised in this service's time zone (the
-   * import's reader thread does it beside the ingest: docs/ARCHITECTURE.md "Request paths"); only its scope is
-   * checked here. An item without one is validated here.
-   */
-  async ingest(raws: readonly unknown[], auth: Auth, checked?: ReadonlyArray<NewHazard | undefined>): Promise<BatchResult> {
+  /** Validates every item, commits the valid ones in one transaction, then applies them live. */
+  async ingest(raws: readonly unknown[], auth: Auth): Promise<BatchResult> {
     requireWriter(auth);
     const result: BatchResult = { accepted: 0, duplicates: 0, rejected: [] };
     const valid: NewHazard[] = [];
@@ -95,9 +90,7 @@ export class HazardService {
       result.rejected.push({ index: i, ...(id !== undefined ? { id: id.slice(0, 64) } : {}), error });
     };
     raws.forEach((raw, i) => {
-      const item = checked?.[i];
-      const outside = item && outsideScope(item.input, auth);
-      const v = !item ? this.validate(raw, auth) : outside ? { ok: false as const, error: outside } : { ok: true as const, item };
+      const v = this.validate(raw, auth);
       if (v.ok) {
         valid.push(v.item);
         validIndex.push(i);

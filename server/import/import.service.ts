@@ -7,7 +7,6 @@ import type { ImportRejected, ImportResult } from '../../shared/import';
 import type { Auth } from '../auth/auth';
 import { requireWriter } from '../auth/auth';
 import { ServiceError } from '../errors';
-import type { NewHazard } from '../hazards/hazards.repository';
 import type { HazardService } from '../hazards/hazards.service';
 import { detectDelimiter, detectEncoding, readCsv } from './read-csv';
 import type { SheetRow } from './read-xlsx';
@@ -42,7 +41,7 @@ const NO_HEADER = `找不到表头：前 ${HEADER_SCAN} 行中没有包含“${C
 
 class ImportRun {
   readonly tally: Tally;
-  private chunk: Array<{ row: number; raw: Record<string, unknown>; cells: SheetRow['cells']; item?: NewHazard }> = [];
+  private chunk: Array<{ row: number; raw: Record<string, unknown>; cells: SheetRow['cells'] }> = [];
   private savedThrough = 0;
 
   constructor(private readonly header: HeaderMap, private readonly auth: Auth, private readonly deps: ImportDeps) {
@@ -67,13 +66,12 @@ class ImportRun {
 
   async add(r: SheetRow & Premapped): Promise<void> {
     // mapped by the reader thread when it found the same header row (it runs the same matchHeader on the same rows)
-    const pre = r.mapped?.header === this.header.row ? r.mapped : undefined;
-    const m = pre ? pre.row : mapRow(r.cells, this.header, this.deps.tz);
+    const m = r.mapped?.header === this.header.row ? r.mapped.row : mapRow(r.cells, this.header, this.deps.tz);
     if (m.kind === 'empty') return;
     if (m.kind === 'ok' && m.raw.id === TEMPLATE_EXAMPLE.id && m.raw.title === TEMPLATE_EXAMPLE.title) return; // the template's example
     if (++this.tally.rows > L.maxRows) throw tooManyRows();
     if (m.kind === 'bad') this.reject(rejection(r.row, 'invalid_cell', m.errors, m.values, m.id));
-    else this.chunk.push({ row: r.row, raw: m.raw, cells: r.cells, ...(pre?.item ? { item: pre.item } : {}) });
+    else this.chunk.push({ row: r.row, raw: m.raw, cells: r.cells });
     if (this.chunk.length >= (this.deps.chunkSize ?? 2000)) await this.flush();
   }
 
@@ -89,9 +87,7 @@ class ImportRun {
       throw new ServiceError(e.status, e.code, `${e.message}; ${saved}`, { savedThroughRow: this.savedThrough });
     }
     const byRow = new Map(batch.map((b) => [b.row, b]));
-    // the reader thread normalised in deps.tz: its items stand for the service's own only in the same zone
-    const checked = this.deps.tz === this.deps.service.tz ? batch.map((b) => b.item) : undefined;
-    const r = await this.deps.service.ingest(batch.map((b) => b.raw), this.auth, checked);
+    const r = await this.deps.service.ingest(batch.map((b) => b.raw), this.auth);
     this.tally.accepted += r.accepted;
     this.tally.duplicates += r.duplicates;
     for (const x of r.rejected) {

@@ -6,15 +6,13 @@
  * stops the thread. The thread also finds the header (rows.ts matchHeader over the first HEADER_SCAN rows, as the
  * import does) and maps the rows after it (mapRow), so that mapping too runs beside the ingest; each mapped row
  * names the header row it was mapped under, and the import maps the row itself when its own header is another.
- * A row that maps cleanly and passes HazardInputSchema also carries the hazard normalised, so that validation
- * and hashing run there too; the main thread checks only its scope.
  */
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../workers/spawn';
 import type { Sheet, SheetRow } from './read-xlsx';
 import type { FromXlsxWorker, ToXlsxWorker, WorkerRow } from './xlsx-protocol';
 
-/** What a row may carry from the reader thread: its mapping and hazard (the import uses them when it found the same header). */
+/** What a row may carry from the reader thread: its mapping (the import uses it when it found the same header). */
 export type Premapped = Pick<WorkerRow, 'mapped'>;
 
 /** A reader that runs away (a pathological workbook) stops at this heap instead of growing the server's. */

@@ -1,14 +1,9 @@
 /** Messages between the import and its .xlsx reader thread (server/workers/xlsx-worker.ts, read-xlsx-worker.ts). */
 import type { SheetRow } from './read-xlsx';
-import type { NewHazard } from '../hazards/hazards.repository';
 import type { MappedRow } from './rows';
 
-/**
- * A row as the reader thread sends it: mapped (rows.ts mapRow) under the header it found at row `header`, if any;
- * and where the mapping read cleanly and passed HazardInputSchema, the hazard normalised (hazards/normalise.ts)
- * in the import's time zone, so the main thread only checks its scope and stores it.
- */
-export type WorkerRow = SheetRow & { mapped?: { header: number; row: MappedRow; item?: NewHazard } };
+/** A row as the reader thread sends it: mapped (rows.ts mapRow) under the header it found at row `header`, if any. */
+export type WorkerRow = SheetRow & { mapped?: { header: number; row: MappedRow } };
 
 /** Rows per message, and messages the reader may send ahead of the import: ≤ 4,096 rows held between them. */
 export const XLSX_BATCH = 512;

@@ -3,12 +3,9 @@
  * run here, beside the main thread's ingest of the rows read before. Rows go out in batches, at most AHEAD
  * batches unacknowledged, so memory holds a few thousand rows whatever the file's length; a sheet the import
  * passed over (no header) is skipped at the main thread's word. The rows after the header are mapped here too
- * (rows.ts mapRow), the header found as the import finds it, and the valid ones parsed and normalised as the
- * service would (HazardService.ingest's `checked`). Nothing is read before `start` (the preflight passed).
+ * (rows.ts mapRow), the header found as the import finds it. Nothing is read before `start` (the preflight passed).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { HazardInputSchema } from '../../shared/schemas';
-import { normalise } from '../hazards/normalise';
 import { readXlsx, type SheetRow } from '../import/read-xlsx';
 import { HEADER_SCAN, mapRow, matchHeader, type HeaderMap } from '../import/rows';
 import { XLSX_AHEAD as AHEAD, XLSX_BATCH as BATCH, type FromXlsxWorker, type ToXlsxWorker, type WorkerRow } from '../import/xlsx-protocol';
@@ -33,16 +30,10 @@ port.on('message', (m: ToXlsxWorker) => {
   wake = null;
 });
 
-/**
- * The row with its mapping, and the hazard it reads as when it is valid (the service's own schema and normalise:
- * an invalid row goes without, and the main thread validates it and words the reasons); a row whose mapping
- * throws goes as it is, so that the import meets that error itself.
- */
+/** The row with its mapping; a row whose mapping throws goes as it is, so that the import meets that error itself. */
 function mapped(r: SheetRow, header: HeaderMap, tz: string): WorkerRow {
   try {
-    const row = mapRow(r.cells, header, tz);
-    const parsed = row.kind === 'ok' ? HazardInputSchema.safeParse(row.raw) : undefined;
-    return { ...r, mapped: { header: header.row, row, ...(parsed?.success ? { item: normalise(parsed.data, tz) } : {}) } };
+    return { ...r, mapped: { header: header.row, row: mapRow(r.cells, header, tz) } };
   } catch {
     return r;
   }

@@ -2,7 +2,7 @@
  * The import's reader thread (server/import/read-xlsx-worker.ts, server/workers/xlsx-worker.ts) gives what the
  * in-process reader gives (server/import/read-xlsx.ts): the same sheets, rows and cells, the same errors after
  * the same rows, a sheet passed over without reading it to its end; and the mappings it attaches are mapRow's
- * under the header the import finds, with the valid rows' hazards as HazardInputSchema and normalise make them.
+ * under the header the import finds.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,12 +10,10 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COLUMNS } from '../../../shared/import';
-import { HazardInputSchema } from '../../../shared/schemas';
 import { DEFAULT_TZ } from '../../../shared/time';
 import { readXlsx, type SheetRow } from '../../../server/import/read-xlsx';
 import { openXlsxOffThread } from '../../../server/import/read-xlsx-worker';
 import { HEADER_SCAN, mapRow, matchHeader } from '../../../server/import/rows';
-import { normalise } from '../../../server/hazards/normalise';
 import { XLSX_AHEAD, XLSX_BATCH } from '../../../server/import/xlsx-protocol';
 import type { WorkerRow } from '../../../server/import/xlsx-protocol';
 import { workbook, writeZip, type ZipEntry } from '../../helpers/zip';
@@ -75,19 +73,9 @@ describe('the .xlsx reader thread', () => {
     expect(now[0]!.rows.length).toBe(5001);
     const header = matchHeader(now[0]!.rows[0]!.cells, now[0]!.rows[0]!.row)!;
     expect(now[0]!.rows[0]!.mapped).toBeUndefined();
-    let items = 0;
-    for (const r of now[0]!.rows.slice(1)) {
-      // and each row that reads cleanly and is valid carries the hazard as the service would hand it to the store
-      const row = mapRow(r.cells, header, DEFAULT_TZ);
-      const parsed = row.kind === 'ok' ? HazardInputSchema.safeParse(row.raw) : undefined;
-      expect(r.mapped).toEqual({ header: header.row, row, ...(parsed?.success ? { item: normalise(parsed.data, DEFAULT_TZ) } : {}) });
-      if (r.mapped?.item) items++;
-    }
-    // they are real mappings: a row that reads cleanly, with its id; most rows valid, the bad ones without an item
+    for (const r of now[0]!.rows.slice(1)) expect(r.mapped).toEqual({ header: header.row, row: mapRow(r.cells, header, DEFAULT_TZ) });
+    // they are real mappings: a row that reads cleanly, with its id
     expect(now[0]!.rows[1]!.mapped!.row).toMatchObject({ kind: 'ok', raw: { id: 'BENCH-0' } });
-    expect(now[0]!.rows[2]!.mapped!.item).toMatchObject({ input: { id: 'BENCH-1', source: 'inspection' }, discoveredDay: '2024-11-02' });
-    expect(items).toBeGreaterThan(2500);
-    expect(items).toBeLessThan(5000);
   }, THREAD_TIMEOUT);
 
   it('finds the header below title rows, and maps nothing when none of the first rows is one', async () => {
