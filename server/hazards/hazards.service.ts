@@ -28,12 +28,6 @@ export type LiveReads = Pick<LiveSummaries, 'today' | 'summary'>;
 /** Where its committed changes go (the change feed). */
 export type Commits = { committed(changes: readonly Change[]): Promise<void>; wake(): void };
 
-/** A valid input's region against the writer's scope: why it is refused, or undefined. */
-function outsideScope(input: HazardInput, auth: Auth): ItemError | undefined {
-  if (isWithin(input.regionCode, auth.region)) return undefined;
-  return { code: 'forbidden_region', message: `region ${input.regionCode} is outside this token's scope (${auth.region})` };
-}
-
 export class HazardService {
   constructor(
     private readonly repo: HazardStore,
@@ -58,8 +52,10 @@ export class HazardService {
       return { ok: false, error: { code: hasWithdrawnRegion(parsed.error.issues) ? 'withdrawn_region' : 'invalid_hazard', message: describeIssues(parsed.error.issues), details: issueDetails(parsed.error.issues) } };
     }
     const input = parsed.data;
-    const outside = outsideScope(input, auth);
-    return outside ? { ok: false, error: outside } : { ok: true, item: this.normalise(input) };
+    if (!isWithin(input.regionCode, auth.region)) {
+      return { ok: false, error: { code: 'forbidden_region', message: `region ${input.regionCode} is outside this token's scope (${auth.region})` } };
+    }
+    return { ok: true, item: this.normalise(input) };
   }
 
   normalise(input: HazardInput): NewHazard {
