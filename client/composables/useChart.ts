@@ -9,7 +9,8 @@
  *   4K wall), recreated when that density changes; no animation (a wall repaints a 4K canvas for every animated
  *   frame, for motion nobody needs); updates replace the series, at most once per animation frame and the latest
  *   of them (client/lib/frame.ts). A chart's option should keep its identity while nothing drawn changed
- *   (sameUnlessKey): an unchanged option is then never handed to ECharts again.
+ *   (sameUnlessKey): an unchanged option is then never handed to ECharts again. A chart that takes clicks is not
+  redrawn while a pointer is pressed on it (at most HOLD_MAX_MS): the click would be lost.
  * - still (document pages, slides, exports: `{ still: true }`): at the device's pixel ratio, no animation
  *   anywhere (print, export, video), each update redraws the whole option.
  */
@@ -21,6 +22,9 @@ import { useStageStore } from '../stores/stage.store';
 export type ChartClick = { componentType?: string; seriesType?: string; name?: string };
 /** `onDrawn`: after every draw and resize (the chart's geometry may have moved: MapChart places its labels). */
 export type ChartMode = { still?: boolean; onClick?: (p: ChartClick) => void; onDrawn?: (c: ECharts) => void };
+
+/** The longest a press holds a live chart's redraws (a click is far shorter). */
+const HOLD_MAX_MS = 1000;
 
 export function useChart(el: Ref<HTMLElement | null>, option: () => ECOption | null, mode: ChartMode = {}) {
   const still = mode.still ?? false;
@@ -37,6 +41,21 @@ export function useChart(el: Ref<HTMLElement | null>, option: () => ECOption | n
   const frame = perFrame<ECOption>((o) => {
     if (chart.value) draw(chart.value, o, false);
   });
+
+  // live with clicks: a press holds redraws until its release (or HOLD_MAX_MS, so a pointer stuck down never
+  // freezes the map): a delta redrawn between press and release would make ECharts drop the click
+  let holdTimer: ReturnType<typeof setTimeout> | null = null;
+  const release = (): void => {
+    if (holdTimer) clearTimeout(holdTimer);
+    holdTimer = null;
+    frame.release();
+  };
+  const press = (): void => {
+    frame.hold();
+    if (holdTimer) clearTimeout(holdTimer);
+    holdTimer = setTimeout(release, HOLD_MAX_MS);
+  };
+  const holds = !still && Boolean(mode.onClick);
 
   function dispose(): void {
     frame.cancel();
@@ -62,6 +81,11 @@ export function useChart(el: Ref<HTMLElement | null>, option: () => ECOption | n
       mode.onDrawn?.(chart.value);
     });
     if (el.value) observer.observe(el.value);
+    if (holds && el.value) {
+      el.value.addEventListener('pointerdown', press, true);
+      window.addEventListener('pointerup', release, true);
+      window.addEventListener('pointercancel', release, true);
+    }
   });
 
   if (!still) watch(pixelRatio, init);
@@ -74,6 +98,13 @@ export function useChart(el: Ref<HTMLElement | null>, option: () => ECOption | n
   onBeforeUnmount(() => {
     observer?.disconnect();
     observer = null;
+    if (holds) {
+      el.value?.removeEventListener('pointerdown', press, true);
+      window.removeEventListener('pointerup', release, true);
+      window.removeEventListener('pointercancel', release, true);
+      if (holdTimer) clearTimeout(holdTimer);
+      holdTimer = null;
+    }
     dispose();
   });
 

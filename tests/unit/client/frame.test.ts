@@ -68,6 +68,31 @@ describe('perFrame', () => {
     expect(p.pending).toBe(false);
   });
 
+  it('draws nothing while held, and the latest of what came meanwhile in the frame after release', () => {
+    const f = frames();
+    const drawn: number[] = [];
+    const p = perFrame<number>((v) => drawn.push(v), f.schedule);
+    p.push(1);
+    p.hold(); // pressed after the push, before its frame: that frame draws nothing
+    f.tick();
+    p.push(2);
+    p.push(3);
+    f.tick();
+    p.flush();
+    expect(drawn).toEqual([]);
+    expect(p.pending).toBe(true);
+    p.release();
+    expect(drawn).toEqual([]); // not inside the release (a click follows it in the same task)
+    f.tick();
+    expect(drawn).toEqual([3]);
+    p.release(); // a second release is nothing
+    f.tick();
+    expect(drawn).toEqual([3]);
+    p.hold();
+    p.release(); // held with nothing pushed: no frame
+    expect(f.waiting).toBe(0);
+  });
+
   it('never leaves the screen behind: after any run of pushes and frames, the last drawn is the last pushed', () => {
     const r = rng(4242);
     for (let run = 0; run < 300; run++) {
@@ -95,6 +120,37 @@ describe('perFrame', () => {
       f.tick();
       if (last >= 0) expect(drawn.at(-1)).toBe(last);
       expect(drawn.length).toBeLessThanOrEqual(ticks + 1);
+    }
+  });
+
+  it('with presses among the pushes: nothing is drawn while held, and after the last release the last pushed is drawn', () => {
+    const r = rng(777);
+    for (let run = 0; run < 300; run++) {
+      const f = frames();
+      const drawn: number[] = [];
+      const p = perFrame<number>((v) => drawn.push(v), f.schedule);
+      let held = false;
+      let last = -1;
+      for (let step = 0; step < 40; step++) {
+        const x = r.next();
+        if (x < 0.5) {
+          last = step;
+          p.push(step);
+        } else if (x < 0.6) {
+          p.hold();
+          held = true;
+        } else if (x < 0.7) {
+          p.release();
+          held = false;
+        } else {
+          const before = drawn.length;
+          f.tick();
+          if (held) expect(drawn.length).toBe(before);
+        }
+      }
+      p.release();
+      f.tick();
+      if (last >= 0) expect(drawn.at(-1)).toBe(last);
     }
   });
 });
