@@ -74,9 +74,14 @@ export const usePresentStore = defineStore('present', () => {
     else conn.open();
   }
 
-  /** Moves the room (presenter only); the room's answer is what the screen shows. */
+  /**
+   * Moves the room (presenter only); the room's answer is what the screen shows. Not while disconnected: the
+   * socket would buffer the move and send it on reconnect, ahead of the new join, where the room refuses it (a
+   * socket that has not joined does not present) and the refusal is all the presenter would get. A key pressed
+   * then does nothing, and the presenter's footer says so (PresentView).
+   */
   function go(move: { index?: number; blank?: boolean }): void {
-    if (role.value !== 'presenter' || !port || !state.value) return;
+    if (role.value !== 'presenter' || !port || !port.connected || !state.value) return;
     port.emit('present:go', { room, ...move }, (a) => {
       if (a.ok) state.value = a.state;
       else message.value = a.error.message;
