@@ -119,17 +119,21 @@ describe('/present', () => {
   });
 
   // After the error check: a killed server makes the pages log their failed reconnects.
-  it('a presenter whose connection is down is told its keys do nothing, and drives again after the reconnect', async () => {
+  it('a screen whose connection is down says so: the presenter that its keys do nothing, a follower that it no longer follows; after the reconnect they drive and follow again', async () => {
     const third = await open(server.tokens.admin, 'room=video&role=presenter');
     expect(await third.locator('[data-testid="present-disconnected"]').count()).toBe(0);
     const before = await slideOf(third);
     await server.kill();
     await third.waitForSelector('[data-testid="present-disconnected"]', { timeout: 15_000 });
+    // a follower says it no longer follows
+    await follower.waitForSelector('[data-testid="present-disconnected"]', { timeout: 15_000 });
+    expect(await follower.locator('[data-testid="present-disconnected"]').textContent()).toContain('不再跟随');
     await third.keyboard.press('ArrowRight');
     await third.waitForTimeout(300);
     expect(await slideOf(third)).toEqual(before);
     await server.restart();
     await third.waitForSelector('[data-testid="present-disconnected"]', { state: 'detached', timeout: 30_000 });
+    await follower.waitForSelector('[data-testid="present-disconnected"]', { state: 'detached', timeout: 30_000 });
     const now = await slideOf(third);
     await third.keyboard.press('ArrowRight');
     await follower.waitForSelector(`[data-testid="slide"][data-index="${now.index + 1}"]`, { timeout: 5000 });
