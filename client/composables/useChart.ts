@@ -10,7 +10,7 @@
  *   frame, for motion nobody needs); updates replace the series, at most once per animation frame and the latest
  *   of them (client/lib/frame.ts). A chart's option should keep its identity while nothing drawn changed
  *   (sameUnlessKey): an unchanged option is then never handed to ECharts again. A chart that takes clicks is not
-  redrawn while a pointer is pressed on it (at most HOLD_MAX_MS): the click would be lost.
+ *   redrawn while a pointer is pressed on it (at most HOLD_MAX_MS): the click would be lost.
  * - still (document pages, slides, exports: `{ still: true }`): at the device's pixel ratio, no animation
  *   anywhere (print, export, video), each update redraws the whole option.
  */
