@@ -17,6 +17,8 @@ export const usePresentStore = defineStore('present', () => {
   const status = ref<PresentStatus>('connecting');
   const message = ref<string | null>(null);
   const superseded = ref(false);
+  /** why the room refused this presenter's latest move (shown in the footer until a move or a join succeeds) */
+  const refused = ref<string | null>(null);
   let room = '';
   let region: string | undefined;
   let port: SocketPort | null = null;
@@ -26,6 +28,7 @@ export const usePresentStore = defineStore('present', () => {
       state.value = a.state;
       status.value = 'joined';
       message.value = null;
+      refused.value = null;
     } else {
       status.value = a.error.code === 'forbidden_region' ? 'forbidden' : 'error';
       message.value = a.error.message;
@@ -83,8 +86,10 @@ export const usePresentStore = defineStore('present', () => {
   function go(move: { index?: number; blank?: boolean }): void {
     if (role.value !== 'presenter' || !port || !port.connected || !state.value) return;
     port.emit('present:go', { room, ...move }, (a) => {
-      if (a.ok) state.value = a.state;
-      else message.value = a.error.message;
+      if (a.ok) {
+        state.value = a.state;
+        refused.value = null;
+      } else refused.value = a.error.message;
     });
   }
 
@@ -105,5 +110,5 @@ export const usePresentStore = defineStore('present', () => {
     port = null;
   }
 
-  return { state, role, status, message, superseded, start, go, step, stop };
+  return { state, role, status, message, superseded, refused, start, go, step, stop };
 });

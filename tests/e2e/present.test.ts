@@ -118,6 +118,48 @@ describe('/present', () => {
     for (const l of logs) expect(l.errors).toEqual([]);
   });
 
+  // After the error check: the failed reads log as errors.
+  it('a slide says how old its numbers are, and says it plainly when a read fails', async () => {
+    const hm = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const times = (from: number, to: number) => {
+      const out = new Set<string>();
+      for (let t = from - 60_000; t <= to + 60_000; t += 30_000) out.add(hm.format(t));
+      return out;
+    };
+    const t0 = Date.now();
+    const lead = await open(server.tokens.admin, 'room=video&role=presenter');
+    const ctx = await browser.newContext({ viewport: SIZE });
+    const watcher = await ctx.newPage();
+    // this screen cannot read any city's summary: the room's own (the province) still reads
+    await watcher.route(/\/api\/v1\/summary\?region=14(?!0000)\d{4}/, (r) => r.abort());
+    await watcher.goto(`${server.url}/present?token=${server.tokens.viewer}&room=video`);
+    await watcher.waitForSelector('[data-testid="slide"]');
+    await lead.keyboard.press('Home');
+    await watcher.waitForSelector('[data-testid="slide"][data-index="0"]');
+    const age = watcher.locator('[data-testid="present-age"]');
+    await watcher.waitForSelector('[data-testid="present-age"][data-state="ok"]');
+    const ok = /^数据 (\d\d:\d\d) 读取$/.exec((await age.textContent())!.trim());
+    expect(ok, 'the age of a good read').not.toBeNull();
+    expect(times(t0, Date.now())).toContain(ok![1]);
+    for (let i = 1; i <= 3; i += 1) {
+      await lead.keyboard.press('ArrowRight');
+      await watcher.waitForSelector(`[data-testid="slide"][data-index="${i}"]`);
+    }
+    await watcher.waitForSelector('[data-testid="slide"][data-index="3"][data-kind="region"]');
+    await watcher.waitForSelector('[data-testid="present-age"][data-state="failing"]', { timeout: 25_000 });
+    const failing = /^刷新失败，数据停在 (\d\d:\d\d)$/.exec((await age.textContent())!.trim());
+    expect(failing, 'the age once a read failed').not.toBeNull();
+    expect(failing![1]).toBe(ok![1]);
+    expect(await watcher.locator('[data-testid="slide"] [role="alert"]').textContent()).toContain('数据读取失败');
+    // the presenter's own screen read it: nothing failing there
+    expect(await lead.locator('[data-testid="present-age"]').getAttribute('data-state')).toBe('ok');
+    await watcher.unroute(/\/api\/v1\/summary\?region=14(?!0000)\d{4}/);
+    await lead.keyboard.press('ArrowRight');
+    await watcher.waitForSelector('[data-testid="slide"][data-index="4"]');
+    await watcher.waitForSelector('[data-testid="present-age"][data-state="ok"]', { timeout: 25_000 });
+    await ctx.close();
+  });
+
   // After the error check: a killed server makes the pages log their failed reconnects.
   it('a screen whose connection is down says so: the presenter that its keys do nothing, a follower that it no longer follows; after the reconnect they drive and follow again', async () => {
     const third = await open(server.tokens.admin, 'room=video&role=presenter');

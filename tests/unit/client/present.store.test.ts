@@ -47,4 +47,18 @@ describe('present store', () => {
     expect(socket.sent.filter((s) => s.event === 'present:go')).toHaveLength(1);
     present.stop();
   });
+
+  it('a refused move is kept for the footer until a move succeeds', () => {
+    const present = joined();
+    present.step(1);
+    const ack = (n: number) => socket.sent.filter((s) => s.event === 'present:go')[n]!.args[1] as (a: unknown) => void;
+    ack(0)({ ok: false, error: { code: 'not_presenter', message: 'this socket does not present room video' } });
+    expect(present.refused).toBe('this socket does not present room video');
+    expect(present.state?.index).toBe(2);
+    present.step(1);
+    ack(1)({ ok: true, state: { ...state, index: 3 } });
+    expect(present.refused).toBeNull();
+    expect(present.state?.index).toBe(3);
+    present.stop();
+  });
 });
