@@ -6,7 +6,7 @@
  */
 import { computed, ref } from 'vue';
 import { childrenOf, getRegion, isWithin } from '../../shared/regions';
-import { useClockStore } from '../stores/clock.store';
+import { stampNow, useClockStore, type Stamp } from '../stores/clock.store';
 
 export function rotationSlot(serverNow: number, periodS: number, slots: number): number {
   return slots > 0 ? Math.floor(serverNow / (periodS * 1000)) % slots : 0;
@@ -27,10 +27,11 @@ export function useWallRegion(home: string, search = location.search) {
   const periodS = Math.max(0, Math.min(3600, Number(params.get('rotate')) || 0));
   const requested = params.get('region');
   const chosen = ref<string | null>(normalizeRegion(requested, home));
-  const pausedUntil = ref(0);
+  /** a user's choice pauses the rotation for two periods from this moment (both clocks: clock.store elapsedSince) */
+  const pausedAt = ref<Stamp | null>(null);
 
   const slots = getRegion(home)?.level === 'province' ? [home, ...childrenOf(home).map((r) => r.code)] : [home];
-  const rotating = computed(() => periodS >= 5 && slots.length > 1 && clock.now >= pausedUntil.value);
+  const rotating = computed(() => periodS >= 5 && slots.length > 1 && (pausedAt.value === null || clock.since(pausedAt.value) >= 2 * periodS * 1000));
 
   const region = computed(() => {
     if (rotating.value) return slots[rotationSlot(clock.serverNow, periodS, slots.length)]!;
@@ -40,7 +41,7 @@ export function useWallRegion(home: string, search = location.search) {
   function go(code: string): void {
     const next = normalizeRegion(code, home) ?? home;
     chosen.value = next;
-    if (periodS >= 5) pausedUntil.value = Date.now() + 2 * periodS * 1000;
+    if (periodS >= 5) pausedAt.value = stampNow();
     const url = new URL(location.href);
     if (next === home) url.searchParams.delete('region');
     else url.searchParams.set('region', next);

@@ -5,15 +5,34 @@
 import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
 
+/**
+ * A moment by both of the page's clocks: the wall clock (Date.now, which the OS may set back or forward) and the
+ * monotonic one (performance.now, which does not follow such changes but may stop while the machine sleeps).
+ */
+export type Stamp = { wall: number; mono: number };
+
+/**
+ * Time since `s` by the clock that says more: a wall clock set back an hour cannot make an hour-old signal look
+ * fresh, and a machine that slept cannot either. docs/ARCHITECTURE.md "Freshness".
+ */
+export function elapsedSince(s: Stamp, now: Stamp): number {
+  return Math.max(now.wall - s.wall, now.mono - s.mono);
+}
+
+export const stampNow = (): Stamp => ({ wall: Date.now(), mono: performance.now() });
+
 export const useClockStore = defineStore('clock', () => {
   const now = ref(Date.now());
+  /** `now` with the monotonic clock's reading of the same tick (for ages: elapsedSince) */
+  const at = ref<Stamp>(stampNow());
   /** Server time minus local time, from the session and heartbeats, so the wall shows the server's clock. */
   const offsetMs = ref(0);
   let timer: ReturnType<typeof setInterval> | null = null;
   let users = 0;
 
   function tick(): void {
-    now.value = Date.now();
+    at.value = stampNow();
+    now.value = at.value.wall;
   }
 
   function start(): void {
@@ -37,5 +56,8 @@ export const useClockStore = defineStore('clock', () => {
 
   const serverNow = computed(() => now.value + offsetMs.value);
 
-  return { now, offsetMs, serverNow, tick, start, stop, syncServer };
+  /** how long ago `s` was, by the last tick (reactive: re-evaluated every second) */
+  const since = (s: Stamp): number => elapsedSince(s, at.value);
+
+  return { now, at, offsetMs, serverNow, since, tick, start, stop, syncServer };
 });

@@ -14,7 +14,7 @@ import { defineStore } from 'pinia';
 import { HeartbeatSchema, SummaryDeltaSchema, SummarySchema, type Summary } from '../../shared/schemas';
 import type { IntegrityNotice, SubscribeAck } from '../../shared/events';
 import type { SocketPort } from '../socket';
-import { useClockStore } from './clock.store';
+import { stampNow, useClockStore, type Stamp } from './clock.store';
 import { applyDelta, freshnessAt, LagWatch, DISCONNECT_STALE_MS, STALE_AFTER_MS, type Freshness } from './summary-sync';
 
 export const ACK_TIMEOUT_MS = 15_000;
@@ -32,7 +32,10 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
   const clock = useClockStore();
   /** Only the regions wanted on screen (at most a few): bounded by construction. */
   const summaries = shallowRef<Readonly<Record<string, Summary>>>({});
-  const lastSignalAt = ref<number | null>(null);
+  /** the last sign of life from the server (both clocks: a wall clock set back must not make it look recent) */
+  const lastSignal = ref<Stamp | null>(null);
+  /** how long ago that was, at the last clock tick; null before the first */
+  const signalAgeMs = computed(() => (lastSignal.value ? clock.since(lastSignal.value) : null));
   const serverVersion = ref<number | null>(null);
   const resyncs = ref(0);
   const rejected = ref(0);
@@ -53,7 +56,7 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
    * Regions on screen whose numbers are in doubt, since when (local ms): a heartbeat says the node is fine, not that
    * what we show is what it has. Cleared by the snapshot taken; bounded by the regions shown.
    */
-  const unconfirmed = reactive(new Map<string, number>());
+  const unconfirmed = reactive(new Map<string, Stamp>());
 
   const wanted = new Set<string>();
   const inflight = new Map<string, number>();
@@ -69,16 +72,16 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
   };
   const freshness = computed<Freshness>(() => {
     if (integrity.value?.status === 'failed') return 'integrity';
-    if (down.value || storeDown.value || freshnessAt(lastSignalAt.value, clock.now, STALE_AFTER_MS) === 'stale') return 'stale';
+    if (down.value || storeDown.value || freshnessAt(signalAgeMs.value, STALE_AFTER_MS) === 'stale') return 'stale';
     if (integrity.value?.status === 'checking') return 'verifying';
     const nodeBehindUs = serverVersion.value !== null && serverVersion.value < newestShown.value;
     let inDoubt = false;
-    for (const since of unconfirmed.values()) if (clock.now - since > RESNAPSHOT_GRACE_MS) inDoubt = true;
+    for (const since of unconfirmed.values()) if (clock.since(since) > RESNAPSHOT_GRACE_MS) inDoubt = true;
     return lagging.value || nodeBehindUs || inDoubt ? 'lagging' : 'live';
   });
 
   function signal(): void {
-    lastSignalAt.value = Date.now();
+    lastSignal.value = stampNow();
     down.value = false;
   }
 
@@ -91,7 +94,7 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
 
   /** What is shown of `region` may be behind until its next snapshot is taken. */
   function doubt(region: string): void {
-    if (summaries.value[region] && !unconfirmed.has(region)) unconfirmed.set(region, Date.now());
+    if (summaries.value[region] && !unconfirmed.has(region)) unconfirmed.set(region, stampNow());
   }
 
   function clearTimer(region: string): void {
@@ -290,7 +293,7 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
   }
 
   return {
-    summaries, lastSignalAt, serverVersion, resyncs, rejected, lastError, freshness, integrity, behind, olderSnapshots, storeDown,
+    summaries, signalAgeMs, serverVersion, resyncs, rejected, lastError, freshness, integrity, behind, olderSnapshots, storeDown,
     show, bind, unbind, signal,
   };
 });

@@ -48,8 +48,9 @@ export const DISCONNECT_STALE_MS = 500;
  */
 export type Freshness = 'live' | 'lagging' | 'stale' | 'integrity' | 'verifying';
 
-export function freshnessAt(lastSignalAt: number | null, now: number, staleAfterMs = STALE_AFTER_MS): 'live' | 'stale' {
-  return lastSignalAt !== null && now - lastSignalAt <= staleAfterMs ? 'live' : 'stale';
+/** `ageMs`: time since the last signal (clock.store elapsedSince), null before the first. */
+export function freshnessAt(ageMs: number | null, staleAfterMs = STALE_AFTER_MS): 'live' | 'stale' {
+  return ageMs !== null && ageMs <= staleAfterMs ? 'live' : 'stale';
 }
 
 /**

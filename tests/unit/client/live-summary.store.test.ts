@@ -100,6 +100,20 @@ describe('live summary store', () => {
     expect(store.freshness).toBe('live');
   });
 
+  it('a wall clock set back an hour does not keep a silent screen live: it goes stale 15 s after the last signal all the same', () => {
+    const { store } = setup();
+    const clock = useClockStore();
+    clock.start();
+    socket.fire('server:heartbeat', { version: 10, at: new Date().toISOString() });
+    vi.advanceTimersByTime(1_000);
+    expect(store.freshness).toBe('live');
+    // the OS clock goes back an hour (a bad NTP step, a hand-set clock); the monotonic clock does not
+    vi.setSystemTime(Date.now() - 3_600_000);
+    vi.advanceTimersByTime(STALE_AFTER_MS);
+    expect(store.freshness).toBe('stale');
+    expect(store.signalAgeMs).toBeGreaterThan(STALE_AFTER_MS);
+  });
+
   it('a delta counts as a sign of life too', () => {
     const { store } = setup();
     useClockStore().start();

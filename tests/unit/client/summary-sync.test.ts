@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyDelta, backoffDelay, freshnessAt, STALE_AFTER_MS } from '../../../client/stores/summary-sync';
+import { elapsedSince } from '../../../client/stores/clock.store';
 import { applyChanges } from '../../../shared/aggregation';
 import { deltaTo, fact, summaryOf } from './fixtures';
 import { rng } from '../../helpers/hazards';
@@ -52,12 +53,25 @@ describe('applyDelta', () => {
 
 describe('freshnessAt', () => {
   it.each([
-    [null, 0, 'stale'],
-    [1000, 1000, 'live'],
-    [1000, 1000 + STALE_AFTER_MS, 'live'],
-    [1000, 1001 + STALE_AFTER_MS, 'stale'],
-  ] as const)('last signal %s at %s → %s', (last, now, expected) => {
-    expect(freshnessAt(last, now)).toBe(expected);
+    [null, 'stale'],
+    [0, 'live'],
+    [STALE_AFTER_MS, 'live'],
+    [STALE_AFTER_MS + 1, 'stale'],
+  ] as const)('a signal %s ms ago → %s', (age, expected) => {
+    expect(freshnessAt(age)).toBe(expected);
+  });
+});
+
+describe('elapsedSince', () => {
+  const at = { wall: 1_000_000, mono: 500 };
+  it('is the time passed when both clocks agree', () => {
+    expect(elapsedSince(at, { wall: 1_004_000, mono: 4_500 })).toBe(4000);
+  });
+  it('a wall clock set back an hour does not make an old signal recent: the monotonic clock still counts', () => {
+    expect(elapsedSince(at, { wall: 1_000_000 - 3_600_000 + 60_000, mono: 60_500 })).toBe(60_000);
+  });
+  it('a machine that slept (monotonic clock stopped) is caught by the wall clock', () => {
+    expect(elapsedSince(at, { wall: 1_000_000 + 7_200_000, mono: 2_500 })).toBe(7_200_000);
   });
 });
 
