@@ -72,6 +72,12 @@ describe('wall live updates', () => {
     expect(staleAfter).toBeLessThan(2_000);
     expect(await page.textContent('[data-testid="freshness"]')).toContain('数据未更新');
     expect(await page.getAttribute('[data-testid="freshness"]', 'data-as-of')).toBe(asOf);
+    // how long nothing has come, counted from the last signal: a few seconds now, more a few seconds later
+    const silentFor = async () => Number(/已 (\d+)秒 未收到更新/.exec((await page.textContent('[data-testid="freshness"]')) ?? '')?.[1] ?? NaN);
+    const first = await silentFor();
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(first).toBeLessThan(10);
+    await expect.poll(silentFor, { timeout: 10_000 }).toBeGreaterThanOrEqual(first + 2);
     await page.screenshot({ path: resolve(import.meta.dirname, '../../docs/screenshots/wall-stale-1920x1080.png') });
     await page.setViewportSize({ width: 3840, height: 2160 });
     await page.waitForSelector('[data-testid="freshness"][data-state="stale"]');
