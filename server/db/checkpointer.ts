@@ -13,6 +13,11 @@
  * they may still read, whoever runs it: the WAL grows until they let go, and the thread's next checkpoint copies
  * the backlog. The writer never takes that over: its PASSIVE checkpoint would be held back by the same readers and,
  * once they let go, would copy and fsync the whole backlog on the event loop — the stall this thread removes.
+ *
+ * A checkpoint that fails (a full disk, an I/O error) is counted and told (`onProblem`: the app logs it, /metrics
+ * counts it beside the WAL's size — docs/OPERATIONS.md "Monitoring"). After FAILURE_STREAK failures in a row the
+ * thread is let go as if it had died: its connection may be the broken part, so the writer checkpoints as SQLite does
+ * until a fresh thread starts RETRY_MS later. The next success says the checkpoints work again.
  */
 import type Database from 'better-sqlite3';
 import type { Worker } from 'node:worker_threads';
@@ -22,6 +27,11 @@ import { spawnWorker } from '../workers/spawn';
 const AUTO_PAGES = 1000;
 /** After the thread died or could not start, the writer checkpoints as SQLite does; a new thread is tried after this. */
 const RETRY_MS = 10_000;
+/** failed checkpoints in a row after which the thread is replaced */
+export const FAILURE_STREAK = 3;
+
+/** What a failing or recovering checkpoint tells the app (a log line; the counts are in `stats`). */
+export type CheckpointProblem = { event: 'failed' | 'replaced' | 'recovered'; message: string; streak: number };
 
 type Result = { ok: true; busy: number; log: number; checkpointed: number } | { ok: false; message: string };
 
@@ -32,9 +42,12 @@ export class Checkpointer {
   private closed = false;
   private retryAt = 0;
   /** `leftPages`: WAL pages the last checkpoint could not copy (readers still used them) */
-  readonly stats = { runs: 0, failures: 0, lost: 0, leftPages: 0 };
+  readonly stats = { runs: 0, failures: 0, lost: 0, leftPages: 0, streak: 0, lastError: null as string | null };
+  /** set by the app: told of every failure, a thread replaced after a streak, and the success that ends a streak */
+  onProblem: (p: CheckpointProblem) => void = () => undefined;
 
-  constructor(private readonly db: Database.Database) {}
+  /** `retryMs`: how long after losing its thread a new one is tried (tests shorten it) */
+  constructor(private readonly db: Database.Database, private readonly retryMs = RETRY_MS) {}
 
   /** After a commit: ask the thread for a checkpoint (coalesced: one in flight, one more after it). */
   committed(): void {
@@ -60,7 +73,7 @@ export class Checkpointer {
       this.db.pragma('wal_autocheckpoint = 0');
       return w;
     } catch {
-      this.retryAt = Date.now() + RETRY_MS;
+      this.retryAt = Date.now() + this.retryMs;
       return null;
     }
   }
@@ -76,8 +89,22 @@ export class Checkpointer {
   private done(r: Result): void {
     this.running = false;
     this.stats.runs++;
-    if (r.ok) this.stats.leftPages = r.log - r.checkpointed;
-    else this.stats.failures++;
+    if (r.ok) {
+      this.stats.leftPages = r.log - r.checkpointed;
+      if (this.stats.streak > 0) this.tell({ event: 'recovered', message: `checkpoints work again after ${this.stats.streak} failed`, streak: 0 });
+      this.stats.streak = 0;
+    } else {
+      this.stats.failures++;
+      this.stats.streak++;
+      this.stats.lastError = r.message;
+      this.tell({ event: 'failed', message: r.message, streak: this.stats.streak });
+      if (this.stats.streak >= FAILURE_STREAK && this.worker && !this.closed) {
+        this.tell({ event: 'replaced', message: `${this.stats.streak} checkpoints failed in a row: the writer checkpoints until a new thread starts`, streak: this.stats.streak });
+        // its 'exit' runs lost(): SQLite's automatic checkpoint again, a new thread after RETRY_MS
+        void this.worker.terminate();
+        return;
+      }
+    }
     if (this.again && !this.closed) this.run();
   }
 
@@ -88,11 +115,19 @@ export class Checkpointer {
     this.running = false;
     if (this.closed) return;
     this.stats.lost++;
-    this.retryAt = Date.now() + RETRY_MS;
+    this.retryAt = Date.now() + this.retryMs;
     try {
       this.db.pragma(`wal_autocheckpoint = ${AUTO_PAGES}`);
     } catch {
       // the connection is closing
+    }
+  }
+
+  private tell(p: CheckpointProblem): void {
+    try {
+      this.onProblem(p);
+    } catch {
+      // a logger's fault is not the store's
     }
   }
 

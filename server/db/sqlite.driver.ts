@@ -6,7 +6,9 @@
 import type Database from 'better-sqlite3';
 import type { ChainDriver, ChangeSignals, NewHazardRow, Params, Query, WriteTx } from '../hazards/chain-driver';
 import type { ChangeRow } from '../hazards/changes';
-import { Checkpointer } from './checkpointer';
+import { statSync } from 'node:fs';
+import { Checkpointer, type CheckpointProblem } from './checkpointer';
+import type { WalStats } from '../hazards/chain-driver';
 import { GroupCommit } from './group-commit';
 
 /** Prepared statements kept by SQL text; list filters make a few hundred shapes at most. */
@@ -138,9 +140,25 @@ export class SqliteDriver implements ChainDriver {
     return () => undefined;
   }
 
-  /** The checkpoint thread's runs, failures, losses and the pages its last checkpoint left (tests). */
+  /** The checkpoint thread's runs, failures, losses and the pages its last checkpoint left (tests, /metrics). */
   get checkpointStats(): Checkpointer['stats'] | null {
     return this.checkpoints ? { ...this.checkpoints.stats } : null;
+  }
+
+  /** The WAL's size on disk now (0 when there is none) and the checkpoints' counts; null for a store without a WAL. */
+  walStats(): WalStats | null {
+    if (!this.checkpoints) return null;
+    let bytes = 0;
+    try {
+      bytes = statSync(`${this.db.name}-wal`).size;
+    } catch {
+      // no WAL file (yet, or after a clean close)
+    }
+    return { bytes, ...this.checkpoints.stats };
+  }
+
+  onStorageProblem(fn: (p: CheckpointProblem) => void): void {
+    if (this.checkpoints) this.checkpoints.onProblem = fn;
   }
 
   async close(): Promise<void> {

@@ -38,11 +38,18 @@ export type ChangeSignals = {
   onLost(err: unknown): void;
 };
 
+/** A SQLite store's write-ahead log: its bytes on disk and what the checkpoint thread has done with it. */
+export type WalStats = { bytes: number; runs: number; failures: number; lost: number; leftPages: number; streak: number; lastError: string | null };
+
 export interface ChainDriver {
   /** 'sqlite' | 'postgres', for logs and the few answers that differ (none in the chain's rules) */
   readonly kind: string;
   /** The database file read-only connections may open beside this writer (SQLite; server/workers/), else null. */
   readerFile?(): string | null;
+  /** SQLite: the WAL's size and its checkpoints' counts (server/db/checkpointer.ts), for /metrics */
+  walStats?(): WalStats | null;
+  /** SQLite: told when a WAL checkpoint fails, its thread is replaced, or checkpoints work again (the app logs it) */
+  onStorageProblem?(fn: (p: { event: string; message: string; streak: number }) => void): void;
   /**
    * Runs `fn` in one transaction that holds the chain lock (SQLite: BEGIN IMMEDIATE on the one connection,
    * queued; PostgreSQL: an advisory transaction lock). After commit, `headSeq` (the new head, when the write

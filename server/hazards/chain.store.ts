@@ -8,7 +8,7 @@ import { OPEN_STATUSES, type Level, type Sector, type Source } from '../../share
 import { getRegion } from '../../shared/regions';
 import type { Actor } from '../../shared/schemas';
 import { dayOf, DEFAULT_TZ } from '../../shared/time';
-import type { ChainDriver, ChangeSignals, Head, NewHazardRow, Params, WriteTx } from './chain-driver';
+import type { ChainDriver, ChangeSignals, Head, NewHazardRow, Params, WalStats, WriteTx } from './chain-driver';
 import { inList } from './chain-driver';
 import { Appender, getMeta, lastSeq, readHead, SET_META } from './chain-head';
 import { ChainReads } from './chain.reads';
@@ -48,6 +48,14 @@ export class ChainStore extends ChainReads implements HazardRepository {
   }
 
   /** The file read workers may open read-only (server/workers/): SQLite only. */
+  walStats(): WalStats | null {
+    return this.driver.walStats?.() ?? null;
+  }
+
+  onStorageProblem(fn: (p: { event: string; message: string; streak: number }) => void): void {
+    this.driver.onStorageProblem?.(fn);
+  }
+
   readerFile(): string | null {
     return this.driver.readerFile?.() ?? null;
   }

@@ -4,7 +4,8 @@
  * things they count — sockets, deltas, change-feed lag.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHazard, rng } from '../helpers/hazards';
 import { Screen, sleep } from '../helpers/live';
@@ -50,6 +51,12 @@ describe('/metrics', () => {
     // a clean store passed the start-up check: the gauge is the verdict, and its time is set
     expect(valueOf(text, 'hz_integrity_ok')).toBe(1);
     expect(valueOf(text, 'hz_integrity_last_check_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 3600);
+    // the SQLite store's WAL: written to (its size on disk, as stat sees it), and no checkpoint failed
+    const wal = statSync(join(s.dataDir, 'hazards.sqlite-wal')).size;
+    expect(wal).toBeGreaterThan(0);
+    expect(valueOf(text, 'hz_sqlite_wal_bytes')).toBeGreaterThan(0);
+    expect(valueOf(text, 'hz_sqlite_checkpoint_failures_total')).toBe(0);
+    expect(valueOf(text, 'hz_sqlite_wal_uncheckpointed_pages')).toBeGreaterThanOrEqual(0);
   });
 
   it.skipIf(!havePromtool)('passes promtool check metrics with no findings', async () => {

@@ -6,11 +6,14 @@
  * nothing of the failed write is stored; and once space or write access returns, writes succeed without a
  * restart. Mounting needs root (CI runs as root): elsewhere the file-system suites say plainly that they skipped.
  */
+import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Checkpointer, FAILURE_STREAK, type CheckpointProblem } from '../../server/db/checkpointer';
+import { openSqlite } from '../../server/db/sqlite';
 import { freshDatabase, postgresMissing, type TestDatabase } from '../helpers/postgres';
 import { makeHazard, rng } from '../helpers/hazards';
 import { api, postHazards, startApp, startServer, tempDir, type ChildServer, type InProcessServer } from '../helpers/server';
@@ -103,6 +106,70 @@ function expectFault(r: { status: number; body: any; headers: Headers }, status:
 
 const post = (s: { url: string; tokens: { admin: string } }, hazards: unknown[]) =>
   api(s.url, s.tokens.admin, 'POST', '/api/v1/hazards', { hazards });
+
+async function until(what: () => boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!what()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((res) => setTimeout(res, 20));
+  }
+}
+
+describe.skipIf(noMount !== null)('WAL checkpoints on a full disk (8 MB tmpfs)', () => {
+  it('fail, are counted and told; after a streak the thread is replaced and the writer checkpoints itself; with space again they work', async () => {
+    const dir = tempDir('hz-tmpfs-wal-');
+    sh('mount', '-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', dir);
+    const file = join(dir, 'hazards.sqlite');
+    const db = openSqlite(file);
+    const checkpoints = new Checkpointer(db, 200);
+    const told: CheckpointProblem[] = [];
+    checkpoints.onProblem = (p) => told.push(p);
+    const stats = checkpoints.stats;
+    try {
+      db.exec('CREATE TABLE blobs (b BLOB)');
+      checkpoints.committed();
+      await until(() => stats.runs >= 1);
+      // 3 MB committed behind a reader's snapshot: in the WAL, not yet in the database file
+      const reader = new Database(file, { readonly: true });
+      reader.exec('BEGIN');
+      reader.prepare('SELECT COUNT(*) FROM blobs').pluck().get();
+      db.transaction(() => {
+        for (let i = 0; i < 3; i++) db.prepare('INSERT INTO blobs (b) VALUES (randomblob(1048576))').run();
+      })();
+      checkpoints.committed();
+      await until(() => stats.runs >= 2);
+      expect(stats.leftPages).toBeGreaterThan(700);
+      reader.exec('COMMIT');
+      reader.close();
+      // the disk fills up: copying those pages into the database file cannot grow it
+      const filler = fill(dir);
+      for (let i = 0; i < FAILURE_STREAK; i++) {
+        const runs = stats.runs;
+        checkpoints.committed();
+        await until(() => stats.runs > runs);
+      }
+      expect(stats).toMatchObject({ failures: FAILURE_STREAK, streak: FAILURE_STREAK });
+      expect(stats.lastError).toMatch(/full|disk/i);
+      expect(told.map((p) => p.event)).toEqual([...Array(FAILURE_STREAK).fill('failed'), 'replaced']);
+      // the thread is let go: the writer's connection checkpoints automatically meanwhile
+      await until(() => stats.lost === 1);
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+      // space again: a new thread copies the backlog, and says the checkpoints work again
+      rmSync(filler);
+      await new Promise((res) => setTimeout(res, 250));
+      checkpoints.committed();
+      await until(() => told.some((p) => p.event === 'recovered'));
+      expect(stats).toMatchObject({ streak: 0, leftPages: 0, failures: FAILURE_STREAK });
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+      expect(statSync(file).size).toBeGreaterThan(3 * 1048576);
+    } finally {
+      await checkpoints.close();
+      db.close();
+      sh('umount', '-l', dir);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe.skipIf(noMount !== null)('a data directory on a 8 MB tmpfs that fills up', () => {
   let dir: string;
