@@ -53,6 +53,13 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
   /** regions whose next snapshot may be older than what is shown: the whole store went back (reset) */
   const acceptOlder = new Set<string>();
   /**
+   * Heartbeats in a row, on this connection, whose head is below what is shown. One such beat only puts the numbers
+   * in doubt (lagging); the second, 5 s later, takes the store as reset and the older numbers as its own — a single
+   * odd heartbeat cannot roll a wall back.
+   */
+  let resetBeats = 0;
+  const RESET_BEATS = 2;
+  /**
    * Regions on screen whose numbers are in doubt, since when (local ms): a heartbeat says the node is fine, not that
    * what we show is what it has. Cleared by the snapshot taken; bounded by the regions shown.
    */
@@ -192,11 +199,14 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
     lagging.value = lag.lagging;
     behind.value = lag.behind;
     // Even the newest change committed anywhere is behind what we show: the store was reset, our numbers are
-    // not its numbers. (A node merely behind the head is lagging: we keep ours until it catches up.)
-    for (const s of Object.values(summaries.value)) {
-      if (s.version <= head) continue;
-      acceptOlder.add(s.region);
+    // not its numbers — once two beats in a row say so (RESET_BEATS). (A node merely behind the head is lagging:
+    // we keep ours until it catches up.)
+    const above = Object.values(summaries.value).filter((s) => s.version > head);
+    resetBeats = above.length ? resetBeats + 1 : 0;
+    for (const s of above) {
       doubt(s.region);
+      // asked afresh either way: a snapshot older than ours is refused (and asked again) until the reset is taken
+      if (resetBeats >= RESET_BEATS) acceptOlder.add(s.region);
       resync(s.region);
     }
   }
@@ -234,6 +244,7 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
       down.value = true;
     }
     lag.reset();
+    resetBeats = 0;
     lagging.value = false;
     behind.value = 0;
     // the next node speaks for itself

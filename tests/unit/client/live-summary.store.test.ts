@@ -134,12 +134,32 @@ describe('live summary store', () => {
     expect(store.summaries['140000']!.version).toBe(20);
   });
 
-  it('resyncs when the server sequence is behind what it shows (server reset)', () => {
+  it('takes the store as reset when two heartbeats in a row put its head below what it shows; one alone only doubts', () => {
     const { store, serverMoves } = setup(50);
+    useClockStore().start();
     serverMoves([], 3);
+    socket.fire('server:heartbeat', { version: 3, at: new Date().toISOString() });
+    // one beat: the numbers stay, in doubt (lagging once the grace has passed), no older snapshot taken
+    expect(store.summaries['140000']!.version).toBe(50);
+    vi.advanceTimersByTime(RESNAPSHOT_GRACE_MS + 1_000);
+    expect(store.freshness).toBe('lagging');
     socket.fire('server:heartbeat', { version: 3, at: new Date().toISOString() });
     expect(store.summaries['140000']!.version).toBe(3);
     expect(store.summaries['140000']!.totals.total).toBe(0);
+    vi.advanceTimersByTime(1_000);
+    expect(store.freshness).toBe('live');
+  });
+
+  it('one odd heartbeat between good ones does not roll the screen back', () => {
+    const { store } = setup(50);
+    useClockStore().start();
+    socket.fire('server:heartbeat', { version: 3, head: 3, at: new Date().toISOString() });
+    vi.advanceTimersByTime(5_000);
+    socket.fire('server:heartbeat', { version: 50, head: 50, at: new Date().toISOString() });
+    vi.advanceTimersByTime(5_000);
+    socket.fire('server:heartbeat', { version: 3, head: 3, at: new Date().toISOString() });
+    expect(store.summaries['140000']!.version).toBe(50);
+    expect(store.summaries['140000']!.totals.total).toBe(1);
   });
 
   it('retries a subscription whose ack never comes', () => {
