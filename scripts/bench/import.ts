@@ -9,7 +9,8 @@
  * the import's reader and by exceljs's streaming reader it replaced (tests/helpers/exceljs-reader.ts).
  * The heap a server reports grows with garbage not yet collected; what the import really keeps is
  * measured apart, in this process, by importing the file through the service with a collection before
- * each sample. Run alone: `npx tsx scripts/bench/import.ts [rows]`.
+ * each sample. Both servers run the compiled build (`npm start`'s dist/server, built first), as in production: under
+ * tsx the reader thread would first compile its TypeScript. Run alone: `npx tsx scripts/bench/import.ts [rows]`.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -30,6 +31,10 @@ import { mapRow, matchHeader, type HeaderMap } from '../../server/import/rows';
 import { openStore } from '../../server/store';
 import { readXlsxExceljs } from '../../tests/helpers/exceljs-reader';
 import { startServer, tempDir } from '../../tests/helpers/server';
+import { buildServer } from './startup';
+
+/** The compiled server (scripts/build-server.mjs), as `npm start` runs it. */
+const COMPILED = { HZ_ENTRY: 'dist/server/index.js' };
 
 export type ImportBench = {
   rows: number;
@@ -100,7 +105,7 @@ async function parseCpu(read: () => Promise<unknown>, n = 3): Promise<number> {
 
 /** The same rows as JSON bodies of 500, posted one at a time to a fresh server (bodies built before the clock). */
 async function jsonIngest(raws: ReadonlyArray<Record<string, unknown>>): Promise<{ seconds: number; cpu: number }> {
-  const server = await startServer();
+  const server = await startServer({ env: COMPILED });
   try {
     const bodies: string[] = [];
     for (let i = 0; i < raws.length; i += 500) bodies.push(JSON.stringify({ hazards: raws.slice(i, i + 500) }));
@@ -225,7 +230,8 @@ export async function benchImport(rows = 20_000): Promise<ImportBench> {
   if (raws.length !== rows) throw new Error(`the ledger maps to ${raws.length} rows, not ${rows}`);
   const parseCpuSeconds = await parseCpu(() => mapFile(readXlsx(file), tz));
   const exceljsParseCpuSeconds = await parseCpu(() => mapFile(readXlsxExceljs(file), tz));
-  const server = await startServer();
+  buildServer();
+  const server = await startServer({ env: COMPILED });
   try {
     const baseline = await memory(server.url);
     const mainBefore = mainThreadCpu(server.pid());

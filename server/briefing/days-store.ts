@@ -8,7 +8,7 @@
 import { getRegion, PROVINCE_CODE } from '../../shared/regions';
 import type { StateChange, StateFacts } from '../../shared/briefing';
 import type { Level, Sector, Source, Status } from '../../shared/domain';
-import type { ChainDriver, Params, Query } from '../hazards/chain-driver';
+import type { ChainDriver, Params, Query, WriteTx } from '../hazards/chain-driver';
 import type { ChangePayload } from '../hazards/changes';
 import { getMeta, SET_META } from '../hazards/chain-head';
 import { AXES, CellDiff, codeOf, contribution, type HazardLife } from './daily';
@@ -40,12 +40,15 @@ const DAY_MARKS: Table = { name: 'briefing_day_marks', key: ['mark_day', ...AXIS
 const FOUND_MARKS: Table = { name: 'briefing_found_marks', key: ['mark_day', ...AXIS_KEY], counts: NEW_COUNTS_SQL };
 
 /** `size` rows of one upsert that adds its counts to the row already there. */
-function upsertSql(t: Table, size: number): string {
+function upsertSql(t: Table, size: number, positional = false): string {
   const cols = [...t.key, ...(t.city === false ? [] : ['city_code']), ...t.counts];
-  const values = Array.from({ length: size }, (_, i) => `(${cols.map((_, j) => `@r${i}c${j}`).join(', ')})`).join(', ');
+  const values = Array.from({ length: size }, (_, i) => `(${cols.map((_, j) => (positional ? '?' : `@r${i}c${j}`)).join(', ')})`).join(', ');
   return `INSERT INTO ${t.name} (${cols.join(', ')}) VALUES ${values}
     ON CONFLICT (${t.key.join(', ')}) DO UPDATE SET ${t.counts.map((c) => `${c} = ${t.name}.${c} + excluded.${c}`).join(', ')}`;
 }
+/** The one-row upsert with positional parameters, for a driver that runs one statement per row (WriteTx.runEach). */
+const POSITIONAL = new Map<Table, string>();
+const positionalSql = (t: Table) => POSITIONAL.get(t) ?? POSITIONAL.set(t, upsertSql(t, 1, true)).get(t)!;
 const SQL = new Map<string, string>();
 const sqlOf = (t: Table, size: number) => SQL.get(`${t.name}${size}`) ?? SQL.set(`${t.name}${size}`, upsertSql(t, size)).get(`${t.name}${size}`)!;
 
@@ -56,7 +59,11 @@ const NAMES = Array.from({ length: 64 }, (_, r) => Array.from({ length: 13 }, (_
  * Statements of `most` (64), 8 and 1 rows: few shapes, so they stay prepared; few round trips for PostgreSQL.
  * SQLite gets `most` = 1: one prepared upsert per cell is cheaper in-process than binding wide statements.
  */
-async function upsert(q: Query, t: Table, rows: readonly unknown[][], most: number): Promise<void> {
+async function upsert(q: Query, t: Table, rows: readonly unknown[][], most: number, each?: WriteTx['runEach']): Promise<void> {
+  if (each) {
+    if (rows.length) await each(positionalSql(t), rows);
+    return;
+  }
   for (let i = 0; i < rows.length;) {
     const left = rows.length - i;
     const size = left >= 64 && most >= 64 ? 64 : left >= 8 && most >= 8 ? 8 : 1;
@@ -116,8 +123,11 @@ async function addToMarks(q: Query, sql: string, t: Table, rows: readonly unknow
   }
 }
 
-/** Writes a difference of contributions (inside the change's transaction), marks included. */
-export async function applyCells(q: Query, diff: CellDiff, rowsPerStatement = 64): Promise<void> {
+/**
+ * Writes a difference of contributions (inside the change's transaction), marks included. `each`: the driver's
+ * one-statement-per-row runner (SQLite), used instead of `rowsPerStatement`-row statements when it has one.
+ */
+export async function applyCells(q: Query, diff: CellDiff, rowsPerStatement = 64, each?: WriteTx['runEach']): Promise<void> {
   const days = new Rows(DAYS.key.length);
   const found = new Rows(FOUND.key.length);
   const late = new Rows(LATE.key.length);
@@ -140,12 +150,12 @@ export async function applyCells(q: Query, diff: CellDiff, rowsPerStatement = 64
   const scopes = (regionCode: string) => new Set([PROVINCE_CODE, cityOf(regionCode), regionCode]);
   for (const c of diff.newCells()) if (c.found) for (const s of scopes(c.regionCode)) trend.add([s, c.discoveredDay, c.level], '', [c.found, 0]);
   for (const c of diff.dayCells()) if (c.closed) for (const s of scopes(c.regionCode)) trend.add([s, c.day, c.level], '', [0, c.closed]);
-  await upsert(q, TREND, trend.list().map((r) => [r[0], r[1], r[2], r[4], r[5]]), rowsPerStatement);
+  await upsert(q, TREND, trend.list().map((r) => [r[0], r[1], r[2], r[4], r[5]]), rowsPerStatement, each);
   const dayRows = days.list();
   const foundRows = found.list();
-  await upsert(q, DAYS, dayRows, rowsPerStatement);
-  await upsert(q, FOUND, foundRows, rowsPerStatement);
-  await upsert(q, LATE, late.list(), rowsPerStatement);
+  await upsert(q, DAYS, dayRows, rowsPerStatement, each);
+  await upsert(q, FOUND, foundRows, rowsPerStatement, each);
+  await upsert(q, LATE, late.list(), rowsPerStatement, each);
   // most changes are of today, after every mark: only a change dated back (or of a hazard found before a mark) costs more
   const mark = dayRows.length || foundRows.length ? await lastMark(q) : '';
   if (!mark) return;

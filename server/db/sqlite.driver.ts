@@ -88,6 +88,10 @@ export class SqliteDriver implements ChainDriver {
     insertChanges: async (rows: readonly ChangeRow[]) => {
       for (const r of rows) this.insertChange.run(r);
     },
+    runEach: async (sql: string, rows: readonly (readonly unknown[])[]) => {
+      const st = this.statement(sql);
+      for (const r of rows) st.run(r);
+    },
     insertHazards: async (rows: readonly NewHazardRow[], recordedAt: string) => {
       for (const r of rows) {
         this.insertHazard.run(r.id, r.regionCode, r.cityCode, r.sector, r.level, r.source, r.deadline, r.discoveredAt, r.discoveredDay,

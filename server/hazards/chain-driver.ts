@@ -26,6 +26,12 @@ export type WriteTx = {
   /** many rows in as few statements as the database allows */
   insertChanges(rows: readonly ChangeRow[]): Promise<void>;
   insertHazards(rows: readonly NewHazardRow[], recordedAt: string): Promise<void>;
+  /**
+   * SQLite: one positional statement (`?` placeholders) run once per row, in a plain loop — no promise, parameter
+   * object or name lookup per row (the briefing's per-day upserts: about five a hazard, docs/perf/ingest.md). A
+   * database with round trips (PostgreSQL) has none and binds wide statements instead.
+   */
+  runEach?(sql: string, rows: readonly (readonly unknown[])[]): Promise<void>;
 };
 
 /** How a driver tells the chain store that another process may have appended (the change feed, changes.feed.ts). */

@@ -124,7 +124,7 @@ export class ChainStore extends ChainReads implements HazardRepository {
           discoveredDay: h.discoveredDay, deadline: h.deadline,
         }));
       }
-      await applyCells(tx.query, cells, this.rowsPerUpsert);
+      await applyCells(tx.query, cells, this.rowsPerUpsert, tx.runEach);
       return outcomes;
     });
   }
@@ -168,7 +168,7 @@ export class ChainStore extends ChainReads implements HazardRepository {
     const added: LifeChange = { seq: change.seq, at: change.at, payload: JSON.stringify(change.payload) };
     await applyCells(tx.query, new CellDiff()
       .add(contribution(lifeOf(before, history), this.tz), -1)
-      .add(contribution(lifeOf(after, [...history, added]), this.tz)), this.rowsPerUpsert);
+      .add(contribution(lifeOf(after, [...history, added]), this.tz)), this.rowsPerUpsert, tx.runEach);
   }
 
   async turnDay(day: string, recordedAt: string): Promise<Change | null> {
