@@ -25,7 +25,7 @@ import { attachmentsRouter } from './attachments/attachments.router';
 import { blobStore } from './attachments/blobs';
 import { readRouter } from './hazards/read.router';
 import { openApiRouter } from './http/openapi-page';
-import { createMetrics, sampleAtScrape, sampleWal, type Metrics } from './metrics';
+import { createMetrics, sampleAtScrape, walMetrics, type Metrics } from './metrics';
 import { LiveFeed, SOCKET_OPTIONS, type IO } from './realtime/realtime';
 import { DEFAULT_SOCKET_LIMITS, boundOutput } from './realtime/socket-bounds';
 import { DayClock, RevocationWatcher } from './clocks';
@@ -119,6 +119,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // (docs/SECURITY.md "Integrity", docs/PERFORMANCE.md)
   const setup = { DATABASE_URL: config.DATABASE_URL, DATA_DIR: config.DATA_DIR, tz: config.TZ_REGION };
   // a failing WAL checkpoint is an operator's business before the disk fills up (docs/OPERATIONS.md "Monitoring")
+  walMetrics(metrics, () => repo.walStats());
   repo.onStorageProblem((p) => {
     if (p.event === 'recovered') log.info({ checkpoint: p }, 'WAL checkpoints work again');
     else log.warn({ checkpoint: p }, p.event === 'replaced' ? 'WAL checkpoint thread replaced after repeated failures' : 'WAL checkpoint failed');
@@ -187,7 +188,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
         if (auth.role !== 'admin') throw new ServiceError(403, 'forbidden_role', 'metrics are for admin tokens or loopback');
       }
       sampleAtScrape(metrics, { head: await repo.chainHead(), feed: feed.status(), sockets: io.engine.clientsCount });
-      sampleWal(metrics, repo.walStats());
       const load = reads.load();
       metrics.heavyReads.set({ state: 'running' }, load.running);
       metrics.heavyReads.set({ state: 'waiting' }, load.waiting);

@@ -31,9 +31,6 @@ export function createMetrics() {
     storeReachable: new Gauge({ name: 'hz_store_reachable', help: '1 when the last look at the database succeeded, else 0', registers: r }),
     importsRunning: new Gauge({ name: 'hz_imports_running', help: 'Spreadsheet imports being processed now', registers: r }),
     integrityOk: new Gauge({ name: 'hz_integrity_ok', help: '1 when the last integrity check of the hash chain and projection passed, 0 when it failed', registers: r }),
-    walBytes: new Gauge({ name: 'hz_sqlite_wal_bytes', help: 'Size of the SQLite write-ahead log on disk (grows while readers hold old snapshots or checkpoints fail)', registers: r }),
-    walUncheckpointedPages: new Gauge({ name: 'hz_sqlite_wal_uncheckpointed_pages', help: 'WAL pages the last checkpoint could not copy into the database file', registers: r }),
-    checkpointFailures: new Counter({ name: 'hz_sqlite_checkpoint_failures_total', help: 'WAL checkpoints that failed (disk full, I/O error)', registers: r }),
     integrityCheckedAt: new Gauge({ name: 'hz_integrity_last_check_timestamp_seconds', help: 'Unix time of the last completed integrity check', registers: r }),
   };
 }
@@ -50,13 +47,24 @@ export function sampleAtScrape(m: Metrics, s: { head: { seq: number; hash: strin
   m.storeReachable.set(s.feed.storeReachable ? 1 : 0);
 }
 
-/** The WAL's gauges, and its checkpoint failures since the last scrape added to the counter (SQLite only). */
-export function sampleWal(m: Metrics, wal: { bytes: number; leftPages: number; failures: number } | null): void {
-  if (!wal) return;
-  m.walBytes.set(wal.bytes);
-  m.walUncheckpointedPages.set(wal.leftPages);
-  const counted = walFailuresCounted.get(m) ?? 0;
-  if (wal.failures > counted) m.checkpointFailures.inc(wal.failures - counted);
-  walFailuresCounted.set(m, wal.failures);
+/**
+ * A SQLite store's WAL, read at each scrape: its size, the pages its last checkpoint left, and the checkpoints that
+ * failed (the counter takes what the store counted since the last scrape). Registered only for a store that has a
+ * WAL: on PostgreSQL there is no `hz_sqlite_*` series, rather than zeros that look like a reading.
+ */
+export function walMetrics(m: Metrics, read: () => { bytes: number; leftPages: number; failures: number } | null): void {
+  if (!read()) return;
+  const r = [m.registry];
+  let counted = 0;
+  new Gauge({ name: 'hz_sqlite_wal_bytes', help: 'Size of the SQLite write-ahead log on disk (grows while readers hold old snapshots or checkpoints fail)', registers: r, collect() {
+    this.set(read()?.bytes ?? 0);
+  } });
+  new Gauge({ name: 'hz_sqlite_wal_uncheckpointed_pages', help: 'WAL pages the last checkpoint could not copy into the database file', registers: r, collect() {
+    this.set(read()?.leftPages ?? 0);
+  } });
+  new Counter({ name: 'hz_sqlite_checkpoint_failures_total', help: 'WAL checkpoints that failed (disk full, I/O error)', registers: r, collect() {
+    const failures = read()?.failures ?? counted;
+    if (failures > counted) this.inc(failures - counted);
+    counted = failures;
+  } });
 }
-const walFailuresCounted = new WeakMap<Metrics, number>();

@@ -49,9 +49,22 @@ export const useClockStore = defineStore('clock', () => {
     }
   }
 
+  /** the last server time heard, with the monotonic clock's reading then (serverTimeNow) */
+  let synced: { server: number; mono: number } | null = null;
+
   function syncServer(iso: string): void {
     const t = Date.parse(iso);
-    if (Number.isFinite(t)) offsetMs.value = t - Date.now();
+    if (!Number.isFinite(t)) return;
+    offsetMs.value = t - Date.now();
+    synced = { server: t, mono: performance.now() };
+  }
+
+  /**
+   * The server's time now, from the last sync counted on the monotonic clock: a wall clock stepped after the sync
+   * does not move it (a machine that slept makes it late, never early). Date.now() + offset before any sync.
+   */
+  function serverTimeNow(): number {
+    return synced ? synced.server + (performance.now() - synced.mono) : Date.now() + offsetMs.value;
   }
 
   const serverNow = computed(() => now.value + offsetMs.value);
@@ -59,5 +72,5 @@ export const useClockStore = defineStore('clock', () => {
   /** how long ago `s` was, by the last tick (reactive: re-evaluated every second) */
   const since = (s: Stamp): number => elapsedSince(s, at.value);
 
-  return { now, at, offsetMs, serverNow, since, tick, start, stop, syncServer };
+  return { now, at, offsetMs, serverNow, since, tick, start, stop, syncServer, serverTimeNow };
 });

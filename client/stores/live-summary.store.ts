@@ -14,7 +14,7 @@ import { defineStore } from 'pinia';
 import { HeartbeatSchema, SummaryDeltaSchema, SummarySchema, type Summary } from '../../shared/schemas';
 import type { IntegrityNotice, SubscribeAck } from '../../shared/events';
 import type { SocketPort } from '../socket';
-import { stampNow, useClockStore, type Stamp } from './clock.store';
+import { elapsedSince, stampNow, useClockStore, type Stamp } from './clock.store';
 import { applyDelta, freshnessAt, LagWatch, DISCONNECT_STALE_MS, STALE_AFTER_MS, type Freshness } from './summary-sync';
 
 export const ACK_TIMEOUT_MS = 15_000;
@@ -27,6 +27,8 @@ export const OLDER_RETRY_MS = 1_000;
  * snapshot of a quick reconnect (one round trip) comes first and the screen does not flash.
  */
 export const RESNAPSHOT_GRACE_MS = 2_000;
+/** How long heartbeats must keep saying the head is below what is shown before the store is taken as reset. */
+export const RESET_CONFIRM_MS = 4_000;
 
 export const useLiveSummaryStore = defineStore('liveSummary', () => {
   const clock = useClockStore();
@@ -53,12 +55,12 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
   /** regions whose next snapshot may be older than what is shown: the whole store went back (reset) */
   const acceptOlder = new Set<string>();
   /**
-   * Heartbeats in a row, on this connection, whose head is below what is shown. One such beat only puts the numbers
-   * in doubt (lagging); the second, 5 s later, takes the store as reset and the older numbers as its own — a single
-   * odd heartbeat cannot roll a wall back.
+   * Since when heartbeats on this connection say, without a break, that the head is below what is shown. Only the
+   * numbers are put in doubt (lagging) at first; once that has held for RESET_CONFIRM_MS (a second heartbeat at
+   * least, beats being 5 s apart) the store is taken as reset and the older numbers as its own — a single odd
+   * heartbeat, or the burst a node sends on attach and when its database comes back, cannot roll a wall back.
    */
-  let resetBeats = 0;
-  const RESET_BEATS = 2;
+  let lowHeadSince: Stamp | null = null;
   /**
    * Regions on screen whose numbers are in doubt, since when (local ms): a heartbeat says the node is fine, not that
    * what we show is what it has. Cleared by the snapshot taken; bounded by the regions shown.
@@ -199,14 +201,17 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
     lagging.value = lag.lagging;
     behind.value = lag.behind;
     // Even the newest change committed anywhere is behind what we show: the store was reset, our numbers are
-    // not its numbers — once two beats in a row say so (RESET_BEATS). (A node merely behind the head is lagging:
-    // we keep ours until it catches up.)
+    // not its numbers — once the beats have said so for RESET_CONFIRM_MS (lowHeadSince). (A node merely behind the
+    // head is lagging: we keep ours until it catches up.) A node cut off from its database says nothing of the head.
+    if (storeDown.value) return;
     const above = Object.values(summaries.value).filter((s) => s.version > head);
-    resetBeats = above.length ? resetBeats + 1 : 0;
+    if (!above.length) lowHeadSince = null;
+    else lowHeadSince ??= stampNow();
+    const reset = lowHeadSince !== null && elapsedSince(lowHeadSince, stampNow()) >= RESET_CONFIRM_MS;
     for (const s of above) {
       doubt(s.region);
       // asked afresh either way: a snapshot older than ours is refused (and asked again) until the reset is taken
-      if (resetBeats >= RESET_BEATS) acceptOlder.add(s.region);
+      if (reset) acceptOlder.add(s.region);
       resync(s.region);
     }
   }
@@ -244,7 +249,7 @@ export const useLiveSummaryStore = defineStore('liveSummary', () => {
       down.value = true;
     }
     lag.reset();
-    resetBeats = 0;
+    lowHeadSince = null;
     lagging.value = false;
     behind.value = 0;
     // the next node speaks for itself

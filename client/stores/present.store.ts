@@ -60,6 +60,7 @@ export const usePresentStore = defineStore('present', () => {
     if (s.room !== room) return;
     role.value = 'follower';
     superseded.value = true;
+    refused.value = null;
   };
 
   function start(name: string, asRole: 'presenter' | 'follower', asked?: string): void {
@@ -101,6 +102,7 @@ export const usePresentStore = defineStore('present', () => {
   }
 
   function stop(): void {
+    refused.value = null;
     if (joinTimer) clearTimeout(joinTimer);
     joinTimer = null;
     if (!port) return;

@@ -41,6 +41,8 @@ export class Checkpointer {
   private again = false;
   private closed = false;
   private retryAt = 0;
+  /** failures in a row of the thread now running (a new thread starts from 0; `stats.streak` spans threads) */
+  private threadFailures = 0;
   /** `leftPages`: WAL pages the last checkpoint could not copy (readers still used them) */
   readonly stats = { runs: 0, failures: 0, lost: 0, leftPages: 0, streak: 0, lastError: null as string | null };
   /** set by the app: told of every failure, a thread replaced after a streak, and the success that ends a streak */
@@ -69,6 +71,7 @@ export class Checkpointer {
       w.on('exit', () => this.lost(w));
       w.unref();
       this.worker = w;
+      this.threadFailures = 0;
       // from now on the thread checkpoints; the writer's COMMIT no longer does
       this.db.pragma('wal_autocheckpoint = 0');
       return w;
@@ -93,15 +96,20 @@ export class Checkpointer {
       this.stats.leftPages = r.log - r.checkpointed;
       if (this.stats.streak > 0) this.tell({ event: 'recovered', message: `checkpoints work again after ${this.stats.streak} failed`, streak: 0 });
       this.stats.streak = 0;
+      this.threadFailures = 0;
+      this.stats.lastError = null;
     } else {
       this.stats.failures++;
       this.stats.streak++;
+      this.threadFailures++;
       this.stats.lastError = r.message;
       this.tell({ event: 'failed', message: r.message, streak: this.stats.streak });
-      if (this.stats.streak >= FAILURE_STREAK && this.worker && !this.closed) {
-        this.tell({ event: 'replaced', message: `${this.stats.streak} checkpoints failed in a row: the writer checkpoints until a new thread starts`, streak: this.stats.streak });
-        // its 'exit' runs lost(): SQLite's automatic checkpoint again, a new thread after RETRY_MS
-        void this.worker.terminate();
+      const w = this.worker;
+      if (this.threadFailures >= FAILURE_STREAK && w && !this.closed) {
+        this.tell({ event: 'replaced', message: `${this.threadFailures} checkpoints of this thread failed in a row: the writer checkpoints until a new thread starts`, streak: this.stats.streak });
+        // let go at once (nothing more is posted to it): SQLite's automatic checkpoint again, a new thread after retryMs
+        this.lost(w);
+        void w.terminate();
         return;
       }
     }

@@ -4,11 +4,10 @@
  * chain store even though the port is asynchronous; every statement itself runs synchronously.
  */
 import type Database from 'better-sqlite3';
-import type { ChainDriver, ChangeSignals, NewHazardRow, Params, Query, WriteTx } from '../hazards/chain-driver';
+import type { ChainDriver, ChangeSignals, NewHazardRow, Params, Query, WalStats, WriteTx } from '../hazards/chain-driver';
 import type { ChangeRow } from '../hazards/changes';
 import { statSync } from 'node:fs';
 import { Checkpointer, type CheckpointProblem } from './checkpointer';
-import type { WalStats } from '../hazards/chain-driver';
 import { GroupCommit } from './group-commit';
 
 /** Prepared statements kept by SQL text; list filters make a few hundred shapes at most. */

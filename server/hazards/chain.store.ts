@@ -47,15 +47,17 @@ export class ChainStore extends ChainReads implements HazardRepository {
     return this.driver.kind;
   }
 
-  /** The file read workers may open read-only (server/workers/): SQLite only. */
+  /** SQLite: the WAL's size and its checkpoints' counts (for /metrics); null for a store without one. */
   walStats(): WalStats | null {
     return this.driver.walStats?.() ?? null;
   }
 
+  /** SQLite: told when a WAL checkpoint fails, its thread is replaced, or checkpoints work again. */
   onStorageProblem(fn: (p: { event: string; message: string; streak: number }) => void): void {
     this.driver.onStorageProblem?.(fn);
   }
 
+  /** The file read workers may open read-only (server/workers/): SQLite only. */
   readerFile(): string | null {
     return this.driver.readerFile?.() ?? null;
   }

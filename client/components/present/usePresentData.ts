@@ -61,7 +61,7 @@ export function usePresentData<T>(path: () => string, read: (path: string, timeo
       if (!alive) return;
       data.value = answer;
       status.value = 'ok';
-      age.readAt = Date.now() + clock.offsetMs;
+      age.readAt = clock.serverTimeNow();
       age.failing = false;
     } catch (e) {
       if (!alive) return;

@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { useLiveSummaryStore } from '../../../client/stores/live-summary.store';
 import { useClockStore } from '../../../client/stores/clock.store';
 import { DISCONNECT_STALE_MS, LagWatch, STALE_AFTER_MS } from '../../../client/stores/summary-sync';
-import { OLDER_RETRY_MS, RESNAPSHOT_GRACE_MS, SUBSCRIBE_RETRY_MS } from '../../../client/stores/live-summary.store';
+import { OLDER_RETRY_MS, RESET_CONFIRM_MS, RESNAPSHOT_GRACE_MS, SUBSCRIBE_RETRY_MS } from '../../../client/stores/live-summary.store';
 import { FakeSocket } from './fake-socket';
 import { deltaTo, fact, summaryOf } from './fixtures';
 
@@ -143,11 +143,28 @@ describe('live summary store', () => {
     expect(store.summaries['140000']!.version).toBe(50);
     vi.advanceTimersByTime(RESNAPSHOT_GRACE_MS + 1_000);
     expect(store.freshness).toBe('lagging');
+    vi.advanceTimersByTime(RESET_CONFIRM_MS - RESNAPSHOT_GRACE_MS);
     socket.fire('server:heartbeat', { version: 3, at: new Date().toISOString() });
     expect(store.summaries['140000']!.version).toBe(3);
     expect(store.summaries['140000']!.totals.total).toBe(0);
     vi.advanceTimersByTime(1_000);
     expect(store.freshness).toBe('live');
+  });
+
+  it('a burst of low heartbeats (a node attaching, its database back) is not two in a row: the reset waits for one 4 s on', () => {
+    const { store, serverMoves } = setup(50);
+    useClockStore().start();
+    serverMoves([], 3);
+    socket.fire('server:heartbeat', { version: 3, head: 3, at: new Date().toISOString() });
+    vi.advanceTimersByTime(100);
+    socket.fire('server:heartbeat', { version: 3, head: 3, at: new Date().toISOString() });
+    expect(store.summaries['140000']!.version).toBe(50);
+    // a node cut off from its database is no witness of the head
+    vi.advanceTimersByTime(RESET_CONFIRM_MS);
+    socket.fire('server:heartbeat', { version: 3, head: 3, store: 'unavailable', at: new Date().toISOString() });
+    expect(store.summaries['140000']!.version).toBe(50);
+    socket.fire('server:heartbeat', { version: 3, head: 3, store: 'ok', at: new Date().toISOString() });
+    expect(store.summaries['140000']!.version).toBe(3);
   });
 
   it('one odd heartbeat between good ones does not roll the screen back', () => {

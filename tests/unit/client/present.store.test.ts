@@ -59,6 +59,13 @@ describe('present store', () => {
     ack(1)({ ok: true, state: { ...state, index: 3 } });
     expect(present.refused).toBeNull();
     expect(present.state?.index).toBe(3);
+    // refused again, then taken over: a follower has no move to be refused
+    present.step(1);
+    ack(2)({ ok: false, error: { code: 'unavailable', message: 'the rooms are unavailable' } });
+    expect(present.refused).not.toBeNull();
+    socket.fire('present:superseded', { room: 'video', message: 'another presenter took over' });
+    expect(present.refused).toBeNull();
+    expect(present.role).toBe('follower');
     present.stop();
   });
 });
