@@ -42,8 +42,9 @@ function summary(m: Machine, argv: string[], parts: PartResult[], loads: Loads, 
     '',
     ...machineTable(m, loads),
     '',
-    'This machine is shared: other engineers\' builds, tests and browsers run on the same 2 cores, so wall-clock figures are ' +
-      'worse than on an idle machine by a varying amount. Each method names the load average when its part began and the share ' +
+    'This machine may be shared (other builds, tests and browsers on the same 2 cores; the load average above says how much ' +
+      'else ran), and the benchmark\'s own clients run beside the server, so wall-clock figures can be worse than on a machine ' +
+      'of the server\'s own by a varying amount. Each method names the load average when its part began and the share ' +
       'of its time in which some task waited for a CPU or for IO (Linux pressure stall information). Ingest rates ' +
       'also give hazards per CPU-second of the process that did the work (the bench process, or the server for HTTP), and start-up ' +
       'the server\'s CPU time: these exclude time spent waiting for a core, so they vary far less from run to run than the ' +
