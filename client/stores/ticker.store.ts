@@ -7,6 +7,7 @@ import { defineStore } from 'pinia';
 import { HazardReportedSchema, type Hazard, type HazardReported } from '../../shared/schemas';
 import type { SocketPort } from '../socket';
 import { api } from '../lib/api';
+import { animationFrames, type Schedule } from '../lib/frame';
 
 export const TICKER_MAX = 50;
 
@@ -44,12 +45,30 @@ export const useTickerStore = defineStore('ticker', () => {
   let port: SocketPort | null = null;
   let scope: string | null = null;
   let now: () => number = Date.now;
+  /**
+   * What arrived since the last frame, merged into the list once a frame: an import of thousands of major hazards
+   * sends thousands of events a second, and a new list for each made the wall re-render its ticker for every one.
+   * Bounded: never more than the TICKER_MAX newest are kept waiting.
+   */
+  let pending: TickerItem[] = [];
+  let schedule: Schedule = animationFrames;
+  let cancelFlush: (() => void) | null = null;
+
+  const flush = (): void => {
+    cancelFlush = null;
+    if (!pending.length) return;
+    const add = pending;
+    pending = [];
+    items.value = mergeTicker(items.value, add);
+  };
 
   const onReported = (raw: unknown): void => {
     const parsed = HazardReportedSchema.safeParse(raw);
     if (!parsed.success || parsed.data.level !== 'major') return;
     received.value += 1;
-    items.value = mergeTicker(items.value, [{ ...parsed.data, at: now(), live: true }]);
+    pending.push({ ...parsed.data, at: now(), live: true });
+    if (pending.length >= 2 * TICKER_MAX) pending = mergeTicker([], pending);
+    cancelFlush ??= schedule(flush);
   };
 
   let seeded = false;
@@ -74,11 +93,13 @@ export const useTickerStore = defineStore('ticker', () => {
 
   const onConnect = (): void => { void seed(); };
 
-  function bind(p: SocketPort, region: string, clock: () => number = Date.now): void {
+  /** `frames`: when what arrived is merged into the list (tests pass their own) */
+  function bind(p: SocketPort, region: string, clock: () => number = Date.now, frames: Schedule = animationFrames): void {
     if (port) return;
     port = p;
     scope = region;
     now = clock;
+    schedule = frames;
     p.on('hazard:reported', onReported);
     p.on('connect', onConnect);
     if (p.connected) onConnect();
@@ -89,6 +110,9 @@ export const useTickerStore = defineStore('ticker', () => {
     port.off('hazard:reported', onReported);
     port.off('connect', onConnect);
     port = null;
+    cancelFlush?.();
+    cancelFlush = null;
+    pending = [];
   }
 
   return { items, received, bind, unbind, seed };

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
+import { watch } from 'vue';
 import { mergeTicker, TICKER_MAX, useTickerStore, type TickerItem } from '../../../client/stores/ticker.store';
 import { FakeSocket } from './fake-socket';
 
@@ -34,16 +35,65 @@ describe('ticker store', () => {
     vi.unstubAllGlobals();
   });
 
+  /** A frame clock the test advances: `frame()` runs what was scheduled for the next frame. */
+  function frames() {
+    let queued: Array<() => void> = [];
+    const schedule = (run: () => void) => {
+      queued.push(run);
+      return () => {
+        queued = queued.filter((r) => r !== run);
+      };
+    };
+    return { schedule, frame: () => queued.splice(0).forEach((r) => r()), get waiting() { return queued.length; } };
+  }
+
   it('adds live major hazards, newest first, and stays bounded', () => {
     const store = useTickerStore();
     let t = 0;
-    store.bind(socket, '140000', () => ++t);
+    const f = frames();
+    store.bind(socket, '140000', () => ++t, f.schedule);
     for (let i = 0; i < TICKER_MAX * 4; i++) {
       socket.fire('hazard:reported', { id: `H-${i}`, regionCode: '141102', sector: 'coal', level: 'major', title: `标题 ${i}`, discoveredAt: '2024-11-18T01:00:00Z' });
     }
+    f.frame();
     expect(store.items).toHaveLength(TICKER_MAX);
     expect(store.items[0]!.id).toBe(`H-${TICKER_MAX * 4 - 1}`);
     expect(store.items.every((i) => i.live)).toBe(true);
+  });
+
+  it('a burst of thousands of reports (an import) changes the list once a frame, not once a report', () => {
+    const store = useTickerStore();
+    let t = 0;
+    const f = frames();
+    store.bind(socket, '140000', () => ++t, f.schedule);
+    let changes = 0;
+    const stop = watch(() => store.items, () => changes++, { flush: 'sync' });
+    for (let i = 0; i < 3000; i++) {
+      socket.fire('hazard:reported', { id: `B-${i}`, regionCode: '141102', sector: 'coal', level: 'major', title: `标题 ${i}`, discoveredAt: '2024-11-18T01:00:00Z' });
+    }
+    expect(changes).toBe(0);
+    expect(f.waiting).toBe(1);
+    f.frame();
+    expect(changes).toBe(1);
+    expect(store.items.map((i) => i.id).slice(0, 3)).toEqual(['B-2999', 'B-2998', 'B-2997']);
+    expect(store.items).toHaveLength(TICKER_MAX);
+    // the next arrival gets a frame of its own
+    socket.fire('hazard:reported', { id: 'N', regionCode: '141102', sector: 'coal', level: 'major', title: 'n', discoveredAt: '2024-11-18T01:00:00Z' });
+    f.frame();
+    expect(changes).toBe(2);
+    expect(store.items[0]!.id).toBe('N');
+    stop();
+  });
+
+  it('unbind drops what waits for a frame', () => {
+    const store = useTickerStore();
+    const f = frames();
+    store.bind(socket, '140000', Date.now, f.schedule);
+    socket.fire('hazard:reported', { id: 'U', regionCode: '141102', sector: 'coal', level: 'major', title: 'u', discoveredAt: '2024-11-18T01:00:00Z' });
+    store.unbind();
+    f.frame();
+    expect(store.items).toHaveLength(0);
+    expect(f.waiting).toBe(0);
   });
 
   it('ignores general hazards and malformed events', () => {
