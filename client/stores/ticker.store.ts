@@ -7,7 +7,7 @@ import { defineStore } from 'pinia';
 import { HazardReportedSchema, type Hazard, type HazardReported } from '../../shared/schemas';
 import type { SocketPort } from '../socket';
 import { api } from '../lib/api';
-import { animationFrames, type Schedule } from '../lib/frame';
+import { animationFrames, perFrame, type PerFrame, type Schedule } from '../lib/frame';
 
 export const TICKER_MAX = 50;
 
@@ -51,16 +51,11 @@ export const useTickerStore = defineStore('ticker', () => {
    * Bounded: never more than the TICKER_MAX newest are kept waiting.
    */
   let pending: TickerItem[] = [];
-  let schedule: Schedule = animationFrames;
-  let cancelFlush: (() => void) | null = null;
-
-  const flush = (): void => {
-    cancelFlush = null;
-    if (!pending.length) return;
-    const add = pending;
+  const merge = (add: TickerItem[]): void => {
     pending = [];
     items.value = mergeTicker(items.value, add);
   };
+  let frames: PerFrame<TickerItem[]> = perFrame(merge);
 
   const onReported = (raw: unknown): void => {
     const parsed = HazardReportedSchema.safeParse(raw);
@@ -68,7 +63,7 @@ export const useTickerStore = defineStore('ticker', () => {
     received.value += 1;
     pending.push({ ...parsed.data, at: now(), live: true });
     if (pending.length >= 2 * TICKER_MAX) pending = mergeTicker([], pending);
-    cancelFlush ??= schedule(flush);
+    frames.push(pending);
   };
 
   let seeded = false;
@@ -94,12 +89,12 @@ export const useTickerStore = defineStore('ticker', () => {
   const onConnect = (): void => { void seed(); };
 
   /** `frames`: when what arrived is merged into the list (tests pass their own) */
-  function bind(p: SocketPort, region: string, clock: () => number = Date.now, frames: Schedule = animationFrames): void {
+  function bind(p: SocketPort, region: string, clock: () => number = Date.now, schedule: Schedule = animationFrames): void {
     if (port) return;
     port = p;
     scope = region;
     now = clock;
-    schedule = frames;
+    frames = perFrame(merge, schedule);
     p.on('hazard:reported', onReported);
     p.on('connect', onConnect);
     if (p.connected) onConnect();
@@ -110,8 +105,7 @@ export const useTickerStore = defineStore('ticker', () => {
     port.off('hazard:reported', onReported);
     port.off('connect', onConnect);
     port = null;
-    cancelFlush?.();
-    cancelFlush = null;
+    frames.cancel();
     pending = [];
   }
 

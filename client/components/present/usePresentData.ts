@@ -36,10 +36,10 @@ export function providePresentAges() {
     }
     return { oldest, failing };
   });
-  return { ages, age };
+  return { reads: ages, age };
 }
 
-type Ages = ReturnType<typeof providePresentAges>['ages'];
+type Ages = ReturnType<typeof providePresentAges>['reads'];
 
 /**
  * `read`: the endpoint's parsing reader (lib/api.ts readAs or hazardPage): an answer of another shape shows as an
@@ -65,12 +65,11 @@ export function usePresentData<T>(path: () => string, read: (path: string, timeo
       age.failing = false;
     } catch (e) {
       if (!alive) return;
-      age.failing = true;
-      if (e instanceof HttpError && (e.status === 403 || e.status === 401)) {
-        status.value = 'forbidden';
-        // a refusal is shown as such, not as old numbers
-        age.failing = false;
-      } else if (!data.value) status.value = 'error';
+      const refused = e instanceof HttpError && (e.status === 403 || e.status === 401);
+      // a refusal is shown as such, not as old numbers
+      age.failing = !refused;
+      if (refused) status.value = 'forbidden';
+      else if (!data.value) status.value = 'error';
     }
   }
 
