@@ -7,7 +7,7 @@
  * schedules `connect()` itself in those cases; a wall must come back on its own, whatever happened.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../shared/events';
+import type { BatchableEvent, ClientToServerEvents, ServerToClientEvents } from '../shared/events';
 
 export type Lifecycle = {
   connect: () => void;
@@ -39,6 +39,8 @@ export function getSocket(): SocketPort {
     // WebSocket only, as the server (server/app.ts): long-polling breaks behind a round-robin balancer
     transports: ['websocket'],
     withCredentials: true,
+    // new majors as one message per write, not one per hazard: an import sends thousands (docs/API.md, Socket.IO)
+    auth: { batch: ['hazard:reported'] satisfies BatchableEvent[] },
     autoConnect: false,
     reconnection: true,
     reconnectionAttempts: Infinity,

@@ -26,7 +26,7 @@ import { blobStore } from './attachments/blobs';
 import { readRouter } from './hazards/read.router';
 import { openApiRouter } from './http/openapi-page';
 import { createMetrics, sampleAtScrape, walMetrics, type Metrics } from './metrics';
-import { LiveFeed, SOCKET_OPTIONS, type IO } from './realtime/realtime';
+import { LiveFeed, SOCKET_OPTIONS, batchedEvents, type IO } from './realtime/realtime';
 import { DEFAULT_SOCKET_LIMITS, boundOutput } from './realtime/socket-bounds';
 import { DayClock, RevocationWatcher } from './clocks';
 import { heavyReadsFor, type HeavyReads } from './workers/reads';
@@ -229,6 +229,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const liveFeed = new LiveFeed(io, live, feed, { log, deltasSent: metrics.deltasSent });
   io.use((socket, next) => {
+    const batched = batchedEvents(socket.handshake.auth);
+    if ('error' in batched) return next(new Error(batched.error));
     const token = (socket.handshake.auth as { token?: unknown })?.token;
     const { headers } = socket.handshake;
     if (typeof token !== 'string' && usesSessionCookie(undefined, headers.cookie) && !sameOrigin(headers.origin, headers.host, allowedOrigins)) {
@@ -239,6 +241,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       .check(typeof token === 'string' ? token : tokenFrom(undefined, socket.handshake.headers.cookie), socket.handshake.address)
       .then((auth) => {
         socket.data.auth = auth;
+        socket.data.batched = batched.events;
         next();
       })
       .catch((e: unknown) => next(new Error(e instanceof ServiceError ? `${e.code}: ${e.message}` : isStoreUnavailable(e) ? 'store_unavailable: retry shortly' : 'authentication failed')));

@@ -13,9 +13,20 @@ export type { PresentState };
 /** The server's own audit of its store (server/audit/integrity.ts): `failed` means screens must not show the numbers as live. */
 export type IntegrityNotice = { status: 'checking' | 'ok' | 'failed' | 'unavailable'; record?: string; message?: string; checkedAt?: string };
 
+/**
+ * Events a client may ask to receive in batches, in its handshake: `auth: {batch: ['hazard:reported']}` (docs/API.md).
+ * The app's own client asks; any other client keeps the per-item event.
+ */
+export const BATCHABLE_EVENTS = ['hazard:reported'] as const;
+export type BatchableEvent = (typeof BATCHABLE_EVENTS)[number];
+
+/** `hazard:reported:batch` (ext): the new majors one applied write brought, in the order they were committed. */
+export type HazardReportedBatch = { hazards: HazardReported[] };
+
 export interface ServerToClientEvents {
   'summary:delta': (d: SummaryDelta) => void;
   'hazard:reported': (h: HazardReported) => void;
+  'hazard:reported:batch': (b: HazardReportedBatch) => void;
   'server:heartbeat': (h: Heartbeat) => void;
   'server:integrity': (s: IntegrityNotice) => void;
   'present:changed': (s: PresentState) => void;

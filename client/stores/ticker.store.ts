@@ -1,5 +1,5 @@
 /**
- * The live list of new major hazards: pushed by `hazard:reported`, seeded (and gap-filled after a reconnect)
+ * The live list of new major hazards: pushed by `hazard:reported:batch` (or `hazard:reported`), seeded (and gap-filled after a reconnect)
  * from the newest majors over REST. Bounded: the newest TICKER_MAX items, deduplicated by id.
  */
 import { ref, shallowRef } from 'vue';
@@ -66,6 +66,12 @@ export const useTickerStore = defineStore('ticker', () => {
     frames.push(pending);
   };
 
+  /** what the app's socket asks for (client/socket.ts); a node from before batches sends the per-item event instead */
+  const onBatch = (raw: unknown): void => {
+    const hazards = typeof raw === 'object' && raw !== null ? (raw as { hazards?: unknown }).hazards : undefined;
+    if (Array.isArray(hazards)) for (const h of hazards) onReported(h);
+  };
+
   let seeded = false;
 
   /**
@@ -96,6 +102,7 @@ export const useTickerStore = defineStore('ticker', () => {
     now = clock;
     frames = perFrame(merge, schedule);
     p.on('hazard:reported', onReported);
+    p.on('hazard:reported:batch', onBatch);
     p.on('connect', onConnect);
     if (p.connected) onConnect();
   }
@@ -103,6 +110,7 @@ export const useTickerStore = defineStore('ticker', () => {
   function unbind(): void {
     if (!port) return;
     port.off('hazard:reported', onReported);
+    port.off('hazard:reported:batch', onBatch);
     port.off('connect', onConnect);
     port = null;
     frames.cancel();

@@ -3,9 +3,9 @@
  * heartbeats, new-major-hazard pushes. Handlers validate, call the service, ack; nothing else.
  */
 import type { Server, ServerOptions, Socket } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck } from '../../shared/events';
+import { BATCHABLE_EVENTS, type BatchableEvent, type ClientToServerEvents, type ServerToClientEvents, type SubscribeAck } from '../../shared/events';
 import { chainOf, isWithin } from '../../shared/regions';
-import { SubscribeArgsSchema, describeIssues, type Heartbeat } from '../../shared/schemas';
+import { SubscribeArgsSchema, describeIssues, type HazardReported, type Heartbeat } from '../../shared/schemas';
 import type { Auth } from '../auth/auth';
 import type { Applied, ChangeFeed } from '../aggregates/change-feed';
 import type { LiveSummaries } from '../aggregates/live-summaries';
@@ -14,7 +14,8 @@ import { systemTimers, type Cancel, type Timers } from '../timers';
 import type { Logger } from 'pino';
 import { DEFAULT_SOCKET_LIMITS, Quota } from './socket-bounds';
 
-export type SocketData = { auth: Auth };
+/** `batched`: the events this socket asked to get in batches in its handshake (batchedEvents) */
+export type SocketData = { auth: Auth; batched?: readonly BatchableEvent[] };
 export type IO = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -34,6 +35,24 @@ export const FLUSH_MS = 250;
 export const HEARTBEAT_MS = 5000;
 const room = (region: string) => `summary:${region}`;
 export const scopeRoom = (region: string) => `scope:${region}`;
+/** the sockets of a scope that get new majors as `hazard:reported:batch` */
+const batchRoom = (region: string) => `scope-batch:${region}`;
+/** at most this many hazards per `hazard:reported:batch`; a larger write sends several */
+export const MAX_REPORTED_BATCH = 500;
+
+/**
+ * The handshake's `auth.batch` (docs/API.md, Socket.IO): absent, or a list of BATCHABLE_EVENTS. Anything else is
+ * refused with a message that says what is wrong, so a client's typo does not silently fall back to per-item events.
+ */
+export function batchedEvents(auth: unknown): { events: BatchableEvent[] } | { error: string } {
+  const batch = typeof auth === 'object' && auth !== null ? (auth as { batch?: unknown }).batch : undefined;
+  if (batch === undefined) return { events: [] };
+  const known = (e: unknown): e is BatchableEvent => (BATCHABLE_EVENTS as readonly unknown[]).includes(e);
+  if (!Array.isArray(batch) || batch.length > 8 || !batch.every(known)) {
+    return { error: `invalid_request: auth.batch must be a list of event names among ${BATCHABLE_EVENTS.join(', ')}` };
+  }
+  return { events: [...new Set(batch)] };
+}
 
 type Pending = { socket: AppSocket; ack: (r: SubscribeAck) => void };
 
@@ -63,6 +82,8 @@ export class LiveFeed {
   private readonly log: Logger | undefined;
   private readonly deltasSent: { inc(): void } | undefined;
   private readonly subscriptions: Quota;
+  /** new majors waiting for the end of the write that applied them, by batch room (pushMajor) */
+  private waitingMajors = new Map<string, HazardReported[]>();
   private readonly onApplied = ({ change, regions }: Applied) => {
     for (const region of regions) this.schedule(region);
     this.pushMajor(change);
@@ -102,7 +123,8 @@ export class LiveFeed {
   }
 
   attach(socket: AppSocket): void {
-    socket.join(scopeRoom(socket.data.auth.region));
+    const scope = socket.data.auth.region;
+    socket.join(socket.data.batched?.includes('hazard:reported') ? batchRoom(scope) : scopeRoom(scope));
     this.heartbeat(socket);
     socket.on('summary:subscribe', (...params: unknown[]) => {
       const [args, ack] = argsAndAck<SubscribeAck>(params);
@@ -184,17 +206,46 @@ export class LiveFeed {
     else this.io.local.emit('server:heartbeat', beat);
   }
 
-  /** New major hazards (reported as major, or raised to major) go to every socket whose scope covers them. */
+  /**
+   * New major hazards (reported as major, or raised to major) go to every socket whose scope covers them: one
+   * `hazard:reported` each, or, to sockets that asked for batches, one `hazard:reported:batch` per applied write and
+   * scope. A write's changes are applied in one synchronous loop (server/aggregates/change-feed.ts), so a microtask
+   * sends its batch when that loop is done: no later than the per-item events would have gone. An import of
+   * thousands of majors was thousands of messages to every wall (docs/perf/import.md).
+   */
   private pushMajor(c: Change): void {
     const after = c.payload.after;
     if (!after || after.level !== 'major' || !c.hazardId) return;
     const isNew = c.kind === 'reported' || (c.kind === 'escalation' && c.payload.before?.level !== 'major');
     if (!isNew) return;
     const data = c.payload.data as { title?: string; discoveredAt?: string };
-    this.io.local.to(chainOf(after.regionCode).map(scopeRoom)).emit('hazard:reported', {
+    const h: HazardReported = {
       id: c.hazardId, regionCode: after.regionCode, sector: after.sector, level: after.level,
       title: data.title ?? '', discoveredAt: data.discoveredAt ?? c.at,
-    });
+    };
+    const rooms = this.io.of('/').adapter.rooms;
+    const chain = chainOf(after.regionCode);
+    const single = chain.map(scopeRoom).filter((r) => (rooms.get(r)?.size ?? 0) > 0);
+    if (single.length > 0) this.io.local.to(single).emit('hazard:reported', h);
+    const startsBatch = this.waitingMajors.size === 0;
+    for (const region of chain) {
+      const r = batchRoom(region);
+      if ((rooms.get(r)?.size ?? 0) === 0) continue;
+      const list = this.waitingMajors.get(r);
+      if (list) list.push(h);
+      else this.waitingMajors.set(r, [h]);
+    }
+    if (startsBatch && this.waitingMajors.size > 0) queueMicrotask(() => this.flushMajors());
+  }
+
+  private flushMajors(): void {
+    const waiting = this.waitingMajors;
+    this.waitingMajors = new Map();
+    for (const [r, list] of waiting) {
+      for (let i = 0; i < list.length; i += MAX_REPORTED_BATCH) {
+        this.io.local.to(r).emit('hazard:reported:batch', { hazards: list.slice(i, i + MAX_REPORTED_BATCH) });
+      }
+    }
   }
 
   close(): void {

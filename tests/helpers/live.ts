@@ -12,12 +12,13 @@ import type { HazardReported, Heartbeat, Summary, SummaryDelta } from '../../sha
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type Received<T> = T & { receivedAt: number };
 
-const open = (url: string, token: string | undefined): ClientSocket =>
-  io(url, { auth: token === undefined ? {} : { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+/** `auth`: more of the handshake's auth, beside the token (e.g. `{batch: ['hazard:reported']}`) */
+const open = (url: string, token: string | undefined, auth: Record<string, unknown> = {}): ClientSocket =>
+  io(url, { auth: token === undefined ? auth : { ...auth, token }, transports: ['websocket'], reconnection: false, forceNew: true });
 
 /** The message a refused connection gets. */
-export function refusal(url: string, token: string | undefined): Promise<string> {
-  const socket = open(url, token);
+export function refusal(url: string, token: string | undefined, auth?: Record<string, unknown>): Promise<string> {
+  const socket = open(url, token, auth);
   return new Promise((resolve, reject) => {
     socket.once('connect', () => {
       socket.close();
@@ -33,7 +34,10 @@ export function refusal(url: string, token: string | undefined): Promise<string>
 export class Screen {
   readonly states = new Map<string, Summary>();
   readonly deltas = new Map<string, Array<Received<SummaryDelta>>>();
+  /** new majors in arrival order, whether they came one by one or in batches */
   readonly reported: Array<Received<HazardReported>> = [];
+  /** the size of each `hazard:reported:batch` received */
+  readonly batches: number[] = [];
   readonly heartbeats: Array<Received<Heartbeat>> = [];
   /** deltas that did not chain onto the state held (fromVersion ≠ version), or arrived for no subscription */
   readonly problems: string[] = [];
@@ -41,11 +45,16 @@ export class Screen {
   private constructor(readonly socket: ClientSocket) {
     socket.on('summary:delta', (d) => this.onDelta(d));
     socket.on('hazard:reported', (h) => this.reported.push({ ...h, receivedAt: performance.now() }));
+    socket.on('hazard:reported:batch', (b) => {
+      this.batches.push(b.hazards.length);
+      const receivedAt = performance.now();
+      for (const h of b.hazards) this.reported.push({ ...h, receivedAt });
+    });
     socket.on('server:heartbeat', (h) => this.heartbeats.push({ ...h, receivedAt: performance.now() }));
   }
 
-  static connect(url: string, token: string): Promise<Screen> {
-    const socket = open(url, token);
+  static connect(url: string, token: string, auth?: Record<string, unknown>): Promise<Screen> {
+    const socket = open(url, token, auth);
     return new Promise((resolve, reject) => {
       socket.once('connect', () => resolve(new Screen(socket)));
       socket.once('connect_error', reject);

@@ -85,6 +85,27 @@ describe('ticker store', () => {
     stop();
   });
 
+  it('takes hazard:reported:batch as its items in order, once a frame, skipping malformed ones', () => {
+    const store = useTickerStore();
+    let t = 0;
+    const f = frames();
+    store.bind(socket, '140000', () => ++t, f.schedule);
+    const h = (id: string, level = 'major') => ({ id, regionCode: '141102', sector: 'coal', level, title: id, discoveredAt: '2024-11-18T01:00:00Z' });
+    socket.fire('hazard:reported:batch', { hazards: Array.from({ length: 500 }, (_, i) => h(`A-${i}`)) });
+    socket.fire('hazard:reported:batch', { hazards: [h('B-0'), { id: 42 }, h('B-G', 'general'), h('B-1')] });
+    socket.fire('hazard:reported:batch', { hazards: 'not a list' });
+    socket.fire('hazard:reported:batch', null);
+    expect(f.waiting).toBe(1);
+    f.frame();
+    expect(store.received).toBe(502);
+    expect(store.items.map((i) => i.id).slice(0, 4)).toEqual(['B-1', 'B-0', 'A-499', 'A-498']);
+    expect(store.items).toHaveLength(TICKER_MAX);
+    store.unbind();
+    socket.fire('hazard:reported:batch', { hazards: [h('late')] });
+    f.frame();
+    expect(store.items[0]!.id).toBe('B-1');
+  });
+
   it('unbind drops what waits for a frame', () => {
     const store = useTickerStore();
     const f = frames();
