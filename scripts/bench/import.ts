@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import ExcelJS from 'exceljs';
+import { io, type Socket } from 'socket.io-client';
 import { SECTORS, SOURCES } from '../../shared/domain';
 import { COLUMNS } from '../../shared/import';
 import { ALL_REGIONS } from '../../shared/regions';
@@ -64,10 +65,21 @@ export type ImportBench = {
   /** the file read into mapped rows in this process (CPU seconds, best of 3): the import's reader, exceljs's */
   parseCpuSeconds: number;
   exceljsParseCpuSeconds: number;
+  /**
+   * The same file on a fresh server beside WALL_SOCKETS display sockets of the province (socket.io-client, in this
+   * process), first asking for `hazard:reported:batch` as the app's client does, then (peer) without: the import's
+   * wall clock, the event-loop delay max during it, and the new-major messages each socket got.
+   */
+  besideWalls?: { batched: BesideWalls; perItem: BesideWalls };
   /** 1-minute load average when the part began and when it ended (2 cores, shared) */
   loadStart: number;
   loadEnd: number;
 };
+
+/** `serverCpuSeconds`: what the server spent (all threads); the sockets' own work shares the two cores, the wall clock pays for it */
+export type BesideWalls = { sockets: number; seconds: number; serverCpuSeconds: number; eventLoopMaxMs: number; majorsPerSocket: number; messagesPerSocket: number };
+
+export const WALL_SOCKETS = 200;
 
 const cpuSeconds = () => {
   const u = process.cpuUsage();
@@ -219,6 +231,51 @@ async function upload(url: string, token: string, bytes: Buffer, name: string) {
   return { seconds: (performance.now() - t0) / 1000, body };
 }
 
+/** One import of `bytes` on a fresh compiled server beside `sockets` province display sockets (ImportBench.besideWalls). */
+async function importBesideWalls(bytes: Buffer, rows: number, sockets: number, batched: boolean): Promise<BesideWalls> {
+  const server = await startServer({ env: COMPILED });
+  const walls: Array<{ socket: Socket; majors: number; messages: number }> = [];
+  try {
+    for (let i = 0; i < sockets; i++) {
+      const auth = batched ? { token: server.tokens.display, batch: ['hazard:reported'] } : { token: server.tokens.display };
+      const socket = io(server.url, { auth, transports: ['websocket'], forceNew: true, reconnection: false });
+      const wall = { socket, majors: 0, messages: 0 };
+      socket.on('hazard:reported', () => { wall.majors++; wall.messages++; });
+      socket.on('hazard:reported:batch', (b) => { wall.majors += b.hazards.length; wall.messages++; });
+      walls.push(wall);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('connect_error', reject);
+      });
+    }
+    let lagMax = 0;
+    let sampling = true;
+    const cpuBefore = (await memory(server.url)).cpu;
+    const sampler = (async () => {
+      while (sampling) {
+        lagMax = Math.max(lagMax, (await memory(server.url)).lagMax);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+    const first = await upload(server.url, server.tokens.admin, bytes, 'ledger.xlsx');
+    sampling = false;
+    await sampler;
+    const after = await memory(server.url);
+    lagMax = Math.max(lagMax, after.lagMax);
+    if (first.body.accepted !== rows) throw new Error(`beside walls: expected ${rows} accepted, got ${first.body.accepted}`);
+    // what was sent before the answer may still be on its way
+    const expected = Math.max(...walls.map((w) => w.majors));
+    const t0 = Date.now();
+    while (walls.some((w) => w.majors < expected) && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 50));
+    const least = walls.reduce((a, w) => (w.majors < a.majors ? w : a), walls[0]!);
+    const r2 = (n: number) => Math.round(n * 100) / 100;
+    return { sockets, seconds: r2(first.seconds), serverCpuSeconds: r2(after.cpu - cpuBefore), eventLoopMaxMs: Math.round(lagMax), majorsPerSocket: least.majors, messagesPerSocket: Math.max(...walls.map((w) => w.messages)) };
+  } finally {
+    for (const w of walls) w.socket.close();
+    await server.stop();
+  }
+}
+
 export async function benchImport(rows = 20_000): Promise<ImportBench> {
   const loadStart = loadavg()[0]!;
   const dir = tempDir('hz-bench-import-');
@@ -262,6 +319,10 @@ export async function benchImport(rows = 20_000): Promise<ImportBench> {
     const again = await upload(server.url, server.tokens.admin, bytes, 'ledger.xlsx');
     if (again.body.duplicates !== rows) throw new Error(`re-import: expected ${rows} duplicates, got ${again.body.duplicates}`);
     await server.stop();
+    const besideWalls = {
+      batched: await importBesideWalls(bytes, rows, WALL_SOCKETS, true),
+      perItem: await importBesideWalls(bytes, rows, WALL_SOCKETS, false),
+    };
     const json = await jsonIngest(raws);
     const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
     return {
@@ -283,6 +344,7 @@ export async function benchImport(rows = 20_000): Promise<ImportBench> {
       jsonServerCpuSeconds: round(json.cpu, 2),
       parseCpuSeconds: round(parseCpuSeconds, 2),
       exceljsParseCpuSeconds: round(exceljsParseCpuSeconds, 2),
+      besideWalls,
       loadStart: round(loadStart, 2),
       loadEnd: round(loadavg()[0]!, 2),
     };

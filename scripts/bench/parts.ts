@@ -1,7 +1,7 @@
 /** Each part of the benchmark: runs its measurement and says what it measured, against which target. */
 import { FLUSH_MS } from '../../server/realtime/realtime';
 import type { HazardInput } from '../../shared/schemas';
-import { benchImport, type ImportBench } from './import';
+import { WALL_SOCKETS, benchImport, type BesideWalls, type ImportBench } from './import';
 import { benchHttp, benchService, type IngestResult, type ServiceSteps } from './ingest';
 import { benchLatency } from './latency';
 import { benchPeer, benchRaw, commitLatency, type RawResult } from './raw';
@@ -264,6 +264,17 @@ function importRows(f: ImportFigures): ResultRow[] {
     { name: 'server V8 heap in use: peak (before)', figure: `${f.peakHeapMb ?? '?'} MB (${f.baselineHeapMb ?? '?'} MB)`, target: '—', pass: null },
     { name: 'heap the import keeps (live after GC, in-process)', figure: `${f.retainedHeapMb ?? '?'} MB`, target: '< 64 MB', pass: f.retainedHeapMb === undefined ? null : f.retainedHeapMb < 64 },
     { name: 'the same file again (all duplicates)', figure: `${f.duplicateSeconds ?? '?'} s`, target: '—', pass: null },
+    ...besideWallsRows(f),
+  ];
+}
+
+function besideWallsRows(f: ImportFigures): ResultRow[] {
+  const b = f.besideWalls;
+  if (!b) return [];
+  const one = (w: BesideWalls) => `${w.seconds} s (server CPU ${w.serverCpuSeconds} s), event-loop max ${int(w.eventLoopMaxMs)} ms, ${int(w.messagesPerSocket)} messages for ${int(w.majorsPerSocket)} majors per socket`;
+  return [
+    { name: `the import beside ${int(b.batched.sockets)} province wall sockets asking for hazard:reported:batch (fresh server)`, figure: one(b.batched), target: '≤ 2 s', pass: b.batched.seconds <= 2 },
+    { name: `peer, same run: beside ${int(b.perItem.sockets)} sockets taking one hazard:reported per major (the contract's default)`, figure: one(b.perItem), target: '—', pass: null },
   ];
 }
 
@@ -273,7 +284,7 @@ export async function importPart(): Promise<PartResult> {
   return {
     title: 'Spreadsheet import',
     rows: importRows(await benchImport()),
-    method: 'scripts/bench/import.ts benchImport(): a 20,000-row xlsx through POST /api/v1/hazards/import.',
+    method: `scripts/bench/import.ts benchImport(): a 20,000-row xlsx through POST /api/v1/hazards/import; then the same file on a fresh server beside ${WALL_SOCKETS} province display sockets (socket.io-client in the bench process), first asking for hazard:reported:batch, then per item.`,
     notes: [],
   };
 }
