@@ -62,6 +62,14 @@ describe('wall live updates', () => {
     for (const [code, total, majorOpen] of sectors) expect([total, majorOpen]).toEqual([s.bySector[code as string]?.total ?? 0, s.bySector[code as string]?.majorOpen ?? 0]);
   });
 
+  it('runs no endless animation while live: an idle wall draws no frame (docs/perf/client.md)', async () => {
+    await page.waitForSelector('[data-testid="freshness"][data-state="live"]');
+    const endless = () => page.evaluate(() => document.getAnimations()
+      .filter((a) => a.playState === 'running' && a.effect?.getComputedTiming().iterations === Infinity)
+      .map((a) => (a as CSSAnimation).animationName ?? String(a.id)));
+    expect(await endless()).toEqual([]);
+  });
+
   it('turns stale when the server dies, and live again after a restart, without a reload', async () => {
     const asOf = await page.getAttribute('[data-testid="freshness"]', 'data-as-of');
     await server.kill();
