@@ -57,11 +57,18 @@ export const useTickerStore = defineStore('ticker', () => {
   };
   let frames: PerFrame<TickerItem[]> = perFrame(merge);
 
+  /**
+   * A live item's `at` is its arrival time, strictly after the one before: a batch (or a burst of events) arrives
+   * within one millisecond, and with equal times the list's sort would keep the oldest of them on top.
+   */
+  let lastLiveAt = -Infinity;
   const onReported = (raw: unknown): void => {
     const parsed = HazardReportedSchema.safeParse(raw);
     if (!parsed.success || parsed.data.level !== 'major') return;
     received.value += 1;
-    pending.push({ ...parsed.data, at: now(), live: true });
+    const t = now();
+    lastLiveAt = t > lastLiveAt ? t : lastLiveAt + 0.001;
+    pending.push({ ...parsed.data, at: lastLiveAt, live: true });
     if (pending.length >= 2 * TICKER_MAX) pending = mergeTicker([], pending);
     frames.push(pending);
   };

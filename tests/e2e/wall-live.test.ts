@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { COLUMNS } from '../../shared/import';
 import { childrenOf } from '../../shared/regions';
 import { startServer, postHazards, type ChildServer } from '../helpers/server';
 import { launchChromium, majorHazard, mapLabelsShown, openWall, seed, summaryOf, waitKpisMatch, watchConsole } from './wall-helpers';
@@ -68,6 +69,27 @@ describe('wall live updates', () => {
       .filter((a) => a.playState === 'running' && a.effect?.getComputedTiming().iterations === Infinity)
       .map((a) => (a as CSSAnimation).animationName ?? String(a.id)));
     expect(await endless()).toEqual([]);
+  });
+
+  it('an import of 3,000 major hazards: the ticker shows the newest, the totals match, the wall stays live and the same page', async () => {
+    const header = COLUMNS.map((c) => c.header).join(',');
+    const counties = ['140100', '140400', '140800', '141000', '141100'].map((city) => childrenOf(city)[0]!.code);
+    const rows = Array.from({ length: 3000 }, (_, i) => `E2E-IMP-${i},${counties[i % counties.length]},coal,重大隐患,导入的重大隐患 ${i},,,,,2024-11-18 09:30,2025-01-31,`);
+    const fd = new FormData();
+    fd.append('file', new Blob([`${header}\r\n${rows.join('\r\n')}\r\n`]), 'burst.csv');
+    const res = await fetch(`${server.url}/api/v1/hazards/import`, { method: 'POST', headers: { authorization: `Bearer ${server.tokens.admin}` }, body: fd });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect((await res.json()).accepted).toBe(3000);
+    // the last row committed is the newest on the ticker
+    await page.waitForSelector('[data-testid="ticker"] [data-hazard-id="E2E-IMP-2999"]', { timeout: 15_000 });
+    await waitKpisMatch(page, server, '140000');
+    expect(await page.getAttribute('[data-testid="freshness"]', 'data-state')).toBe('live');
+    const shown = await page.$$eval('[data-testid="ticker"] [data-hazard-id]', (xs) => xs.map((x) => (x as HTMLElement).dataset.hazardId));
+    expect(shown[0]).toBe('E2E-IMP-2999');
+    expect(new Set(shown).size).toBe(shown.length);
+    expect(shown.slice(0, 3)).toEqual(['E2E-IMP-2999', 'E2E-IMP-2998', 'E2E-IMP-2997']);
+    expect(await stillSamePage()).toBe(true);
+    expect(log.errors).toEqual([]);
   });
 
   it('turns stale when the server dies, and live again after a restart, without a reload', async () => {

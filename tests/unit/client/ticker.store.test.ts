@@ -87,9 +87,9 @@ describe('ticker store', () => {
 
   it('takes hazard:reported:batch as its items in order, once a frame, skipping malformed ones', () => {
     const store = useTickerStore();
-    let t = 0;
     const f = frames();
-    store.bind(socket, '140000', () => ++t, f.schedule);
+    // a batch arrives within one millisecond: the newest must still come first
+    store.bind(socket, '140000', () => 1_733_000_000_000, f.schedule);
     const h = (id: string, level = 'major') => ({ id, regionCode: '141102', sector: 'coal', level, title: id, discoveredAt: '2024-11-18T01:00:00Z' });
     socket.fire('hazard:reported:batch', { hazards: Array.from({ length: 500 }, (_, i) => h(`A-${i}`)) });
     socket.fire('hazard:reported:batch', { hazards: [h('B-0'), { id: 42 }, h('B-G', 'general'), h('B-1')] });
