@@ -70,7 +70,7 @@ export type ImportBench = {
    * process), first asking for `hazard:reported:batch` as the app's client does, then (peer) without: the import's
    * wall clock, the event-loop delay max during it, and the new-major messages each socket got.
    */
-  besideWalls?: { batched: BesideWalls; perItem: BesideWalls };
+  besideWalls: { batched: BesideWalls; perItem: BesideWalls };
   /** 1-minute load average when the part began and when it ended (2 cores, shared) */
   loadStart: number;
   loadEnd: number;

@@ -270,7 +270,6 @@ function importRows(f: ImportFigures): ResultRow[] {
 
 function besideWallsRows(f: ImportFigures): ResultRow[] {
   const b = f.besideWalls;
-  if (!b) return [];
   const one = (w: BesideWalls) => `${w.seconds} s (server CPU ${w.serverCpuSeconds} s), event-loop max ${int(w.eventLoopMaxMs)} ms, ${int(w.messagesPerSocket)} messages for ${int(w.majorsPerSocket)} majors per socket`;
   return [
     { name: `the import beside ${int(b.batched.sockets)} province wall sockets asking for hazard:reported:batch (fresh server)`, figure: one(b.batched), target: '≤ 2 s', pass: b.batched.seconds <= 2 },

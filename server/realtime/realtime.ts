@@ -39,6 +39,8 @@ export const scopeRoom = (region: string) => `scope:${region}`;
 const batchRoom = (region: string) => `scope-batch:${region}`;
 /** at most this many hazards per `hazard:reported:batch`; a larger write sends several */
 export const MAX_REPORTED_BATCH = 500;
+/** the handshake's `auth.batch` list is bounded like every input (a name may repeat; more than this is refused) */
+const MAX_BATCH_NAMES = 8;
 
 /**
  * The handshake's `auth.batch` (docs/API.md, Socket.IO): absent, or a list of BATCHABLE_EVENTS. Anything else is
@@ -48,7 +50,7 @@ export function batchedEvents(auth: unknown): { events: BatchableEvent[] } | { e
   const batch = typeof auth === 'object' && auth !== null ? (auth as { batch?: unknown }).batch : undefined;
   if (batch === undefined) return { events: [] };
   const known = (e: unknown): e is BatchableEvent => (BATCHABLE_EVENTS as readonly unknown[]).includes(e);
-  if (!Array.isArray(batch) || batch.length > 8 || !batch.every(known)) {
+  if (!Array.isArray(batch) || batch.length > MAX_BATCH_NAMES || !batch.every(known)) {
     return { error: `invalid_request: auth.batch must be a list of event names among ${BATCHABLE_EVENTS.join(', ')}` };
   }
   return { events: [...new Set(batch)] };

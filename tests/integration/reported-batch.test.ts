@@ -9,6 +9,7 @@ import { COLUMNS } from '../../shared/import';
 import { ALL_REGIONS, isWithin } from '../../shared/regions';
 import { MAX_REPORTED_BATCH } from '../../server/realtime/realtime';
 import { Screen, refusal, sleep } from '../helpers/live';
+import { until } from '../helpers/multinode';
 import { api, createTokens, startServer, type ChildServer } from '../helpers/server';
 
 const CITY = '141100';
@@ -35,11 +36,6 @@ afterAll(async () => {
   for (const s of screens) s.close();
   await srv?.stop();
 });
-
-async function until(done: () => boolean, ms = 10_000): Promise<void> {
-  const t0 = Date.now();
-  while (!done() && Date.now() - t0 < ms) await sleep(50);
-}
 
 function ledger(): { csv: string; majors: Array<{ id: string; regionCode: string }> } {
   const header = COLUMNS.map((c) => c.header).join(',');
@@ -70,7 +66,8 @@ describe('hazard:reported:batch', () => {
 
     const inCity = majors.filter((m) => isWithin(m.regionCode, CITY));
     expect(inCity.length).toBeGreaterThan(10);
-    await until(() => perItem.reported.length >= MAJORS && batched.reported.length >= MAJORS && cityBatched.reported.length >= inCity.length);
+    await until(() => perItem.reported.length >= MAJORS && batched.reported.length >= MAJORS && cityBatched.reported.length >= inCity.length, 10_000,
+      () => `per item ${perItem.reported.length}, batched ${batched.reported.length} of ${MAJORS}; city ${cityBatched.reported.length} of ${inCity.length}`);
     await sleep(300); // nothing more, nothing twice
     expect(perItem.reported.map((h) => h.id)).toEqual(majors.map((m) => m.id));
     expect(perItem.batches).toEqual([]);
@@ -93,7 +90,7 @@ describe('hazard:reported:batch', () => {
     };
     const res = await api(srv.url, srv.tokens.reporter, 'POST', '/api/v1/hazards', h);
     expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
-    await until(() => batched.reported.length > 0, 5000);
+    await until(() => batched.reported.length > 0, 5000, () => 'no hazard:reported:batch for the lone report');
     expect(batched.batches).toEqual([1]);
     expect(batched.reported[0]).toMatchObject({ id: 'BATCH-LONE', regionCode: '141102', level: 'major', title: '单条重大隐患' });
   });
