@@ -121,16 +121,18 @@ describe('the live pipeline', () => {
     expect(wall.problems).toEqual([]);
     expect(cityScreen.problems).toEqual([]);
     expect(late.problems).toEqual([]);
-    const followers = [...WATCHED.map((w) => [wall, w] as const), [cityScreen, CITY] as const,
-      ...[PROVINCE_CODE, CITY, '140100'].map((w) => [late, w] as const)];
-    for (const [screen, region] of followers) {
+    // [screen, region, fewest deltas]: a screen that followed the whole stream saw it span several 250 ms windows;
+    // the late one joined at step 90, and a fast machine posts the rest within one window (one delta is all it may get)
+    const followers = [...WATCHED.map((w) => [wall, w, 2, 'wall'] as const), [cityScreen, CITY, 2, 'city'] as const,
+      ...[PROVINCE_CODE, CITY, '140100'].map((w) => [late, w, 1, 'late'] as const)];
+    for (const [screen, region, fewest, who] of followers) {
       const served = await summaryOf(region);
       const followed = screen.states.get(region)!;
       expect(bodyOf(followed), `${region}: snapshot + deltas vs the test's own count`).toEqual(tally(region, model.values(), served.today));
       expect(followed, `${region}: snapshot + deltas vs GET /summary`).toEqual(served);
       const deltas = screen.deltas.get(region)!;
       // how many windows a stream spans depends on the machine's speed: a fast one posts it in fewer
-      expect(deltas.length, `${region}: deltas`).toBeGreaterThanOrEqual(2);
+      expect(deltas.length, `${who} ${region}: deltas`).toBeGreaterThanOrEqual(fewest);
       // coalesced: at most one per 250 ms per region, every gap, on the server's clock (arrival times carry
       // the jitter of two busy processes; tests/unit/server/live-feed.test.ts holds the rule to the ms).
       const ofRegion = sent.filter((s) => s.region === region);
